@@ -1,0 +1,207 @@
+"""The analyzers' shared records: one normalized event for every log format, and what a scan finds.
+
+Every parser yields `Event`s; the signature engine matches them; findings and unmatched-error templates
+go into ``analysis/findings.json``, the report, the escalation form and the GUI. No Qt here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import IO, Any
+
+LEVELS = ("debug", "info", "warning", "error", "critical")
+SEVERITIES = ("info", "warning", "error", "critical")
+
+KB_URL = "https://kb.acronis.com/content/{number}"
+ERRORCODE_URL = "https://kb.acronis.com/errorcode?ser={sercode}"
+
+
+@dataclass(frozen=True)
+class ErrorCode:
+    """One Acronis error: ``(module << 16) | code`` (DOMAIN.md §2.3), or an OS code (HRESULT) with module None.
+
+    Attributes:
+        module: Acronis module number (309 = TOL, 0 = wrapper of an OS error ...), None for an OS code.
+        code: the code inside the module, or the full HRESULT for an OS code.
+        text: the message attached to this level of the chain, if known.
+    """
+
+    module: int | None
+    code: int
+    text: str = ""
+
+    @property
+    def composite(self) -> int:
+        if self.module is None:
+            return self.code
+        return (self.module << 16) | self.code
+
+    @property
+    def hex(self) -> str:
+        """8-hex-digit serCode form, e.g. ``0x01350016``."""
+        return f"0x{self.composite:08X}"
+
+
+@dataclass
+class Event:
+    """One log event, whatever the source format.
+
+    Attributes:
+        time: aware datetime, or None when the source has no parseable time.
+        level: one of `LEVELS`.
+        codes: the error chain, outermost first (console blocks and ``|`` detail blocks hold several).
+        message: the event's main text.
+        file: the source name (path inside a bundle, or a file path).
+        line: 1-based line number of the event's first line.
+        raw: the event's text as it appears in the source, detail lines included.
+        kind: the detected format (``mms``, ``xml_activity``, ``jsonl``, ``console_block``, ``activity_json``,
+            ``installer``, ``windows_event``, ``vssadmin``, ``text``).
+        fields: extra key/values (``$module``, ``channel``, ``kbLink`` ...).
+    """
+
+    time: datetime | None
+    level: str
+    message: str
+    file: str = ""
+    line: int = 0
+    raw: str = ""
+    kind: str = "text"
+    codes: list[ErrorCode] = field(default_factory=list)
+    fields: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def root_cause(self) -> ErrorCode | None:
+        from analyzers.errorcodes import root_cause
+
+        return root_cause(self.codes)
+
+
+@dataclass
+class Evidence:
+    file: str
+    line: int
+    text: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"file": self.file, "line": self.line, "text": self.text}
+
+
+@dataclass
+class KBRef:
+    number: str
+    title: str = ""
+    url: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.url:
+            self.url = KB_URL.format(number=self.number)
+
+
+@dataclass
+class Finding:
+    """All matches of one signature, grouped."""
+
+    signature: str
+    title: str
+    severity: str
+    kb: list[KBRef] = field(default_factory=list)
+    count: int = 0
+    first_seen: datetime | None = None
+    last_seen: datetime | None = None
+    evidence: list[Evidence] = field(default_factory=list)
+    error_chain: list[ErrorCode] = field(default_factory=list)
+    description: str = ""
+    cause: str = ""
+    workaround: list[str] = field(default_factory=list)
+    information_needed: list[str] = field(default_factory=list)
+    products: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "signature": self.signature,
+            "title": self.title,
+            "severity": self.severity,
+            "kb": [k.number for k in self.kb],
+            "kb_urls": [k.url for k in self.kb],
+            "count": self.count,
+            "first_seen": self.first_seen.isoformat() if self.first_seen else None,
+            "last_seen": self.last_seen.isoformat() if self.last_seen else None,
+            "evidence": [e.to_json() for e in self.evidence],
+            "error_chain": [
+                {"module": c.module, "code": c.code, "hex": c.hex, "text": c.text} for c in self.error_chain
+            ],
+            "description": self.description,
+            "cause": self.cause,
+            "workaround": list(self.workaround),
+            "information_needed": list(self.information_needed),
+        }
+
+
+@dataclass
+class UnmatchedTemplate:
+    """Error/warning events no signature claimed, grouped into one template."""
+
+    template: str
+    level: str
+    count: int
+    first_seen: datetime | None = None
+    last_seen: datetime | None = None
+    example: Evidence | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "template": self.template,
+            "level": self.level,
+            "count": self.count,
+            "first_seen": self.first_seen.isoformat() if self.first_seen else None,
+            "last_seen": self.last_seen.isoformat() if self.last_seen else None,
+            "example": self.example.to_json() if self.example else None,
+        }
+
+
+@dataclass
+class Skipped:
+    path: str
+    reason: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"path": self.path, "reason": self.reason}
+
+
+@dataclass
+class Stats:
+    files: int = 0
+    bytes: int = 0
+    events: int = 0
+    seconds: float = 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        return {"files": self.files, "bytes": self.bytes, "events": self.events, "seconds": round(self.seconds, 3)}
+
+
+@dataclass
+class AnalysisResult:
+    findings: list[Finding] = field(default_factory=list)
+    unmatched: list[UnmatchedTemplate] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    stats: Stats = field(default_factory=Stats)
+    signature_problems: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "findings": [f.to_json() for f in self.findings],
+            "unmatched": [u.to_json() for u in self.unmatched],
+            "skipped": [s.to_json() for s in self.skipped],
+            "stats": self.stats.to_json(),
+        }
+
+
+@dataclass
+class LogSource:
+    """Something to analyze: a name for evidence and a way to open its bytes (file, archive member, stdin)."""
+
+    name: str
+    open: Callable[[], IO[bytes]]
+    size: int | None = None

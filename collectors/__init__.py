@@ -1,0 +1,1 @@
+"""Collectors: plain Python, no Qt."""

@@ -1,0 +1,1 @@
+"""Built-in collectors; every module here is discovered by `collectors.registry`."""

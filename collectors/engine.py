@@ -1,0 +1,239 @@
+"""Running collectors: concurrently in a bounded pool, each under its own timeout, none able to stop the run.
+
+Collectors run on daemon threads, not a ThreadPoolExecutor: a collector stuck in a read that Python cannot
+interrupt must not keep the process alive at exit. When its time is over it is marked ``timeout``, its
+cancel token fires (killing any command it started) and its writer closes; the run goes on.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from collectors.base import Cancelled, Collector, NotApplicable, Status
+from collectors.bundle import BundleWriter, DiskFull, SkipRecord
+from collectors.cancel import CancelToken
+from collectors.context import Context, Facts
+from collectors.runner import CommandRunner
+from collectors.sysroot import SystemRoot
+
+CANCEL_GRACE_S = 1.5
+TICK_S = 0.05
+
+
+@dataclass
+class CollectorOutcome:
+    """How one collector ended; one entry of ``collectors`` in the manifest."""
+
+    name: str
+    title: str
+    status: Status
+    reason: str = ""
+    started: str = ""
+    duration_s: float = 0.0
+    skipped: list[SkipRecord] = field(default_factory=list)
+    excluded: list[SkipRecord] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "name": self.name,
+            "title": self.title,
+            "status": str(self.status),
+            "reason": self.reason,
+            "started": self.started,
+            "duration_s": round(self.duration_s, 3),
+        }
+        if self.skipped:
+            data["skipped"] = [s.to_json() for s in self.skipped]
+        if self.excluded:
+            data["excluded"] = [s.to_json() for s in self.excluded[:50]]
+            if len(self.excluded) > 50:
+                data["excluded_more"] = len(self.excluded) - 50
+        return data
+
+
+@dataclass
+class EngineEvent:
+    """What the engine tells its driver (CLI or GUI). ``kind``: planned, started, progress, finished."""
+
+    kind: str
+    collector: str = ""
+    title: str = ""
+    status: Status | None = None
+    fraction: float | None = None
+    text: str = ""
+
+
+EventCallback = Callable[[EngineEvent], None]
+
+
+@dataclass
+class RunSettings:
+    root: SystemRoot
+    since: datetime
+    until: datetime
+    runner: CommandRunner
+    facts: Facts
+    options: dict[str, Any] = field(default_factory=dict)
+    max_workers: int = 4
+
+
+class _Job:
+    def __init__(self, collector: Collector, ctx: Context) -> None:
+        self.collector = collector
+        self.ctx = ctx
+        self.thread: threading.Thread | None = None
+        self.started_mono = 0.0
+        self.started_utc = ""
+        self.outcome: CollectorOutcome | None = None
+        self.done = threading.Event()
+        self.disk_full: DiskFull | None = None
+
+    @property
+    def name(self) -> str:
+        return self.collector.name
+
+
+class Engine:
+    """Runs a set of collectors into one bundle and reports each one's outcome."""
+
+    def __init__(self, settings: RunSettings, bundle: BundleWriter, cancel: CancelToken,
+                 on_event: EventCallback | None = None) -> None:
+        self.settings = settings
+        self.bundle = bundle
+        self.cancel = cancel
+        self.on_event = on_event or (lambda event: None)
+        self.disk_full: DiskFull | None = None
+        self._emit_lock = threading.Lock()
+        self._finish_lock = threading.Lock()
+
+    def _emit(self, event: EngineEvent) -> None:
+        with self._emit_lock:
+            try:
+                self.on_event(event)
+            except Exception:  # noqa: BLE001 - a broken listener must not break collection
+                pass
+
+    def _make_job(self, collector: Collector) -> _Job:
+        token = CancelToken(self.cancel)
+        s = self.settings
+        name = collector.name
+
+        def progress(fraction: float | None, text: str) -> None:
+            self._emit(EngineEvent("progress", name, collector.title, fraction=fraction, text=text))
+
+        ctx = Context(
+            root=s.root, since=s.since, until=s.until, writer=self.bundle.for_collector(name, token),
+            cancel=token, progress=progress, runner=s.runner, facts=s.facts, options=s.options,
+        )
+        return _Job(collector, ctx)
+
+    def run(self, classes: Iterable[type[Collector]]) -> list[CollectorOutcome]:
+        jobs: list[_Job] = []
+        outcomes: list[CollectorOutcome] = []
+        for cls in classes:
+            try:
+                collector = cls()
+            except Exception as exc:  # noqa: BLE001
+                outcomes.append(CollectorOutcome(cls.name, cls.title, Status.ERROR,
+                                                 f"could not start: {type(exc).__name__}: {exc}"))
+                continue
+            jobs.append(self._make_job(collector))
+        for job in jobs:
+            self._emit(EngineEvent("planned", job.name, job.collector.title))
+        first = [j for j in jobs if j.collector.priority <= 0]
+        rest = sorted((j for j in jobs if j.collector.priority > 0), key=lambda j: j.collector.priority)
+        for phase in (first, rest):
+            self._run_phase(phase)
+        by_name = {o.name: o for o in outcomes}
+        for job in jobs:
+            assert job.outcome is not None
+            by_name[job.name] = job.outcome
+        return [by_name[n] for n in [*(o.name for o in outcomes), *(j.name for j in jobs)]]
+
+    def _run_phase(self, jobs: list[_Job]) -> None:
+        pending = list(jobs)
+        running: list[_Job] = []
+        cancel_seen_at: float | None = None
+        while pending or running:
+            if self.cancel.is_cancelled():
+                if cancel_seen_at is None:
+                    cancel_seen_at = time.monotonic()
+                    for job in pending:
+                        self._finish(job, Status.CANCELLED, f"not started: {self.cancel.reason}")
+                    pending = []
+                if time.monotonic() - cancel_seen_at > CANCEL_GRACE_S:
+                    for job in running:
+                        self._finish(job, Status.CANCELLED, self.cancel.reason)
+                    running = []
+                    break
+            while pending and len(running) < max(1, self.settings.max_workers):
+                job = pending.pop(0)
+                self._start(job)
+                running.append(job)
+            now = time.monotonic()
+            for job in list(running):
+                if job.done.is_set():
+                    running.remove(job)
+                    if job.disk_full is not None and self.disk_full is None:
+                        self.disk_full = job.disk_full
+                        self.cancel.cancel(str(job.disk_full))
+                elif now - job.started_mono > job.collector.timeout_s:
+                    reason = f"timed out after {job.collector.timeout_s:g} s"
+                    job.ctx.cancel.cancel(reason)
+                    self._finish(job, Status.TIMEOUT, reason)
+                    running.remove(job)
+            time.sleep(TICK_S)
+
+    def _start(self, job: _Job) -> None:
+        job.started_mono = time.monotonic()
+        job.started_utc = datetime.now(UTC).isoformat(timespec="seconds")
+        self._emit(EngineEvent("started", job.name, job.collector.title))
+        job.thread = threading.Thread(target=self._body, args=(job,), name=f"collector-{job.name}", daemon=True)
+        job.thread.start()
+
+    def _body(self, job: _Job) -> None:
+        ctx = job.ctx
+        try:
+            verdict = job.collector.check(ctx)
+            if not verdict:
+                self._finish(job, Status.NOT_APPLICABLE, verdict.reason)
+                return
+            job.collector.collect(ctx)
+        except NotApplicable as exc:
+            self._finish(job, Status.NOT_APPLICABLE, exc.reason)
+        except Cancelled:
+            reason = ctx.cancel.reason or "cancelled"
+            self._finish(job, Status.TIMEOUT if reason.startswith("timed out") else Status.CANCELLED, reason)
+        except DiskFull as exc:
+            job.disk_full = exc
+            self._finish(job, Status.ERROR, str(exc))
+        except Exception as exc:  # noqa: BLE001 - a crashing collector is recorded, never fatal
+            self._finish(job, Status.ERROR, f"{type(exc).__name__}: {exc}")
+        else:
+            writer = ctx.writer
+            if writer.partial_reasons or writer.skipped:
+                reasons = writer.partial_reasons + [f"{s.what}: {s.reason}" for s in writer.skipped]
+                self._finish(job, Status.PARTIAL, "; ".join(reasons[:3]) + (
+                    f" (+{len(reasons) - 3} more)" if len(reasons) > 3 else ""))
+            else:
+                self._finish(job, Status.OK, "")
+        finally:
+            job.done.set()
+
+    def _finish(self, job: _Job, status: Status, reason: str) -> None:
+        # First verdict wins: a collector that times out and then returns stays "timeout".
+        with self._finish_lock:
+            if job.outcome is not None:
+                return
+            job.ctx.writer.closed = True
+            duration = time.monotonic() - job.started_mono if job.started_mono else 0.0
+            job.outcome = CollectorOutcome(
+                job.name, job.collector.title, status, reason, job.started_utc, duration,
+                skipped=list(job.ctx.writer.skipped), excluded=list(job.ctx.writer.excluded),
+            )
+        self._emit(EngineEvent("finished", job.name, job.collector.title, status=status, text=reason))
