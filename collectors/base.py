@@ -31,7 +31,7 @@ class Status(enum.StrEnum):
         return self in (Status.TIMEOUT, Status.ERROR)
 
 
-class NotApplicable(Exception):  # noqa: N818 - it is a verdict, not an error
+class NotApplicable(Exception):
     """Raised (or returned through `Applicability`) when a collector has nothing to do here."""
 
     def __init__(self, reason: str) -> None:
@@ -39,7 +39,7 @@ class NotApplicable(Exception):  # noqa: N818 - it is a verdict, not an error
         self.reason = reason
 
 
-class Cancelled(Exception):  # noqa: N818
+class Cancelled(Exception):
     """Raised inside a collector when its run was cancelled or timed out."""
 
 

@@ -45,7 +45,7 @@ FREE_SPACE_CHECK_EVERY = 8 * 1024 * 1024
 DiskUsage = Callable[[str], Any]
 
 
-class DiskFull(Exception):  # noqa: N818
+class DiskFull(Exception):
     """The target volume ran out of room; the bundle cannot be completed."""
 
 
@@ -427,7 +427,7 @@ class ArtifactWriter:
                 if truncated:
                     _skip_partial_line(handle, encoding)
                 if redact and not structured:
-                    _copy_redacted(handle, sink, encoding, self.bundle.redactor, start > 0)
+                    _copy_redacted(handle, sink, _explicit_utf16(encoding, head), self.bundle.redactor, start > 0)
                 else:
                     while chunk := handle.read(CHUNK):
                         sink.write(chunk)
@@ -442,6 +442,13 @@ class ArtifactWriter:
             rec.truncated = True
             rec.note = rec.note or f"kept the last {max_bytes // (1024 * 1024)} MiB of {size // (1024 * 1024)} MiB"
         return rec
+
+
+def _explicit_utf16(encoding: str, head: bytes) -> str:
+    # "utf-16" means a BOM we have already seen; decoding from the middle of the file needs the byte order.
+    if encoding == "utf-16":
+        return "utf-16-be-bom" if head.startswith(codecs.BOM_UTF16_BE) else "utf-16-le-bom"
+    return encoding
 
 
 def _is_utf16(data: bytes) -> bool:
@@ -459,10 +466,10 @@ def _skip_partial_line(handle: Any, encoding: str) -> None:
 def _copy_redacted(handle: Any, sink: _HashingSink, encoding: str, redactor: Redactor, mid_file: bool) -> None:
     if encoding.startswith("utf-16"):
         # Decode, redact and re-encode whole lines; a BOM is written once, as the source had it.
-        dec = codecs.getincrementaldecoder(encoding)(errors="replace")
-        out_enc = "utf-16-le" if encoding in ("utf-16", "utf-16-le") else "utf-16-be"
-        if encoding == "utf-16" and not mid_file:
-            sink.write(codecs.BOM_UTF16_LE)
+        out_enc = "utf-16-be" if encoding.startswith("utf-16-be") else "utf-16-le"
+        dec = codecs.getincrementaldecoder(out_enc)(errors="replace")
+        if encoding.endswith("-bom") and not mid_file:
+            sink.write(codecs.BOM_UTF16_BE if out_enc == "utf-16-be" else codecs.BOM_UTF16_LE)
         carry = ""
         while True:
             chunk = handle.read(CHUNK)

@@ -160,7 +160,7 @@ class SubprocessRunner:
             run_env = {**os.environ, **env}
         start = time.monotonic()
         try:
-            proc = subprocess.Popen(  # noqa: S603 - argv lists only, never a shell
+            proc = subprocess.Popen(
                 [exe, *argv[1:]],
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE,

@@ -1,0 +1,181 @@
+"""The ``acronis-triage`` command. With no arguments it opens the window; subcommands run headless.
+
+Qt is imported only by the ``gui`` path, so the CLI runs on servers without a display or Qt libraries.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+import threading
+from pathlib import Path
+
+from app import TOOL_NAME, __version__
+from collectors.cancel import CancelToken
+
+COLLECT_EPILOG = """\
+exit codes:
+  0  the bundle is complete
+  2  the bundle was written, but some collectors failed, timed out or the run was cancelled
+     (the manifest says which and why)
+  1  nothing was written; the reason is printed on one line
+
+examples:
+  acronis-triage collect                              collect from this machine (last 7 days)
+  acronis-triage collect --demo --output demo.zip     the embedded demo machine, no Acronis needed
+  acronis-triage collect --root /mnt/disk --since 3   an offline copy of a system
+  acronis-triage collect --json > summary.json        machine-readable summary for RMM scripts
+"""
+
+
+def _positive_float(text: str) -> float:
+    value = float(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError("must be greater than 0")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=TOOL_NAME,
+        description="Collect Acronis logs and system facts, match them against known issues from the Acronis "
+        "knowledge base, and write a support bundle with a pre-filled escalation form. "
+        "Without a subcommand, opens the window.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"{TOOL_NAME} {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="{collect,analyze,signatures,gui}")
+
+    collect = sub.add_parser(
+        "collect", help="collect logs and diagnostics into a bundle",
+        description="Collect Acronis logs, configuration and OS diagnostics, analyze them and write a "
+        "verified .zip bundle with manifest.json, findings, report.html and the escalation form.",
+        epilog=COLLECT_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    where = collect.add_mutually_exclusive_group()
+    where.add_argument("--demo", action="store_true",
+                       help="collect from the embedded demo machine (Windows layout with known problems)")
+    where.add_argument("--root", type=Path, metavar="DIR",
+                       help="collect from an offline copy of a system (Windows, Linux or macOS layout); "
+                       "collectors that need the live system are skipped with the reason")
+    collect.add_argument("--since", type=_positive_float, default=7.0, metavar="DAYS",
+                         help="time window in days (default: 7)")
+    collect.add_argument("--output", "-o", type=Path, metavar="PATH",
+                         help="bundle file or folder (default: ./acronis-triage-<host>-<time>.zip)")
+    collect.add_argument("--only", action="append", default=[], metavar="NAME",
+                         help="run only this collector (repeatable)")
+    collect.add_argument("--exclude", action="append", default=[], metavar="NAME",
+                         help="do not run this collector (repeatable)")
+    collect.add_argument("--no-slow", action="store_true",
+                         help="skip slow optional collectors (e.g. Acronis's own system report)")
+    collect.add_argument("--workers", type=int, default=4, metavar="N", help="collectors run at once (default: 4)")
+    collect.add_argument("--signatures", type=Path, metavar="DIR", help="use this signature folder")
+    collect.add_argument("--json", action="store_true", help="print a machine-readable summary on stdout")
+    collect.add_argument("--list", action="store_true", help="list the collectors and exit")
+    collect.add_argument("--quiet", "-q", action="store_true", help="no progress on stderr")
+    collect.set_defaults(handler=cmd_collect)
+
+    from app.cli_analyze import add_analyze_parser, add_signatures_parser
+
+    add_analyze_parser(sub)
+    add_signatures_parser(sub)
+
+    gui = sub.add_parser("gui", help="open the window (the default without a subcommand)")
+    gui.set_defaults(handler=cmd_gui)
+    return parser
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    try:
+        from app.gui.main import run_gui
+    except ImportError as exc:
+        print(f"{TOOL_NAME}: the window cannot open: {exc}. Use `{TOOL_NAME} collect` instead.", file=sys.stderr)
+        return 1
+    return run_gui([])
+
+
+def cmd_collect(args: argparse.Namespace) -> int:
+    from app.cli_progress import ProgressPrinter
+    from app.pipeline import CollectOptions, run_collect
+
+    if args.list:
+        return _list_collectors()
+    options = CollectOptions(
+        root=args.root, demo=args.demo, since_days=args.since, output=args.output,
+        only=tuple(args.only), exclude=tuple(args.exclude), include_slow=not args.no_slow,
+        max_workers=max(1, args.workers), signatures_dir=args.signatures,
+    )
+    printer = ProgressPrinter(sys.stderr, enabled=not args.quiet)
+    cancel = CancelToken()
+    previous = _cancel_on_first_interrupt(cancel)
+    try:
+        result = run_collect(options, on_event=printer, cancel=cancel)
+    except KeyboardInterrupt:
+        print(f"{TOOL_NAME}: interrupted twice; nothing was written", file=sys.stderr)
+        return 1
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+    printer.done(result)
+    if args.json:
+        json.dump(result.summary(), sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+    if result.exit_code == 1:
+        print(f"{TOOL_NAME}: {result.reason}", file=sys.stderr)
+    return result.exit_code
+
+
+def _cancel_on_first_interrupt(cancel: CancelToken) -> object | None:
+    # The first Ctrl+C cancels the run and still yields a valid partial bundle; a second one aborts.
+    if threading.current_thread() is not threading.main_thread():
+        return None
+
+    def handler(signum: int, frame: object) -> None:
+        if cancel.is_cancelled():
+            raise KeyboardInterrupt
+        print(f"{TOOL_NAME}: cancelling; finishing a partial bundle (Ctrl+C again to abort)", file=sys.stderr)
+        cancel.cancel("interrupted by Ctrl+C")
+
+    return signal.signal(signal.SIGINT, handler)
+
+
+def _list_collectors() -> int:
+    from collectors.registry import discover
+
+    found = discover()
+    for cls in found.collectors:
+        flags = []
+        if cls.needs_live:
+            flags.append("live")
+        if cls.needs_admin:
+            flags.append("admin")
+        if "slow" in cls.tags:
+            flags.append(f"slow ~{cls.expected_duration_s:g}s")
+        print(f"{cls.name:24} {'/'.join(cls.platforms):22} {','.join(flags):16} {cls.description}")
+    for module, reason in found.load_errors:
+        print(f"! {module}: {reason}", file=sys.stderr)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser()
+    if not argv:
+        return cmd_gui(argparse.Namespace())
+    args = parser.parse_args(argv)
+    handler = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help()
+        return 1
+    try:
+        return int(handler(args))
+    except KeyboardInterrupt:
+        return 1
+    except BrokenPipeError:
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

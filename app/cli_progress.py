@@ -1,0 +1,65 @@
+"""Human progress for ``collect`` on stderr: one line per collector start and end, phases, a summary."""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING, TextIO
+
+from collectors.base import Status
+from collectors.engine import EngineEvent
+
+if TYPE_CHECKING:
+    from app.pipeline import CollectResult
+
+MARK = {
+    Status.OK: "ok",
+    Status.PARTIAL: "partial",
+    Status.NOT_APPLICABLE: "n/a",
+    Status.TIMEOUT: "TIMEOUT",
+    Status.ERROR: "ERROR",
+    Status.CANCELLED: "cancelled",
+}
+
+
+class ProgressPrinter:
+    def __init__(self, stream: TextIO, *, enabled: bool = True) -> None:
+        self.stream = stream
+        self.enabled = enabled
+        self.planned = 0
+        self.finished = 0
+        self._lock = threading.Lock()
+
+    def _say(self, text: str) -> None:
+        if self.enabled:
+            with self._lock:
+                print(text, file=self.stream, flush=True)
+
+    def __call__(self, event: EngineEvent) -> None:
+        if event.kind == "planned":
+            self.planned += 1
+        elif event.kind == "started":
+            self._say(f"[{self.finished}/{self.planned}] {event.title or event.collector} ...")
+        elif event.kind == "finished":
+            self.finished += 1
+            status = event.status or Status.ERROR
+            reason = f": {event.text}" if event.text and status != Status.OK else ""
+            self._say(f"[{self.finished}/{self.planned}] {event.title or event.collector}: {MARK[status]}{reason}")
+        elif event.kind == "phase":
+            self._say(f"... {event.text}")
+
+    def done(self, result: CollectResult) -> None:
+        if not self.enabled or result.bundle is None:
+            return
+        findings = (result.findings or {}).get("findings", [])
+        counts: dict[str, int] = {}
+        for outcome in result.outcomes:
+            counts[str(outcome.status)] = counts.get(str(outcome.status), 0) + 1
+        statuses = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
+        self._say(f"bundle: {result.bundle}")
+        self._say(f"collectors: {statuses}; findings: {len(findings)}; {result.seconds:.1f} s")
+        for finding in findings[:10]:
+            kb = ", ".join(f"KB {n}" for n in finding.get("kb", []))
+            self._say(f"  [{finding.get('severity')}] {finding.get('title')} ({kb or 'no KB'})"
+                      f" x{finding.get('count')}")
+        if result.exit_code == 2 and result.reason:
+            self._say(f"incomplete: {result.reason}")

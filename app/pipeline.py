@@ -1,0 +1,291 @@
+"""One collection run, end to end: collect → analyze → report and form → manifest → verified bundle.
+
+The CLI and the GUI both call `run_collect`; they differ only in how they show its events. No Qt here.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import shutil
+import socket
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from app import TOOL_NAME, __version__
+from collectors.base import Collector, Status
+from collectors.bundle import BundleError, BundleWriter, DiskFull
+from collectors.cancel import CancelToken
+from collectors.context import Facts, running_elevated
+from collectors.engine import CollectorOutcome, Engine, EngineEvent, RunSettings
+from collectors.registry import discover
+from collectors.runner import CommandRunner, SubprocessRunner
+from collectors.sysroot import SystemRoot
+
+MANIFEST_SCHEMA_VERSION = 1
+
+EXIT_OK = 0
+EXIT_NOTHING_WRITTEN = 1
+EXIT_INCOMPLETE = 2
+
+
+class PipelineError(Exception):
+    """A run that cannot produce a bundle; the message is the one line the user sees."""
+
+
+@dataclass
+class CollectOptions:
+    """What the user asked for. Mirrors ``acronis-triage collect``'s options."""
+
+    root: Path | None = None
+    demo: bool = False
+    since_days: float = 7.0
+    output: Path | None = None
+    only: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    include_slow: bool = True
+    max_workers: int = 4
+    signatures_dir: Path | None = None
+    collector_options: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "root": str(self.root) if self.root else None,
+            "demo": self.demo,
+            "since_days": self.since_days,
+            "output": str(self.output) if self.output else None,
+            "only": list(self.only),
+            "exclude": list(self.exclude),
+            "include_slow": self.include_slow,
+            "max_workers": self.max_workers,
+        }
+
+
+@dataclass
+class CollectResult:
+    exit_code: int
+    bundle: Path | None = None
+    reason: str = ""
+    outcomes: list[CollectorOutcome] = field(default_factory=list)
+    findings: dict[str, Any] | None = None
+    manifest: dict[str, Any] | None = None
+    seconds: float = 0.0
+
+    def summary(self) -> dict[str, Any]:
+        """The machine-readable summary ``collect --json`` prints."""
+        findings = (self.findings or {}).get("findings", [])
+        return {
+            "exit_code": self.exit_code,
+            "bundle": str(self.bundle) if self.bundle else None,
+            "reason": self.reason,
+            "seconds": round(self.seconds, 2),
+            "collectors": [o.to_json() for o in self.outcomes],
+            "products": (self.manifest or {}).get("products", []),
+            "findings": [
+                {k: f.get(k) for k in ("signature", "title", "severity", "kb", "count")} for f in findings
+            ],
+        }
+
+
+EventCallback = Callable[[EngineEvent], None]
+
+
+def demo_root() -> Path:
+    from resources import resource_path
+
+    return resource_path("demo")
+
+
+def resolve_root(options: CollectOptions) -> SystemRoot:
+    if options.demo:
+        return SystemRoot.offline(demo_root(), "windows")
+    if options.root is not None:
+        try:
+            return SystemRoot.offline(options.root)
+        except ValueError as exc:
+            raise PipelineError(str(exc)) from exc
+    return SystemRoot.live_system()
+
+
+def default_bundle_name(host: str, now: datetime | None = None) -> str:
+    stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
+    safe = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in host)[:40] or "machine"
+    return f"acronis-triage-{safe}-{stamp}.zip"
+
+
+def resolve_output(options: CollectOptions, host: str) -> Path:
+    out = options.output
+    if out is None:
+        return Path.cwd() / default_bundle_name(host)
+    out = Path(out).expanduser()
+    if out.is_dir():
+        return out / default_bundle_name(host)
+    if out.suffix.lower() != ".zip":
+        out = out.with_name(out.name + ".zip")
+    return out
+
+
+def select_collectors(options: CollectOptions, classes: list[type[Collector]]) -> list[type[Collector]]:
+    chosen = []
+    for cls in classes:
+        if options.only and cls.name not in options.only:
+            continue
+        if cls.name in options.exclude:
+            continue
+        if not options.include_slow and "slow" in cls.tags and cls.name not in options.only:
+            continue
+        if not cls.default_enabled and cls.name not in options.only:
+            continue
+        chosen.append(cls)
+    unknown = set(options.only) - {c.name for c in classes}
+    if unknown:
+        raise PipelineError(f"unknown collector(s): {', '.join(sorted(unknown))}; see `acronis-triage collect --list`")
+    return chosen
+
+
+def host_facts(root: SystemRoot, facts: Facts) -> dict[str, Any]:
+    if root.live:
+        system = facts.values.get("system") or {}
+        return {
+            "hostname": socket.gethostname(),
+            "os": root.os,
+            "platform": platform.platform(),
+            "uptime_hours": system.get("uptime_hours"),
+            "elevated": facts.is_admin,
+            "live": True,
+        }
+    return {
+        "hostname": facts.values.get("hostname") or f"offline root {root.path.name}",
+        "os": root.os,
+        "live": False,
+        "root": str(root.path),
+    }
+
+
+def run_collect(
+    options: CollectOptions,
+    *,
+    on_event: EventCallback | None = None,
+    cancel: CancelToken | None = None,
+    runner: CommandRunner | None = None,
+    disk_usage: Callable[[str], Any] = shutil.disk_usage,
+    collectors: list[type[Collector]] | None = None,
+) -> CollectResult:
+    """Run a whole collection. Never raises for expected failures: the result says what happened."""
+    started = time.monotonic()
+    cancel = cancel or CancelToken()
+    emit = on_event or (lambda event: None)
+    try:
+        root = resolve_root(options)
+        discovery = discover()
+        classes = select_collectors(options, collectors if collectors is not None else discovery.collectors)
+        host = socket.gethostname() if root.live else "offline-" + root.path.name
+        output = resolve_output(options, host)
+    except PipelineError as exc:
+        return CollectResult(EXIT_NOTHING_WRITTEN, reason=str(exc))
+
+    writer = BundleWriter(output, disk_usage=disk_usage)
+    try:
+        writer.open()
+    except (BundleError, DiskFull, OSError) as exc:
+        return CollectResult(EXIT_NOTHING_WRITTEN, reason=_one_line(exc))
+
+    facts = Facts(is_admin=running_elevated() if root.live else False)
+    now = datetime.now(UTC)
+    settings = RunSettings(
+        root=root,
+        since=now - timedelta(days=options.since_days),
+        until=now,
+        runner=runner or SubprocessRunner(),
+        facts=facts,
+        options={"since_days": options.since_days, **options.collector_options},
+        max_workers=options.max_workers,
+    )
+    engine = Engine(settings, writer, cancel, emit)
+    try:
+        outcomes = engine.run(classes)
+        if engine.disk_full is not None:
+            raise engine.disk_full
+        emit(EngineEvent("phase", text="analyzing the collected logs"))
+        writer.reopen_for_append()
+        findings = _analyze(writer, options, cancel)
+        writer.add_generated("analysis/findings.json", json.dumps(findings, indent=2, ensure_ascii=False))
+        manifest = _manifest(options, root, facts, outcomes, discovery.load_errors, now)
+        emit(EngineEvent("phase", text="writing the report and the escalation form"))
+        _write_documents(writer, manifest, findings, output.name)
+        emit(EngineEvent("phase", text="verifying the bundle"))
+        bundle = writer.finalize(manifest)
+    except DiskFull as exc:
+        writer.abort()
+        return CollectResult(EXIT_NOTHING_WRITTEN, reason=_one_line(exc), seconds=time.monotonic() - started)
+    except (BundleError, OSError) as exc:
+        writer.abort()
+        return CollectResult(EXIT_NOTHING_WRITTEN, reason=f"could not write the bundle: {_one_line(exc)}",
+                             seconds=time.monotonic() - started)
+    except BaseException:
+        writer.abort()
+        raise
+
+    failed = [o for o in outcomes if o.status.is_failure or o.status == Status.CANCELLED]
+    code = EXIT_INCOMPLETE if failed else EXIT_OK
+    reason = ""
+    if cancel.is_cancelled():
+        reason = f"run cancelled ({cancel.reason}); the bundle holds what was collected before"
+    elif failed:
+        reason = "; ".join(f"{o.name}: {o.status} ({o.reason})" for o in failed[:3])
+    manifest["files"] = [r.to_json() for r in writer.records]
+    return CollectResult(code, bundle, reason, outcomes, findings, manifest, time.monotonic() - started)
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
+def _analyze(writer: BundleWriter, options: CollectOptions, cancel: CancelToken) -> dict[str, Any]:
+    from analyzers.analyze import analyze_sources
+
+    from analyzers.model import LogSource
+    from analyzers.signatures import load_signatures
+
+    signatures = load_signatures(options.signatures_dir) if options.signatures_dir else load_signatures()
+    sources = [LogSource(rec.path, opener, rec.size) for rec, opener in writer.iter_collected()]
+    result = analyze_sources(sources, signatures, cancel=cancel)
+    data = result.to_json()
+    data["signature_problems"] = list(result.signature_problems) + [str(p) for p in signatures.problems]
+    return data
+
+
+def _manifest(options: CollectOptions, root: SystemRoot, facts: Facts, outcomes: list[CollectorOutcome],
+              load_errors: list[tuple[str, str]], now: datetime) -> dict[str, Any]:
+    return {
+        "schema_version": MANIFEST_SCHEMA_VERSION,
+        "tool": {"name": TOOL_NAME, "version": __version__},
+        "created_utc": now.isoformat(timespec="seconds"),
+        "host": host_facts(root, facts),
+        "collected_on": {"hostname": socket.gethostname(), "platform": platform.platform(),
+                         "python": platform.python_version()},
+        "options": options.to_json(),
+        "time_window": {"since": (now - timedelta(days=options.since_days)).isoformat(timespec="seconds"),
+                        "until": now.isoformat(timespec="seconds")},
+        "products": [p.to_json() for p in facts.products],
+        "identifiers": dict(facts.identifiers),
+        "collectors": [o.to_json() for o in outcomes],
+        "collector_load_errors": [{"module": m, "reason": r} for m, r in load_errors],
+    }
+
+
+def _write_documents(writer: BundleWriter, manifest: dict[str, Any], findings: dict[str, Any],
+                     bundle_name: str) -> None:
+    from app.escalation import build_form
+    from app.report_html import render_report
+
+    form = build_form(manifest, findings, bundle_name)
+    writer.add_generated("escalation/escalation_form.json",
+                         json.dumps(form.to_json(), indent=2, ensure_ascii=False))
+    writer.add_generated("escalation/escalation_form.md", form.to_markdown())
+    writer.add_generated("escalation/escalation_form.html", form.to_html())
+    writer.add_generated("report.html", render_report(manifest, findings))

@@ -1,0 +1,223 @@
+"""The bundle writer: caps and tails, encodings, redaction, unreadable files, full disks, verification."""
+
+from __future__ import annotations
+
+import codecs
+import json
+import os
+import sys
+import zipfile
+from collections import namedtuple
+from pathlib import Path
+
+import pytest
+
+from collectors.bundle import BundleError, BundleWriter, DiskFull, verify_bundle
+from collectors.cancel import CancelToken
+from collectors.runner import CommandResult
+
+Usage = namedtuple("Usage", "total used free")
+
+
+def _writer(tmp_path: Path, **kwargs) -> BundleWriter:
+    writer = BundleWriter(tmp_path / "b.zip", **kwargs)
+    writer.open()
+    return writer
+
+
+def _finish(writer: BundleWriter) -> tuple[Path, dict]:
+    path = writer.finalize({"schema_version": 1})
+    return path, verify_bundle(path)
+
+
+def test_every_member_listed_with_sha256(tmp_path: Path) -> None:
+    writer = _writer(tmp_path)
+    aw = writer.for_collector("c", CancelToken())
+    aw.add_text("a.txt", "one\n", source="s")
+    aw.add_text("a.txt", "two\n", source="s")  # same name twice: kept apart, not overwritten
+    writer.add_generated("analysis/findings.json", "{}")
+    path, manifest = _finish(writer)
+    paths = [f["path"] for f in manifest["files"]]
+    assert paths == ["collected/c/a.txt", "collected/c/a~2.txt", "analysis/findings.json"]
+    with zipfile.ZipFile(path) as zf:
+        assert sorted(zf.namelist()) == sorted([*paths, "manifest.json"])
+
+
+def test_nothing_under_final_name_until_finalized(tmp_path: Path) -> None:
+    writer = _writer(tmp_path)
+    writer.for_collector("c", CancelToken()).add_text("a.txt", "x", source="s")
+    assert not (tmp_path / "b.zip").exists()
+    assert writer.part_path is not None and writer.part_path.exists()
+    writer.abort()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_big_log_keeps_its_tail_from_a_line_start(tmp_path: Path) -> None:
+    log = tmp_path / "mms.0.log"
+    lines = [f"2024-05-01T10:00:{i % 60:02d}:000+02:00 1 I00000000: line {i}\n" for i in range(5000)]
+    log.write_text("".join(lines))
+    writer = _writer(tmp_path)
+    rec = writer.for_collector("logs", CancelToken()).add_file(log, max_bytes=10_000)
+    path, manifest = _finish(writer)
+    assert rec is not None and rec.truncated
+    entry = manifest["files"][0]
+    assert entry["truncated"] is True
+    assert entry["original_size"] == log.stat().st_size
+    data = zipfile.ZipFile(path).read(entry["path"]).decode()
+    assert len(data) <= 10_000
+    assert data.startswith("2024-05-01T")
+    assert data.endswith("line 4999\n")
+
+
+def test_structured_file_is_never_cut(tmp_path: Path) -> None:
+    xml = tmp_path / "activity.xml"
+    xml.write_text("<log>" + "<event id='1'/>" * 2000 + "</log>")
+    writer = _writer(tmp_path)
+    rec = writer.for_collector("logs", CancelToken()).add_file(xml, max_bytes=100, structured=True)
+    path, _ = _finish(writer)
+    assert rec is not None and not rec.truncated
+    assert zipfile.ZipFile(path).read(rec.path) == xml.read_bytes()
+
+
+def test_secrets_are_redacted_in_text_files(tmp_path: Path) -> None:
+    cfg = tmp_path / "aakore.yaml"
+    cfg.write_text(
+        "http: 127.0.0.1:9999\nenv:\n  http_proxy: http://proxyuser:S3cretPass@proxy.local:3128\n"
+        "  proxy_password: hunter2\n"
+    )
+    writer = _writer(tmp_path)
+    aw = writer.for_collector("cfg", CancelToken())
+    rec = aw.add_file(cfg)
+    aw.add_text("reg.txt", "    Password    REG_SZ    TopSecret1\n    Host    REG_SZ    proxy\n", source="reg")
+    path, _ = _finish(writer)
+    zf = zipfile.ZipFile(path)
+    text = zf.read(rec.path).decode()
+    assert "S3cretPass" not in text and "hunter2" not in text
+    assert "127.0.0.1:9999" in text
+    reg = zf.read("collected/cfg/reg.txt").decode()
+    assert "TopSecret1" not in reg and "Host    REG_SZ    proxy" in reg
+
+
+def test_utf16_file_with_bom_stays_utf16_and_is_redacted(tmp_path: Path) -> None:
+    src = tmp_path / "export.reg"
+    content = 'Windows Registry Editor Version 5.00\r\n\r\n"Password"="Geheim123"\r\n"Port"=dword:00000c38\r\n'
+    src.write_bytes(codecs.BOM_UTF16_LE + content.encode("utf-16-le"))
+    writer = _writer(tmp_path)
+    rec = writer.for_collector("reg", CancelToken()).add_file(src)
+    path, _ = _finish(writer)
+    data = zipfile.ZipFile(path).read(rec.path)
+    assert data.startswith(codecs.BOM_UTF16_LE)
+    text = data.decode("utf-16")
+    assert "Geheim123" not in text
+    assert '"Port"=dword:00000c38' in text
+
+
+def test_utf16_tail_starts_on_a_character(tmp_path: Path) -> None:
+    src = tmp_path / "u16.log"
+    text = "".join(f"Zeile {i}: Fehler äöü\r\n" for i in range(3000))
+    src.write_bytes(codecs.BOM_UTF16_LE + text.encode("utf-16-le"))
+    writer = _writer(tmp_path)
+    rec = writer.for_collector("l", CancelToken()).add_file(src, max_bytes=4001)
+    path, _ = _finish(writer)
+    tail = zipfile.ZipFile(path).read(rec.path).decode("utf-16-le")
+    assert tail.startswith("Zeile ")
+    assert tail.endswith("Zeile 2999: Fehler äöü\r\n")
+
+
+@pytest.mark.skipif(sys.platform == "win32" or os.geteuid() == 0, reason="root reads everything")
+def test_unreadable_file_is_a_skip_with_reason(tmp_path: Path) -> None:
+    src = tmp_path / "locked.log"
+    src.write_text("x")
+    src.chmod(0)
+    writer = _writer(tmp_path)
+    aw = writer.for_collector("l", CancelToken())
+    assert aw.add_file(src) is None
+    assert aw.skipped[0].reason.startswith("cannot read")
+
+
+def test_unreadable_file_is_a_skip_with_reason_any_user(tmp_path: Path, monkeypatch) -> None:
+    src = tmp_path / "locked.log"
+    src.write_text("x")
+    real_open = open
+
+    def deny(path, *args, **kwargs):
+        if str(path) == str(src):
+            raise PermissionError(13, "Permission denied")
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr("builtins.open", deny)
+    writer = _writer(tmp_path)
+    aw = writer.for_collector("l", CancelToken())
+    assert aw.add_file(src) is None
+    assert aw.skipped[0].reason == "cannot read: Permission denied"
+    monkeypatch.undo()
+    _finish(writer)
+
+
+def test_full_disk_before_start(tmp_path: Path) -> None:
+    writer = BundleWriter(tmp_path / "b.zip", disk_usage=lambda p: Usage(10**9, 10**9, 10 * 2**20))
+    with pytest.raises(DiskFull, match="not enough free space"):
+        writer.open()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_full_disk_while_writing_leaves_nothing(tmp_path: Path) -> None:
+    free = [10**10]
+    writer = BundleWriter(tmp_path / "b.zip", disk_usage=lambda p: Usage(10**10, 0, free[0]))
+    writer.open()
+    aw = writer.for_collector("c", CancelToken())
+    free[0] = 2**20  # the disk fills up while we write
+    with pytest.raises(DiskFull):
+        aw.add_bytes("big.bin", os.urandom(20 * 2**20), source="s", redact=False)
+    writer.abort()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_command_output_is_self_describing(tmp_path: Path) -> None:
+    writer = _writer(tmp_path)
+    aw = writer.for_collector("c", CancelToken())
+    result = CommandResult(("vssadmin", "list", "writers"), 0, b"Writer name: 'System Writer'\n", b"", 1.5)
+    aw.add_command("vssadmin_list_writers.txt", result)
+    missing = CommandResult(("dkms", "status"), None, error="command not found: dkms")
+    assert aw.add_command("dkms_status.txt", missing) is None
+    path, manifest = _finish(writer)
+    text = zipfile.ZipFile(path).read("collected/c/vssadmin_list_writers.txt").decode()
+    assert text.startswith("# command: vssadmin list writers\n# result: exit code 0; 1.50 s")
+    assert manifest["files"][0]["kind"] == "command"
+    assert aw.skipped[0].reason == "command not found: dkms"
+
+
+def test_verify_detects_tampering_and_unlisted_files(tmp_path: Path) -> None:
+    writer = _writer(tmp_path)
+    writer.for_collector("c", CancelToken()).add_text("a.txt", "x", source="s")
+    path, manifest = _finish(writer)
+    with zipfile.ZipFile(path, "a") as zf:
+        zf.writestr("extra.txt", "not listed")
+    with pytest.raises(BundleError, match="not listed"):
+        verify_bundle(path)
+    bad = tmp_path / "bad.zip"
+    with zipfile.ZipFile(bad, "w") as zf:
+        manifest["files"][0]["sha256"] = "0" * 64
+        zf.writestr("manifest.json", json.dumps(manifest))
+        zf.writestr("collected/c/a.txt", "x")
+    with pytest.raises(BundleError, match="sha256"):
+        verify_bundle(bad)
+    (tmp_path / "junk.zip").write_bytes(b"not a zip")
+    with pytest.raises(BundleError, match="not a readable zip"):
+        verify_bundle(tmp_path / "junk.zip")
+
+
+def test_output_folder_must_exist(tmp_path: Path) -> None:
+    with pytest.raises(BundleError, match="does not exist"):
+        BundleWriter(tmp_path / "nope" / "b.zip").open()
+
+
+def test_closed_writer_refuses_late_writes(tmp_path: Path) -> None:
+    from collectors.base import Cancelled
+
+    writer = _writer(tmp_path)
+    aw = writer.for_collector("c", CancelToken())
+    aw.closed = True
+    with pytest.raises(Cancelled):
+        aw.add_text("late.txt", "x", source="s")
+    writer.abort()

@@ -1,0 +1,289 @@
+"""The engine: concurrency, per-collector timeouts, crash isolation, cancel, partial bundles."""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from collectors.base import APPLICABLE, Collector, NotApplicable, Status, not_applicable
+from collectors.bundle import BundleWriter, verify_bundle
+from collectors.cancel import CancelToken
+from collectors.context import Context, Facts
+from collectors.engine import Engine, EngineEvent, RunSettings
+from collectors.runner import SubprocessRunner
+from collectors.sysroot import SystemRoot
+
+
+class Writes(Collector):
+    name = "writes"
+    title = "Writes"
+
+    def collect(self, ctx: Context) -> None:
+        ctx.writer.add_text("hello.txt", "hello\n", source="test")
+
+
+class Crashes(Collector):
+    name = "crashes"
+    title = "Crashes"
+
+    def collect(self, ctx: Context) -> None:
+        raise RuntimeError("disk exploded")
+
+
+class Hangs(Collector):
+    name = "hangs"
+    title = "Hangs"
+    timeout_s = 0.5
+
+    def collect(self, ctx: Context) -> None:
+        # A collector that ignores its cancel token entirely: only the engine's timeout saves the run.
+        time.sleep(30)
+
+
+class SleepsCommand(Collector):
+    name = "sleeps_command"
+    title = "Sleeps in a command"
+    timeout_s = 0.8
+
+    def collect(self, ctx: Context) -> None:
+        result = ctx.run([sys.executable, "-c", "import time; time.sleep(60)"], timeout=120)
+        ctx.writer.add_command("sleep.txt", result)
+
+
+class Nothing(Collector):
+    name = "nothing"
+    title = "Nothing here"
+
+    def is_applicable(self, ctx: Context):
+        return not_applicable("no Acronis product here")
+
+
+class LateNotApplicable(Collector):
+    name = "late_na"
+    title = "Late not applicable"
+
+    def collect(self, ctx: Context) -> None:
+        raise NotApplicable("the folder vanished")
+
+
+class WindowsOnly(Collector):
+    name = "windows_only"
+    title = "Windows only"
+    platforms = ("windows",)
+
+    def collect(self, ctx: Context) -> None:
+        raise AssertionError("must not run")
+
+
+class LiveOnly(Collector):
+    name = "live_only"
+    title = "Live only"
+    needs_live = True
+
+    def collect(self, ctx: Context) -> None:
+        raise AssertionError("must not run")
+
+
+class AdminOnly(Collector):
+    name = "admin_only"
+    title = "Admin only"
+    needs_admin = True
+
+    def collect(self, ctx: Context) -> None:
+        raise AssertionError("must not run")
+
+
+class Skips(Collector):
+    name = "skips"
+    title = "Skips a file"
+
+    def collect(self, ctx: Context) -> None:
+        ctx.writer.add_file(Path("/nonexistent/acronis/mms.0.log"))
+        ctx.writer.add_text("ok.txt", "fine", source="test")
+
+
+class Slow(Collector):
+    name = "slow"
+    title = "Slow but cooperative"
+    timeout_s = 60
+
+    def collect(self, ctx: Context) -> None:
+        for i in range(600):
+            ctx.cancel.raise_if_cancelled()
+            ctx.progress(i / 600, f"step {i}")
+            time.sleep(0.05)
+
+
+def _run(tmp_path: Path, classes, *, cancel: CancelToken | None = None, root: SystemRoot | None = None,
+         facts: Facts | None = None, workers: int = 4):
+    writer = BundleWriter(tmp_path / "bundle.zip")
+    writer.open()
+    since, until = Context.default_window(7)
+    settings = RunSettings(root or SystemRoot.live_system(), since, until, SubprocessRunner(),
+                           facts or Facts(is_admin=False), max_workers=workers)
+    events: list[EngineEvent] = []
+    engine = Engine(settings, writer, cancel or CancelToken(), events.append)
+    outcomes = engine.run(classes)
+    writer.reopen_for_append()
+    bundle = writer.finalize({"schema_version": 1})
+    return {o.name: o for o in outcomes}, events, bundle
+
+
+def test_crash_and_hang_do_not_stop_the_run(tmp_path: Path) -> None:
+    start = time.monotonic()
+    outcomes, events, bundle = _run(tmp_path, [Crashes, Hangs, Writes])
+    assert time.monotonic() - start < 5
+    assert outcomes["crashes"].status == Status.ERROR
+    assert "RuntimeError: disk exploded" in outcomes["crashes"].reason
+    assert outcomes["hangs"].status == Status.TIMEOUT
+    assert outcomes["hangs"].reason == "timed out after 0.5 s"
+    assert outcomes["writes"].status == Status.OK
+    manifest = verify_bundle(bundle)
+    assert [f["path"] for f in manifest["files"]] == ["collected/writes/hello.txt"]
+    finished = [e for e in events if e.kind == "finished"]
+    assert {e.collector for e in finished} == {"crashes", "hangs", "writes"}
+
+
+def test_timeout_kills_the_command_process_tree(tmp_path: Path) -> None:
+    import psutil
+
+    before = {p.pid for p in psutil.Process().children(recursive=True)}
+    outcomes, _, _ = _run(tmp_path, [SleepsCommand])
+    assert outcomes["sleeps_command"].status == Status.TIMEOUT
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        left = {p.pid for p in psutil.Process().children(recursive=True)} - before
+        if not left:
+            break
+        time.sleep(0.05)
+    assert not left, "the timed-out command is still running"
+
+
+def test_not_applicable_is_not_failure(tmp_path: Path) -> None:
+    outcomes, _, _ = _run(tmp_path, [Nothing, LateNotApplicable, WindowsOnly, AdminOnly],
+                          root=SystemRoot.live_system() if sys.platform != "win32" else None)
+    assert outcomes["nothing"].status == Status.NOT_APPLICABLE
+    assert outcomes["nothing"].reason == "no Acronis product here"
+    assert outcomes["late_na"].reason == "the folder vanished"
+    if sys.platform != "win32":
+        assert outcomes["windows_only"].status == Status.NOT_APPLICABLE
+        assert "only for windows" in outcomes["windows_only"].reason
+    assert outcomes["admin_only"].reason == "needs administrator rights"
+    assert not any(o.status.is_failure for o in outcomes.values())
+
+
+def test_offline_root_skips_live_collectors(tmp_path: Path) -> None:
+    root_dir = tmp_path / "root"
+    (root_dir / "ProgramData").mkdir(parents=True)
+    out = tmp_path / "out"
+    out.mkdir()
+    outcomes, _, _ = _run(out, [LiveOnly, Writes], root=SystemRoot.offline(root_dir))
+    assert outcomes["live_only"].status == Status.NOT_APPLICABLE
+    assert outcomes["live_only"].reason == "needs the live system; an offline root was given"
+    assert outcomes["writes"].status == Status.OK
+
+
+def test_missing_file_makes_collector_partial_with_reason(tmp_path: Path) -> None:
+    outcomes, _, bundle = _run(tmp_path, [Skips])
+    outcome = outcomes["skips"]
+    assert outcome.status == Status.PARTIAL
+    assert outcome.skipped[0].what == "/nonexistent/acronis/mms.0.log"
+    assert "cannot read" in outcome.skipped[0].reason
+    assert outcome.to_json()["skipped"][0]["reason"].startswith("cannot read")
+    verify_bundle(bundle)
+
+
+def test_cancel_stops_quickly_and_leaves_a_valid_partial_bundle(tmp_path: Path) -> None:
+    cancel = CancelToken()
+    threading.Timer(0.3, cancel.cancel, args=("cancelled by the user",)).start()
+    start = time.monotonic()
+    outcomes, _, bundle = _run(tmp_path, [Writes, Slow, Hangs.__class__("H2", (Hangs,), {"name": "h2",
+                                                                                          "timeout_s": 60})],
+                               cancel=cancel, workers=2)
+    assert time.monotonic() - start < 3
+    assert outcomes["writes"].status == Status.OK
+    assert outcomes["slow"].status == Status.CANCELLED
+    assert outcomes["h2"].status == Status.CANCELLED
+    manifest = verify_bundle(bundle)
+    assert "collected/writes/hello.txt" in [f["path"] for f in manifest["files"]]
+
+
+def test_not_started_collectors_are_cancelled_with_reason(tmp_path: Path) -> None:
+    cancel = CancelToken()
+    cancel.cancel("cancelled by the user")
+    outcomes, _, _ = _run(tmp_path, [Writes, Slow], cancel=cancel)
+    assert all(o.status == Status.CANCELLED for o in outcomes.values())
+    assert outcomes["writes"].reason == "not started: cancelled by the user"
+
+
+def test_first_phase_runs_before_the_rest(tmp_path: Path) -> None:
+    order: list[str] = []
+
+    class Detect(Collector):
+        name = "detect"
+        title = "Detect"
+        priority = 0
+
+        def collect(self, ctx: Context) -> None:
+            time.sleep(0.2)
+            ctx.facts.set("seen", True)
+            order.append("detect")
+
+    class Uses(Collector):
+        name = "uses"
+        title = "Uses"
+
+        def collect(self, ctx: Context) -> None:
+            order.append("uses" if ctx.facts.values.get("seen") else "uses-too-early")
+
+    _run(tmp_path, [Uses, Detect])
+    assert order == ["detect", "uses"]
+
+
+def test_bounded_pool(tmp_path: Path) -> None:
+    running = 0
+    peak = 0
+    lock = threading.Lock()
+
+    def make(i: int) -> type[Collector]:
+        class C(Collector):
+            name = f"c{i}"
+            title = f"C{i}"
+
+            def collect(self, ctx: Context) -> None:
+                nonlocal running, peak
+                with lock:
+                    running += 1
+                    peak = max(peak, running)
+                time.sleep(0.1)
+                with lock:
+                    running -= 1
+
+        return C
+
+    outcomes, _, _ = _run(tmp_path, [make(i) for i in range(8)], workers=3)
+    assert all(o.status == Status.OK for o in outcomes.values())
+    assert peak == 3
+
+
+def test_applicable_constant_is_truthy() -> None:
+    assert APPLICABLE
+    assert not not_applicable("x")
+
+
+@pytest.mark.parametrize("status", list(Status))
+def test_status_values_are_manifest_words(status: Status) -> None:
+    assert str(status) in {"ok", "partial", "not_applicable", "timeout", "error", "cancelled"}
+
+
+def test_zip_is_zip64_capable(tmp_path: Path) -> None:
+    _, _, bundle = _run(tmp_path, [Writes])
+    with zipfile.ZipFile(bundle) as zf:
+        info = zf.getinfo("collected/writes/hello.txt")
+        # force_zip64 puts a ZIP64 extra field in the local header: members may exceed 4 GiB.
+        assert info.compress_type == zipfile.ZIP_DEFLATED

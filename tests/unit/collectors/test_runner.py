@@ -1,0 +1,78 @@
+"""The command runner: exit codes, missing programs, timeouts that kill the whole tree, cancel, caps."""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+
+import psutil
+
+from collectors.cancel import CancelToken
+from collectors.runner import ReplayRunner, SubprocessRunner
+
+PY = sys.executable
+
+
+def _children_gone(before: set[int], timeout: float = 5.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        now = {p.pid for p in psutil.Process().children(recursive=True)}
+        if not (now - before):
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_output_and_exit_code() -> None:
+    result = SubprocessRunner()([PY, "-c", "import sys; print('out'); print('err', file=sys.stderr); sys.exit(3)"])
+    assert result.returncode == 3
+    assert result.stdout.strip() == b"out"
+    assert result.stderr.strip() == b"err"
+    assert not result.ok
+    assert result.describe() == "exit code 3"
+
+
+def test_missing_program_is_reported_not_raised() -> None:
+    result = SubprocessRunner()(["definitely-not-a-command-xyz", "--help"])
+    assert result.returncode is None
+    assert result.error == "command not found: definitely-not-a-command-xyz"
+
+
+def test_timeout_kills_grandchildren_too() -> None:
+    before = {p.pid for p in psutil.Process().children(recursive=True)}
+    code = (
+        "import subprocess, sys, time;"
+        f"subprocess.Popen([{PY!r}, '-c', 'import time; time.sleep(60)']);"
+        "time.sleep(60)"
+    )
+    start = time.monotonic()
+    result = SubprocessRunner()([PY, "-c", code], timeout=1.0)
+    assert result.timed_out
+    assert result.returncode is None
+    assert time.monotonic() - start < 8
+    assert "process tree killed" in result.describe()
+    assert _children_gone(before)
+
+
+def test_cancel_stops_a_running_command() -> None:
+    token = CancelToken()
+    threading.Timer(0.3, token.cancel).start()
+    start = time.monotonic()
+    result = SubprocessRunner()([PY, "-c", "import time; time.sleep(60)"], timeout=60, cancel=token)
+    assert result.cancelled
+    assert time.monotonic() - start < 5
+
+
+def test_flooding_output_is_capped() -> None:
+    result = SubprocessRunner()([PY, "-c", "import sys; sys.stdout.write('x' * 3_000_000)"], max_output=1000)
+    assert len(result.stdout) == 1000
+    assert result.truncated
+    assert result.returncode == 0
+
+
+def test_replay_runner_plays_back_and_misses_like_real() -> None:
+    runner = ReplayRunner().add("vssadmin list writers", stdout=b"Writer name: 'System Writer'", returncode=0)
+    assert runner(["vssadmin", "list", "writers"]).stdout.startswith(b"Writer name")
+    assert runner(["fltmc"]).error == "command not found: fltmc"
+    assert runner.calls == [("vssadmin", "list", "writers"), ("fltmc",)]
