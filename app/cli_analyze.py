@@ -1,24 +1,181 @@
-"""The ``analyze`` and ``signatures`` subcommands (being built; see issue "Analyzers")."""
+"""The ``analyze`` and ``signatures`` subcommands."""
 
 from __future__ import annotations
 
 import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+ANALYZE_EPILOG = """\
+PATH can be a log file (plain, .gz, UTF-8/UTF-16/cp1252), a folder (read recursively; binary files are
+skipped), an acronis-triage bundle .zip, any other .zip (e.g. an Acronis system report; zips inside it are
+opened one level deep), a .7z archive, or - for text pasted on standard input.
+
+exit codes:
+  0  everything was analyzed (with or without findings)
+  2  analyzed, but some inputs were skipped (listed with the reason)
+  1  nothing could be analyzed; the reason is printed on one line
+
+examples:
+  acronis-triage analyze "C:\\ProgramData\\Acronis\\BackupAndRecovery\\MMS\\mms.0.log"
+  acronis-triage analyze bundle.zip --json > findings.json
+  Get-Clipboard | acronis-triage analyze -
+"""
+
+SIGNATURES_EPILOG = """\
+actions:
+  list              id, severity, KB numbers and title of every signature
+  validate [DIR]    check every signature file; exit 1 if any problem is found
+  test [DIR]        run every positive and negative sample; exit 1 if any fails
+  patterns [DIR]    every search pattern of the database, one per line (input for rg -f or grep -E -f)
+"""
 
 
 def add_analyze_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("analyze", help="analyze logs, folders, bundles or pasted text against the KB signatures")
-    p.add_argument("paths", nargs="+", metavar="PATH")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=lambda args: _unavailable())
+    p = sub.add_parser(
+        "analyze", help="analyze logs, folders, bundles or pasted text against the KB signatures",
+        description="Match logs against the known-issue signatures (each tied to an Acronis KB article) and "
+        "group the remaining errors and warnings into templates.",
+        epilog=ANALYZE_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("paths", nargs="+", metavar="PATH", help="file, folder, .zip, .7z, or - for standard input")
+    p.add_argument("--json", action="store_true", help="print the result as JSON on stdout")
+    p.add_argument("--signatures", type=Path, metavar="DIR", help="use this signature folder")
+    p.add_argument("--no-hyperscan", action="store_true", help=argparse.SUPPRESS)
+    p.set_defaults(handler=cmd_analyze)
 
 
 def add_signatures_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("signatures", help="list, validate and test the KB signature database")
-    p.set_defaults(handler=lambda args: _unavailable())
+    p = sub.add_parser(
+        "signatures", help="list, validate and test the KB signature database",
+        description="Work with the signature database (default: the one shipped with the tool).",
+        epilog=SIGNATURES_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("action", choices=("list", "validate", "test", "patterns"))
+    p.add_argument("directory", nargs="?", type=Path, metavar="DIR", help="signature folder")
+    p.add_argument("--signatures", type=Path, metavar="DIR", help=argparse.SUPPRESS)
+    p.set_defaults(handler=cmd_signatures)
 
 
-def _unavailable() -> int:
-    import sys
-
-    print("acronis-triage: this command is not available yet", file=sys.stderr)
+def _fail(message: str) -> int:
+    print(f"acronis-triage: {message}", file=sys.stderr)
     return 1
+
+
+def _load(directory: Path | None):  # type: ignore[no-untyped-def]
+    from analyzers.signatures import load_signatures
+
+    if directory is not None and not directory.is_dir():
+        return None
+    return load_signatures(directory)
+
+
+def cmd_analyze(args: argparse.Namespace) -> int:
+    from analyzers.analyze import analyze_paths
+
+    sigset = _load(args.signatures)
+    if sigset is None:
+        return _fail(f"signature folder not found: {args.signatures}")
+    if not sigset.signatures:
+        return _fail(f"no usable signatures in {sigset.directory} ({len(sigset.problems)} problems; "
+                     "run `acronis-triage signatures validate`)")
+    try:
+        result = analyze_paths(list(args.paths), sigset, use_hyperscan=False if args.no_hyperscan else None)
+    except KeyboardInterrupt:
+        return _fail("interrupted")
+    except Exception as exc:  # noqa: BLE001 - the CLI promises one line, never a traceback
+        return _fail(f"analysis failed: {type(exc).__name__}: {exc}")
+    if result.stats.files == 0:
+        reasons = "; ".join(f"{s.path}: {s.reason}" for s in result.skipped[:3]) or "no input"
+        return _fail(f"nothing could be analyzed ({reasons})")
+    if args.json:
+        json.dump(result.to_json(), sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(format_report(result))
+    for problem in result.signature_problems[:5]:
+        print(f"acronis-triage: warning: {problem}", file=sys.stderr)
+    return 2 if result.skipped else 0
+
+
+def format_report(result: Any) -> str:
+    out: list[str] = []
+    s = result.stats
+    out.append(f"Analyzed {s.files} file(s), {s.bytes / 2**20:.1f} MiB, {s.events} events examined "
+               f"in {s.seconds:.1f} s.")
+    out.append("")
+    if not result.findings:
+        out.append("No known issue found.")
+    for f in result.findings:
+        seen = ""
+        if f.first_seen:
+            seen = f", first {f.first_seen.isoformat()}"
+            if f.last_seen and f.last_seen != f.first_seen:
+                seen += f", last {f.last_seen.isoformat()}"
+        out.append(f"[{f.severity.upper()}] {f.title}  ({f.signature}; {f.count}x{seen})")
+        for kb in f.kb:
+            out.append(f"    KB {kb.number}: {kb.url}" + (f"  {kb.title}" if kb.title else ""))
+        if f.error_chain:
+            out.append("    Error chain: " + " > ".join(
+                c.hex + (f" {c.text}" if c.text else "") for c in f.error_chain))
+        for ev in f.evidence:
+            out.append(f"    {ev.file}:{ev.line}: {ev.text[:200]}")
+        if f.workaround:
+            out.append("    Workaround:")
+            out.extend(f"      [ ] {step}" for step in f.workaround)
+        if f.information_needed:
+            out.append("    Support will ask for: " + "; ".join(f.information_needed))
+        out.append("")
+    if result.unmatched:
+        out.append("Errors and warnings no signature explains (grouped):")
+        for u in result.unmatched:
+            out.append(f"  {u.count:>6}x {u.level:<7} {u.template[:160]}")
+            if u.example:
+                out.append(f"          e.g. {u.example.file}:{u.example.line}")
+        out.append("")
+    if result.skipped:
+        out.append("Skipped:")
+        out.extend(f"  {sk.path}: {sk.reason}" for sk in result.skipped)
+        out.append("")
+    return "\n".join(out)
+
+
+def cmd_signatures(args: argparse.Namespace) -> int:
+    directory = args.directory or args.signatures
+    sigset = _load(directory)
+    if sigset is None:
+        return _fail(f"signature folder not found: {directory}")
+    if args.action == "list":
+        for sig in sorted(sigset.signatures, key=lambda s: s.id):
+            kb = ",".join(k.number for k in sig.kb) or "-"
+            print(f"{sig.id}\t{sig.severity}\t{kb}\t{sig.title}")
+        _print_problems(sigset.problems)
+        return 1 if sigset.problems else 0
+    if args.action == "validate":
+        _print_problems(sigset.problems)
+        print(f"{len(sigset.signatures)} signatures valid, {len(sigset.problems)} problems "
+              f"in {sigset.directory}")
+        return 1 if sigset.problems else 0
+    if args.action == "patterns":
+        from analyzers.signatures.database import PatternDatabase
+
+        db = PatternDatabase.build(sigset.signatures, use_hyperscan=False)
+        for pattern in db.rg_patterns():
+            print(pattern)
+        return 0
+    from analyzers.signatures.selftest import run_samples
+
+    failures = run_samples(sigset)
+    for failure in failures:
+        print(failure)
+    _print_problems(sigset.problems)
+    total = sum(len(s.positive) + len(s.negative) for s in sigset.signatures)
+    print(f"{total - len(failures)}/{total} samples passed in {len(sigset.signatures)} signatures")
+    return 1 if failures or sigset.problems else 0
+
+
+def _print_problems(problems: list[Any]) -> None:
+    for p in problems:
+        print(f"problem: {p}", file=sys.stderr)

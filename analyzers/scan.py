@@ -1,0 +1,340 @@
+"""The one-pass scan engine: every file is read once, for every signature at the same time.
+
+Line-based logs (MMS, JSON lines, installer, plain text) stream through in UTF-8 chunks. A multi-pattern
+database (hyperscan, or Python `re` when hyperscan is missing) finds the byte offsets of every signature
+anchor and every error/warning head. Only the events around those offsets are cut out (back to the line
+that starts the event, forward to the next start, so ``|`` detail blocks stay with their head), parsed, and
+confirmed against the full rule of each candidate signature. Line numbers are counted lazily, up to the
+events that need one. An event cut by a chunk boundary is carried into the next chunk.
+
+Document formats (XML activity logs, console blocks, activity JSON, vssadmin, Windows events) are parsed
+whole, and each event is prefiltered with the same database before its rules are confirmed.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from analyzers.model import ErrorCode, Event, Evidence
+from analyzers.reader import CHUNK_SIZE, Source, iter_utf8_chunks, source_name
+from analyzers.signatures.database import PatternDatabase
+from analyzers.signatures.matching import CompiledRule
+from analyzers.signatures.schema import SignatureSet
+from analyzers.unmatched import UnmatchedCollector
+
+MAX_EVIDENCE = 3
+MAX_EVENT_BYTES = 1024 * 1024  # one event's text kept for parsing; a runaway detail block is cut here
+MAX_WALK_LINES = 2000  # how far back/forward to look for the line that starts an event
+DOCUMENT_MAX_BYTES = 256 * 1024 * 1024
+HEAD_BYTES = 64 * 1024
+ERROR_LEVELS = frozenset(("warning", "error", "critical"))
+_START_PROBE = 256  # is_event_start only needs the head of a line
+
+
+class Cancelled(Exception):
+    """The caller's cancel token fired; partial results are discarded."""
+
+
+@dataclass
+class SignatureHits:
+    """Everything one signature matched in one file (or, merged, in all files)."""
+
+    count: int = 0
+    times: array = field(default_factory=lambda: array("d"))
+    first_seen: datetime | None = None
+    last_seen: datetime | None = None
+    evidence: list[Evidence] = field(default_factory=list)
+    chain: list[ErrorCode] = field(default_factory=list)
+
+    def add(self, event: Event, rule: CompiledRule) -> None:
+        self.count += 1
+        t = event.time
+        if t is not None:
+            try:
+                self.times.append(t.timestamp())
+            except (OverflowError, OSError, ValueError):
+                t = None
+        if t is not None:
+            if self.first_seen is None or t < self.first_seen:
+                self.first_seen = t
+            if self.last_seen is None or t > self.last_seen:
+                self.last_seen = t
+        if len(self.evidence) < MAX_EVIDENCE:
+            line, text = rule.evidence_line(event)
+            self.evidence.append(Evidence(event.file, line, text.strip()[:500]))
+        if not self.chain and event.codes:
+            self.chain = list(event.codes)
+
+    def merge(self, other: SignatureHits) -> None:
+        self.count += other.count
+        self.times.extend(other.times)
+        for t in (other.first_seen, other.last_seen):
+            if t is None:
+                continue
+            if self.first_seen is None or t < self.first_seen:
+                self.first_seen = t
+            if self.last_seen is None or t > self.last_seen:
+                self.last_seen = t
+        room = MAX_EVIDENCE - len(self.evidence)
+        if room > 0:
+            self.evidence.extend(other.evidence[:room])
+        if not self.chain:
+            self.chain = other.chain
+
+
+@dataclass
+class FileScan:
+    """What one source gave: hits per signature id, unmatched error templates, sizes, problems."""
+
+    name: str
+    kind: str = "text"
+    bytes: int = 0
+    events: int = 0
+    hits: dict[str, SignatureHits] = field(default_factory=dict)
+    unmatched: UnmatchedCollector = field(default_factory=UnmatchedCollector)
+    problems: list[str] = field(default_factory=list)
+
+
+class _Lines:
+    """Line numbers inside one chunk, counted only as far as the events that need them."""
+
+    __slots__ = ("buf", "line", "pos")
+
+    def __init__(self, buf: bytes, first_line: int) -> None:
+        self.buf = buf
+        self.pos = 0
+        self.line = first_line
+
+    def at(self, offset: int) -> int:
+        if offset >= self.pos:
+            self.line += self.buf.count(b"\n", self.pos, offset)
+        else:
+            self.line -= self.buf.count(b"\n", offset, self.pos)
+        self.pos = offset
+        return self.line
+
+
+class Scanner:
+    """The compiled signature set. Build once, scan many sources; safe to share between threads."""
+
+    def __init__(self, signatures: SignatureSet, *, use_hyperscan: bool | None = None,
+                 chunk_size: int = CHUNK_SIZE) -> None:
+        self.signatures = list(signatures.signatures)
+        self.rules = [CompiledRule(s) for s in self.signatures]
+        self.db = PatternDatabase.build(self.signatures, use_hyperscan=use_hyperscan)
+        self.chunk_size = chunk_size
+
+    # -- entry point -------------------------------------------------------------------------------------------
+
+    def scan(self, source: Source, *, cancel: Any = None,
+             on_bytes: Callable[[int], None] | None = None, kind: str | None = None) -> FileScan:
+        """Scan one source. Raises OSError when it cannot be opened, `Cancelled` when `cancel` fires."""
+        from analyzers import formats
+
+        result = FileScan(name=source_name(source))
+        chunks = iter_utf8_chunks(source, chunk_size=self.chunk_size)
+        first = next(chunks, b"")
+        if kind is None:
+            kind = formats.detect_kind(first[:HEAD_BYTES].decode("utf-8", errors="replace"), result.name)
+        result.kind = kind
+        parser = formats.get_parser(kind)
+        stream = _counting(_chain_first(first, chunks), result, cancel, on_bytes)
+        if parser.line_based:
+            self._scan_lines(stream, parser, result)
+        else:
+            self._scan_document(stream, parser, result)
+
+        def time_of(k: str, text: str) -> datetime | None:
+            p = formats.get_parser(k)
+            if not p.line_based:
+                return None
+            try:
+                events = p.parse_block([text], 1, result.name)
+            except Exception:  # noqa: BLE001 - a parser bug must not lose the template
+                return None
+            return events[0].time if events else None
+
+        result.unmatched.resolve_times(time_of)
+        return result
+
+    # -- document formats --------------------------------------------------------------------------------------
+
+    def _scan_document(self, chunks: Iterable[bytes], parser: Any, result: FileScan) -> None:
+        parts, size = [], 0
+        for chunk in chunks:
+            if size + len(chunk) > DOCUMENT_MAX_BYTES:
+                result.problems.append(
+                    f"{result.name}: only the first {DOCUMENT_MAX_BYTES // 2**20} MiB of this {result.kind} "
+                    "document were analyzed")
+                break
+            parts.append(chunk)
+            size += len(chunk)
+        text = b"".join(parts).decode("utf-8", errors="replace")
+        del parts
+        events = parser.parse_document(text, result.name)
+        scan = self.db.scanner()
+        for event in events:
+            result.events += 1
+            probe = event.raw or event.message
+            if event.codes:
+                probe += "\n" + " ".join(c.hex for c in event.codes)
+            candidates = self._candidates(pid for _, pid in scan(probe.encode("utf-8", errors="replace")))
+            self._confirm(event, candidates, result)
+
+    # -- line-based formats -------------------------------------------------------------------------------------
+
+    def _scan_lines(self, chunks: Iterable[bytes], parser: Any, result: FileScan) -> None:
+        scan = self.db.scanner()
+        is_start = parser.is_event_start
+
+        def starts(buf: bytes, pos: int) -> bool:
+            return is_start(buf[pos:pos + _START_PROBE].split(b"\n", 1)[0].decode("utf-8", errors="replace"))
+
+        lines_before = 0
+        tail, tail_ids, tail_line = b"", set(), 1
+        for chunk in chunks:
+            n = len(chunk)
+            hits = scan(chunk)
+            lines = _Lines(chunk, lines_before + 1)
+            p0 = _first_start(chunk, starts)
+            i = 0
+            while i < len(hits) and hits[i][0] - 1 < p0:
+                tail_ids.add(hits[i][1])
+                i += 1
+            if p0 >= n:  # no event starts here: the whole chunk continues the carried event
+                if len(tail) < MAX_EVENT_BYTES:
+                    tail = (tail + chunk)[:MAX_EVENT_BYTES]
+                lines_before = lines.at(n) - 1
+                continue
+            if tail_ids:
+                self._event(tail + chunk[:p0], tail_ids, tail_line, parser, result)
+            cur_start = cur_end = -1
+            ids: set[int] = set()
+            for to, pid in hits[i:]:
+                pos = max(to - 1, 0)
+                if pos < cur_end:
+                    ids.add(pid)
+                    continue
+                if cur_end >= 0:
+                    self._event(chunk[cur_start:cur_end], ids, lines.at(cur_start), parser, result)
+                cur_start = _walk_back(chunk, chunk.rfind(b"\n", 0, pos) + 1, p0, starts)
+                cur_end = _walk_forward(chunk, pos, starts)
+                ids = {pid}
+            if cur_end >= n:
+                tail, tail_ids, tail_line = chunk[cur_start:], ids, lines.at(cur_start)
+            else:
+                if cur_end >= 0:
+                    self._event(chunk[cur_start:cur_end], ids, lines.at(cur_start), parser, result)
+                last = chunk.rfind(b"\n", 0, n - 1) + 1 if n else 0
+                start = _walk_back(chunk, max(last, p0), p0, starts)
+                tail, tail_ids, tail_line = chunk[start:], set(), lines.at(start)
+            lines_before = lines.at(n) - 1
+        if tail_ids:
+            self._event(tail, tail_ids, tail_line, parser, result)
+
+    def _event(self, raw: bytes, ids: set[int], line: int, parser: Any, result: FileScan) -> None:
+        result.events += 1
+        raw = raw[:MAX_EVENT_BYTES]
+        candidates = self._candidates(ids)
+        if not candidates:
+            # Only an error/warning head hit: no signature can claim it, so template it without parsing.
+            level = "warning"
+            for pid in ids:
+                if self.db.errorish_level.get(pid) == "error":
+                    level = "error"
+            head = raw.split(b"\n", 1)[0].decode("utf-8", errors="replace").rstrip("\r")
+            result.unmatched.add(head, level, result.kind, result.name, line)
+            return
+        text = raw.decode("utf-8", errors="replace")
+        try:
+            events = parser.parse_block(text.splitlines(), line, result.name)
+        except Exception as exc:  # noqa: BLE001 - one unparseable event must not stop the file
+            result.problems.append(f"{result.name}:{line}: could not parse this event: {exc}")
+            return
+        for event in events:
+            self._confirm(event, candidates, result)
+        result.events += max(len(events) - 1, 0)
+
+    def _candidates(self, ids: Iterable[int]) -> set[int]:
+        out: set[int] = set()
+        sigs_of = self.db.signatures_of
+        for pid in ids:
+            out.update(sigs_of[pid])
+        return out
+
+    def _confirm(self, event: Event, candidates: Iterable[int], result: FileScan) -> None:
+        claimed = False
+        for idx in sorted(candidates):
+            rule = self.rules[idx]
+            if rule.matches(event):
+                claimed = True
+                hits = result.hits.get(rule.signature.id)
+                if hits is None:
+                    hits = result.hits[rule.signature.id] = SignatureHits()
+                hits.add(event, rule)
+        if not claimed and event.level in ERROR_LEVELS:
+            text = event.message if event.kind in _DOCUMENT_TEMPLATE_KINDS else (event.raw or event.message)
+            head = text.split("\n", 1)[0].rstrip("\r")
+            result.unmatched.add(head, event.level, event.kind, event.file, event.line, event.time)
+
+
+# Kinds whose first raw line is a header, not the message ("DATE AND TIME", "<event ...").
+_DOCUMENT_TEMPLATE_KINDS = frozenset(("xml_activity", "console_block", "activity_json", "vssadmin", "windows_event"))
+
+
+def _chain_first(first: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:
+    if first:
+        yield first
+    yield from rest
+
+
+def _counting(chunks: Iterable[bytes], result: FileScan, cancel: Any,
+              on_bytes: Callable[[int], None] | None) -> Iterator[bytes]:
+    for chunk in chunks:
+        if cancel is not None and cancel.is_cancelled():
+            raise Cancelled
+        result.bytes += len(chunk)
+        yield chunk
+        if on_bytes is not None:
+            on_bytes(len(chunk))
+
+
+def _first_start(buf: bytes, starts: Callable[[bytes, int], bool]) -> int:
+    """Offset of the first line that starts an event (len(buf) if none does)."""
+    pos, n = 0, len(buf)
+    for _ in range(MAX_WALK_LINES):
+        if pos >= n:
+            return n
+        if starts(buf, pos):
+            return pos
+        nl = buf.find(b"\n", pos)
+        if nl < 0:
+            return n
+        pos = nl + 1
+    return pos
+
+
+def _walk_back(buf: bytes, line_start: int, floor: int, starts: Callable[[bytes, int], bool]) -> int:
+    s = line_start
+    for _ in range(MAX_WALK_LINES):
+        if s <= floor or starts(buf, s):
+            return max(s, floor)
+        s = buf.rfind(b"\n", 0, s - 1) + 1
+    return s
+
+
+def _walk_forward(buf: bytes, pos: int, starts: Callable[[bytes, int], bool]) -> int:
+    """Offset of the next line after `pos` that starts an event (len(buf) if the event runs to the end)."""
+    n = len(buf)
+    nl = buf.find(b"\n", pos)
+    for _ in range(MAX_WALK_LINES):
+        if nl < 0 or nl + 1 >= n:
+            return n
+        if starts(buf, nl + 1):
+            return nl + 1
+        nl = buf.find(b"\n", nl + 1)
+    return nl + 1 if nl >= 0 else n

@@ -1,0 +1,343 @@
+"""Load and validate the signature database: every problem is collected with file, signature id and field, and a
+broken signature never keeps the others from loading."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from analyzers.model import LEVELS, SEVERITIES, KBRef
+from analyzers.signatures.patterns import PatternSpec, condition_pattern
+from analyzers.signatures.schema import (
+    CONDITION_KEYS,
+    ID_RE,
+    KINDS,
+    MATCH_KEYS,
+    SAMPLE_KEYS,
+    SIGNATURE_KEYS,
+    Condition,
+    Problem,
+    Rule,
+    Signature,
+    SignatureSet,
+)
+
+REQUIRED = ("id", "title", "severity", "kb", "match", "samples")
+_WINDOW_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$")
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+class _Invalid(Exception):
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def default_directory() -> Path:
+    from resources import resource_path
+
+    return resource_path("signatures")
+
+
+def load_signatures(directory: str | Path | None = None, *, check_hyperscan: bool = True) -> SignatureSet:
+    """Every ``*.yaml``/``*.yml`` under `directory` (any depth), validated."""
+    root = Path(directory) if directory is not None else default_directory()
+    result = SignatureSet(directory=root)
+    if not root.is_dir():
+        result.problems.append(Problem(str(root), "", "", "signature folder not found"))
+        return result
+    files = sorted(p for p in root.rglob("*") if p.suffix.lower() in (".yaml", ".yml") and p.is_file())
+    seen: dict[str, Path] = {}
+    for path in files:
+        for sig in _load_file(path, root, result.problems, check_hyperscan):
+            if sig.id in seen:
+                result.problems.append(Problem(
+                    _rel(path, root), sig.id, "id", f"duplicate id, already defined in {_rel(seen[sig.id], root)}"))
+                continue
+            seen[sig.id] = path
+            result.signatures.append(sig)
+    return result
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)
+
+
+def _load_file(path: Path, root: Path, problems: list[Problem], check_hs: bool) -> list[Signature]:
+    name = _rel(path, root)
+    try:
+        docs = list(yaml.safe_load_all(path.read_text(encoding="utf-8")))
+    except (OSError, UnicodeDecodeError) as exc:
+        problems.append(Problem(name, "", "", f"cannot read: {exc}"))
+        return []
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}: " if mark else ""
+        problems.append(Problem(name, "", "", f"not valid YAML: {where}{getattr(exc, 'problem', exc)}"))
+        return []
+    entries: list[tuple[str, Any]] = []
+    for doc in docs:
+        if doc is None:
+            continue
+        if isinstance(doc, dict) and "signatures" in doc and "id" not in doc:
+            items = doc["signatures"]
+            if not isinstance(items, list):
+                problems.append(Problem(name, "", "signatures", "must be a list of signatures"))
+                continue
+            entries.extend((f"signatures[{i}]", item) for i, item in enumerate(items))
+        else:
+            entries.append(("", doc))
+    out = []
+    for where, raw in entries:
+        sig_id = str(raw.get("id", "")) if isinstance(raw, dict) else ""
+        label = sig_id or where or "(no id)"
+        if not isinstance(raw, dict):
+            problems.append(Problem(name, label, "", "a signature must be a mapping of keys"))
+            continue
+        before = len(problems)
+        sig = _build(raw, name, label, problems, check_hs)
+        if sig is not None and len(problems) == before:
+            sig.file = path
+            out.append(sig)
+    return out
+
+
+def _build(raw: dict, file: str, label: str, problems: list[Problem], check_hs: bool) -> Signature | None:
+    def problem(field: str, message: str) -> None:
+        problems.append(Problem(file, label, field, message))
+
+    for key in raw:
+        if key not in SIGNATURE_KEYS:
+            problem(str(key), f"unknown key (allowed: {', '.join(SIGNATURE_KEYS)})")
+    for key in REQUIRED:
+        if key not in raw:
+            problem(key, "missing required key")
+    if any(k not in raw for k in ("id", "title", "severity", "match")):
+        return None
+    sig_id = raw["id"]
+    if not isinstance(sig_id, str) or not ID_RE.match(sig_id):
+        problem("id", f"{sig_id!r} is not lower-case kebab-case")
+    try:
+        title = _text(raw, "title", required=True)
+        severity = _text(raw, "severity", required=True)
+        if severity not in SEVERITIES:
+            raise _Invalid("severity", f"{severity!r} is not one of {', '.join(SEVERITIES)}")
+        rule = _rule(raw["match"], problem, check_hs)
+        kb = _kb(raw.get("kb"))
+        samples = raw.get("samples")
+        positive, negative = _samples(samples)
+        sig = Signature(
+            id=str(sig_id),
+            title=title,
+            severity=severity,
+            rule=rule,
+            description=_text(raw, "description"),
+            products=_strings(raw, "products"),
+            kb=kb,
+            cause=_text(raw, "cause"),
+            workaround=_strings(raw, "workaround"),
+            information_needed=_strings(raw, "information_needed"),
+            positive=positive,
+            negative=negative,
+        )
+    except _Invalid as exc:
+        problem(exc.field, exc.message)
+        return None
+    return sig
+
+
+def _text(raw: dict, key: str, required: bool = False) -> str:
+    value = raw.get(key)
+    if value is None:
+        if required:
+            raise _Invalid(key, "missing required key")
+        return ""
+    if not isinstance(value, str) or (required and not value.strip()):
+        raise _Invalid(key, "must be a non-empty string")
+    return value.strip()
+
+
+def _strings(raw: dict, key: str) -> tuple[str, ...]:
+    value = raw.get(key)
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise _Invalid(key, "must be a list of non-empty strings")
+    return tuple(v.strip() for v in value)
+
+
+def _kb(value: Any) -> tuple[KBRef, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise _Invalid("kb", "must be a list (write `kb: []` when no KB article exists)")
+    refs = []
+    for i, item in enumerate(value):
+        where = f"kb[{i}]"
+        if isinstance(item, (str, int)):
+            item = {"number": item}
+        if not isinstance(item, dict):
+            raise _Invalid(where, "must be a mapping with number, title and optional url")
+        unknown = set(item) - {"number", "title", "url"}
+        if unknown:
+            raise _Invalid(f"{where}.{sorted(unknown)[0]}", "unknown key (allowed: number, title, url)")
+        number = str(item.get("number", "")).strip()
+        if not number.isdigit():
+            raise _Invalid(f"{where}.number", f"{number!r} is not a KB article number")
+        url = str(item.get("url") or "")
+        if url and not url.startswith("https://"):
+            raise _Invalid(f"{where}.url", "must be an https:// address")
+        refs.append(KBRef(number=number, title=str(item.get("title") or ""), url=url))
+    return tuple(refs)
+
+
+def _samples(value: Any) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    if not isinstance(value, dict):
+        raise _Invalid("samples", "must be a mapping with positive and negative lists")
+    for key in value:
+        if key not in SAMPLE_KEYS:
+            raise _Invalid(f"samples.{key}", "unknown key (allowed: positive, negative)")
+    out = []
+    for key in SAMPLE_KEYS:
+        items = value.get(key)
+        if items is None:
+            raise _Invalid(f"samples.{key}", "missing required key")
+        if not isinstance(items, list) or not all(isinstance(s, str) and s.strip() for s in items):
+            raise _Invalid(f"samples.{key}", "must be a list of non-empty log texts")
+        if key == "positive" and not items:
+            raise _Invalid("samples.positive", "needs at least one sample")
+        out.append(tuple(items))
+    return out[0], out[1]
+
+
+def _rule(value: Any, problem, check_hs: bool) -> Rule:
+    if not isinstance(value, dict):
+        raise _Invalid("match", "must be a mapping (any, all, none, levels, kinds, min_count, window)")
+    for key in value:
+        if key not in MATCH_KEYS:
+            raise _Invalid(f"match.{key}", f"unknown key (allowed: {', '.join(MATCH_KEYS)})")
+    groups = {}
+    for key in ("any", "all", "none"):
+        items = value.get(key, [])
+        if not isinstance(items, list):
+            raise _Invalid(f"match.{key}", "must be a list of conditions")
+        groups[key] = tuple(_condition(item, f"match.{key}[{i}]", check_hs) for i, item in enumerate(items))
+    if not groups["any"] and not groups["all"]:
+        raise _Invalid("match", "needs at least one condition under any or all")
+    levels = _choice_list(value, "levels", LEVELS)
+    kinds = _choice_list(value, "kinds", KINDS)
+    min_count = value.get("min_count", 1)
+    if not isinstance(min_count, int) or isinstance(min_count, bool) or min_count < 1:
+        raise _Invalid("match.min_count", "must be a whole number of at least 1")
+    window = value.get("window")
+    window_s = None
+    if window is not None:
+        m = _WINDOW_RE.match(str(window))
+        if not m:
+            raise _Invalid("match.window", f"{window!r} is not a span like 30m, 24h or 7d")
+        window_s = float(m.group(1)) * _UNITS[m.group(2)]
+    return Rule(groups["any"], groups["all"], groups["none"], levels, kinds, min_count, window_s)
+
+
+def _choice_list(value: dict, key: str, allowed: tuple[str, ...]) -> tuple[str, ...]:
+    items = value.get(key, [])
+    if isinstance(items, str):
+        items = [items]
+    if not isinstance(items, list):
+        raise _Invalid(f"match.{key}", "must be a list")
+    for item in items:
+        if item not in allowed:
+            raise _Invalid(f"match.{key}", f"{item!r} is not one of {', '.join(allowed)}")
+    return tuple(items)
+
+
+def parse_code(value: Any, field: str) -> int:
+    if isinstance(value, bool):
+        raise _Invalid(field, "must be an error code such as 0x80042313 or 20250646")
+    if isinstance(value, int):
+        code = value
+    elif isinstance(value, str):
+        text = value.strip()
+        try:
+            code = int(text, 16) if text.lower().startswith("0x") else int(text, 10)
+        except ValueError:
+            raise _Invalid(field, f"{value!r} is not an error code (0x80042313 or 20250646)") from None
+    else:
+        raise _Invalid(field, "must be an error code such as 0x80042313 or 20250646")
+    if not 0 <= code <= 0xFFFFFFFF:
+        raise _Invalid(field, f"{value!r} does not fit in 32 bits")
+    return code
+
+
+def _condition(item: Any, field: str, check_hs: bool) -> Condition:
+    if not isinstance(item, dict):
+        raise _Invalid(field, "must be a mapping such as {literal: \"...\"}")
+    for key in item:
+        if key not in CONDITION_KEYS:
+            raise _Invalid(f"{field}.{key}", f"unknown key (allowed: {', '.join(CONDITION_KEYS)})")
+    ignore_case = item.get("ignore_case", False)
+    if not isinstance(ignore_case, bool):
+        raise _Invalid(f"{field}.ignore_case", "must be true or false")
+    kinds = [k for k in ("literal", "regex") if k in item]
+    if "module" in item:
+        if kinds or "code" not in item:
+            raise _Invalid(f"{field}.module", "module needs code beside it and nothing else")
+        module = item["module"]
+        if isinstance(module, str) and module.strip().isdigit():
+            module = int(module)
+        if not isinstance(module, int) or isinstance(module, bool) or not 0 <= module <= 0xFFFF:
+            raise _Invalid(f"{field}.module", f"{module!r} is not a module number (0-65535)")
+        code = parse_code(item["code"], f"{field}.code")
+        if code > 0xFFFF:
+            raise _Invalid(f"{field}.code", "with module, code is the 16-bit code inside the module")
+        return Condition("code", code=code, module=module)
+    if "code" in item:
+        if kinds:
+            raise _Invalid(field, "one condition holds one of literal, regex, code")
+        return Condition("code", code=parse_code(item["code"], f"{field}.code"))
+    if len(kinds) != 1:
+        raise _Invalid(field, "must hold exactly one of literal, regex, code (or module + code)")
+    key = kinds[0]
+    value = item[key]
+    if not isinstance(value, str) or not value:
+        raise _Invalid(f"{field}.{key}", "must be a non-empty string")
+    if "\n" in value:
+        raise _Invalid(f"{field}.{key}", "must be one line (conditions match inside one event, line by line)")
+    cond = Condition(key, value=value, ignore_case=ignore_case)
+    if key == "regex":
+        try:
+            re.compile(value)
+        except re.error as exc:
+            raise _Invalid(f"{field}.regex", f"Python re cannot compile it: {exc}") from None
+        if re.compile(value).search(""):
+            raise _Invalid(f"{field}.regex", "matches the empty string, so it would match every event")
+        if check_hs:
+            error = hyperscan_error(condition_pattern(cond))
+            if error:
+                raise _Invalid(f"{field}.regex", f"hyperscan cannot compile it: {error}")
+    return cond
+
+
+def hyperscan_error(spec: PatternSpec) -> str | None:
+    """Why hyperscan rejects a pattern, or None (also None when hyperscan is not installed)."""
+    try:
+        import hyperscan
+    except ImportError:
+        return None
+    from analyzers.signatures.database import hs_flags
+
+    db = hyperscan.Database()
+    try:
+        db.compile(expressions=[spec.regex.encode("utf-8")], ids=[0], flags=[hs_flags(spec)])
+    except hyperscan.error as exc:
+        return str(exc)
+    return None

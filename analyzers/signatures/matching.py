@@ -1,0 +1,90 @@
+"""Does one event satisfy one signature's rule? The confirmation step after the engine's prefilter."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from analyzers.model import Event
+from analyzers.signatures.patterns import code_regex
+from analyzers.signatures.schema import Condition, Signature
+
+Test = Callable[[Event, str, str], bool]  # (event, text, lower-cased text)
+
+
+def _text_of(event: Event) -> str:
+    return event.raw or event.message
+
+
+def _compile(cond: Condition) -> Test:
+    if cond.kind == "literal":
+        if cond.ignore_case:
+            needle = cond.value.lower()
+            return lambda ev, text, low: needle in low
+        value = cond.value
+        return lambda ev, text, low: value in text
+    if cond.kind == "regex":
+        rx = re.compile(cond.value, re.MULTILINE | (re.IGNORECASE if cond.ignore_case else 0))
+        return lambda ev, text, low: rx.search(text) is not None
+    composite, module, code = cond.composite, cond.module, cond.code
+    rx = re.compile(code_regex(composite))
+
+    def in_chain(ev: Event, text: str, low: str) -> bool:
+        for c in ev.codes:
+            if module is not None:
+                if c.module == module and c.code == code:
+                    return True
+            elif c.composite == composite or c.code == composite:
+                return True
+        return rx.search(text) is not None
+
+    return in_chain
+
+
+class CompiledRule:
+    """A signature's rule with its conditions compiled once; `matches` is called once per candidate event."""
+
+    __slots__ = ("_all", "_any", "_none", "kinds", "levels", "signature", "text_regexes")
+
+    def __init__(self, sig: Signature) -> None:
+        self.signature = sig
+        r = sig.rule
+        self._any = tuple(_compile(c) for c in r.any)
+        self._all = tuple(_compile(c) for c in r.all)
+        self._none = tuple(_compile(c) for c in r.none)
+        self.levels = frozenset(r.levels)
+        self.kinds = frozenset(r.kinds)
+        # For picking the evidence line inside a multi-line event.
+        self.text_regexes = tuple(
+            re.compile(code_regex(c.composite) if c.kind == "code" else (re.escape(c.value) if c.kind == "literal"
+                       else c.value), re.IGNORECASE if c.ignore_case else 0)
+            for c in (*r.any, *r.all)
+        )
+
+    def accepts_kind(self, kind: str) -> bool:
+        return not self.kinds or kind in self.kinds
+
+    def matches(self, event: Event) -> bool:
+        if self.levels and event.level not in self.levels:
+            return False
+        if self.kinds and event.kind not in self.kinds:
+            return False
+        text = _text_of(event)
+        low = text.lower()
+        if self._any and not any(t(event, text, low) for t in self._any):
+            return False
+        if not all(t(event, text, low) for t in self._all):
+            return False
+        return not any(t(event, text, low) for t in self._none)
+
+    def evidence_line(self, event: Event) -> tuple[int, str]:
+        """The line of the event that shows why it matched, with its line number."""
+        lines = _text_of(event).splitlines() or [""]
+        for i, line in enumerate(lines):
+            if any(rx.search(line) for rx in self.text_regexes):
+                return event.line + i, line
+        return event.line, lines[0]
+
+
+def matches(sig: Signature, event: Event) -> bool:
+    return CompiledRule(sig).matches(event)

@@ -1,0 +1,156 @@
+"""Error and warning events that no signature claimed, grouped into templates ("Unmatched Entries").
+
+Two steps keep the cost per event small: one regex masks the variable tokens (times, numbers, hex, GUIDs, IPs,
+paths, quoted strings) and a dict counts the masked lines; at the end Drain3 merges the few masked templates
+that still differ in a token. Times are parsed only for the first and last line of each template.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from analyzers.model import Evidence, UnmatchedTemplate
+
+MAX_TEMPLATES = 50
+MAX_TEXT = 500
+WILDCARD = "<*>"
+
+_MASK = re.compile(
+    r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[:.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?"
+    r"|\b[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}\b"
+    r"|\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b"
+    r"|\b0[xX][0-9a-fA-F]+\b"
+    r"|\b[0-9a-fA-F]{12,}\b"
+    r"|\b[A-Za-z]:\\[^\s'\"]*"
+    r"|(?<![\w/])/[\w.\-]+(?:/[\w.\-]*)+"
+    r"|'[^']*'|\"[^\"]*\""
+    r"|\b\d+(?:[.,:]\d+)*\b"
+)
+_LEADING = re.compile(r"^(?:<\*>[\s,;:]*)+")
+
+
+def mask(text: str) -> str:
+    """The line with its variable tokens replaced by ``<*>``, leading time/thread tokens dropped."""
+    return _LEADING.sub("", _MASK.sub(WILDCARD, text[:MAX_TEXT])).strip()
+
+
+@dataclass
+class _Stat:
+    level: str
+    kind: str
+    count: int
+    example: Evidence
+    last_text: str
+    first_time: datetime | None = None
+    last_time: datetime | None = None
+
+
+class UnmatchedCollector:
+    """Counts masked templates for one or more files; picklable so worker processes can return it."""
+
+    def __init__(self) -> None:
+        self.stats: dict[tuple[str, str], _Stat] = {}
+
+    def add(self, text: str, level: str, kind: str, file: str, line: int | Callable[[], int],
+            time: datetime | None = None) -> None:
+        key = (mask(text), level)
+        st = self.stats.get(key)
+        if st is not None:
+            st.count += 1
+            st.last_text = text
+            if time is not None:
+                st.last_time = time
+            return
+        line_no = line() if callable(line) else line
+        self.stats[key] = _Stat(level, kind, 1, Evidence(file, line_no, text[:MAX_TEXT]), text, time, time)
+
+    def resolve_times(self, time_of: Callable[[str, str], datetime | None]) -> None:
+        """Fill first/last times from the stored example lines; `time_of(kind, text)` parses one line."""
+        for st in self.stats.values():
+            if st.first_time is None:
+                st.first_time = time_of(st.kind, st.example.text)
+            if st.last_time is None or st.count > 1:
+                st.last_time = time_of(st.kind, st.last_text) or st.last_time
+            st.last_text = ""
+
+    def merge(self, other: UnmatchedCollector) -> None:
+        for key, st in other.stats.items():
+            mine = self.stats.get(key)
+            if mine is None:
+                self.stats[key] = st
+                continue
+            mine.count += st.count
+            if st.first_time and (mine.first_time is None or _sortable(st.first_time) < _sortable(mine.first_time)):
+                mine.example = st.example
+            mine.first_time = _earliest(mine.first_time, st.first_time)
+            mine.last_time = _latest(mine.last_time, st.last_time)
+
+    def templates(self, limit: int = MAX_TEMPLATES) -> list[UnmatchedTemplate]:
+        groups = _drain_groups(self.stats)
+        out = []
+        for template, members in groups.items():
+            level = template[0]
+            first = min(members, key=lambda s: (s.first_time is None, _sortable(s.first_time) if s.first_time else 0))
+            out.append(UnmatchedTemplate(
+                template=template[1],
+                level=level,
+                count=sum(s.count for s in members),
+                first_seen=_fold(_earliest, (s.first_time for s in members)),
+                last_seen=_fold(_latest, (s.last_time for s in members)),
+                example=first.example,
+            ))
+        out.sort(key=lambda t: (-t.count, t.template))
+        return out[:limit]
+
+
+def _drain_groups(stats: dict[tuple[str, str], _Stat]) -> dict[tuple[str, str], list[_Stat]]:
+    """Merge masked templates that differ in a few tokens, with Drain3 in memory."""
+    try:
+        from drain3 import TemplateMiner
+        from drain3.template_miner_config import TemplateMinerConfig
+    except ImportError:
+        return {(lvl, tpl): [st] for (tpl, lvl), st in stats.items()}
+    logging.getLogger("drain3").setLevel(logging.WARNING)
+    config = TemplateMinerConfig()
+    config.profiling_enabled = False
+    miner = TemplateMiner(config=config)
+    cluster_of = {}
+    for (tpl, lvl), _st in sorted(stats.items(), key=lambda kv: -kv[1].count):
+        cluster_of[(tpl, lvl)] = miner.add_log_message(f"{lvl} {tpl}")["cluster_id"]
+    templates = {c.cluster_id: c.get_template() for c in miner.drain.clusters}
+    groups: dict[tuple[str, str], list[_Stat]] = {}
+    for (_tpl, lvl), st in stats.items():
+        text = templates[cluster_of[(_tpl, lvl)]]
+        text = text[len(lvl) + 1:] if text.startswith(lvl + " ") else text
+        groups.setdefault((lvl, text), []).append(st)
+    return groups
+
+
+def _earliest(a: datetime | None, b: datetime | None) -> datetime | None:
+    if a is None or b is None:
+        return a or b
+    return min(a, b, key=_sortable)
+
+
+def _latest(a: datetime | None, b: datetime | None) -> datetime | None:
+    if a is None or b is None:
+        return a or b
+    return max(a, b, key=_sortable)
+
+
+def _sortable(t: datetime) -> float:
+    try:
+        return t.timestamp()
+    except (OverflowError, OSError, ValueError):
+        return 0.0
+
+
+def _fold(fn, values: Iterable[datetime | None]) -> datetime | None:  # type: ignore[no-untyped-def]
+    result = None
+    for v in values:
+        result = fn(result, v)
+    return result
