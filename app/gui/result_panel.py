@@ -1,0 +1,176 @@
+"""What a finished run produced: the exit state in plain words, the bundle, and the findings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtWidgets import (
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.gui.findings_view import FindingsView
+from app.gui.style import format_duration, state_colour, state_text
+from app.pipeline import EXIT_INCOMPLETE, EXIT_OK, CollectResult
+from collectors.base import Status
+
+COMPLETE, INCOMPLETE, NOTHING_WRITTEN = "complete", "incomplete", "nothing_written"
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("ResultPanel", text)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A run's end in plain words. ``kind``: complete, incomplete or nothing_written."""
+
+    kind: str
+    heading: str
+    details: str
+
+
+def describe_result(result: CollectResult, *, cancelled: bool) -> Verdict:
+    counts: dict[str, int] = {}
+    for outcome in result.outcomes:
+        counts[str(outcome.status)] = counts.get(str(outcome.status), 0) + 1
+    findings = (result.findings or {}).get("findings", [])
+    summary = _tr("%1 collectors (%2) · %3 known issues found · %4").replace("%1", str(len(result.outcomes))) \
+        .replace("%2", ", ".join(f"{n} {state_text(s)}" for s, n in sorted(counts.items()))) \
+        .replace("%3", str(len(findings))).replace("%4", format_duration(result.seconds))
+
+    if result.bundle is None or result.exit_code not in (EXIT_OK, EXIT_INCOMPLETE):
+        return Verdict(NOTHING_WRITTEN, _tr("Nothing written"), result.reason or _tr("the run produced no bundle"))
+
+    partial = [o for o in result.outcomes if o.status == Status.PARTIAL]
+    lines = []
+    if result.exit_code == EXIT_OK:
+        kind, heading = COMPLETE, _tr("Complete: every collector finished")
+    elif cancelled:
+        kind, heading = INCOMPLETE, _tr("Incomplete: cancelled by the user")
+        lines.append(_tr("The bundle is valid and holds what was collected before the cancel."))
+    else:
+        kind, heading = INCOMPLETE, _tr("Incomplete: some collectors did not finish")
+        lines.append(_tr("The bundle is valid; the manifest records which collectors failed and why."))
+    for outcome in result.outcomes:
+        if outcome.status.is_failure or outcome.status == Status.CANCELLED:
+            lines.append(f"• {outcome.title or outcome.name}: {state_text(outcome.status)}"
+                         + (f" ({outcome.reason})" if outcome.reason else ""))
+    if partial:
+        lines.append(_tr("Collected only in part:"))
+        lines.extend(f"• {o.title or o.name}: {o.reason}" for o in partial)
+    lines.append(summary)
+    return Verdict(kind, heading, "\n".join(lines))
+
+
+def describe_error(summary: str) -> Verdict:
+    return Verdict(NOTHING_WRITTEN, _tr("Nothing written"),
+                   _tr("The run stopped on an internal error: %1").replace("%1", summary))
+
+
+_VERDICT_COLOURS = {COMPLETE: Status.OK, INCOMPLETE: Status.PARTIAL, NOTHING_WRITTEN: Status.ERROR}
+
+
+class ResultPanel(QGroupBox):
+    """Shown once a run has ended; empty and hidden before."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(self.tr("Result"), parent)
+        self.bundle: Path | None = None
+        self.verdict: Verdict | None = None
+
+        self.heading = QLabel()
+        font = self.heading.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        self.heading.setFont(font)
+        self.heading.setAccessibleName(self.tr("Exit state"))
+        self.details = QLabel()
+        self.details.setWordWrap(True)
+        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        self.path_field = QLineEdit()
+        self.path_field.setReadOnly(True)
+        self.path_field.setAccessibleName(self.tr("Bundle path"))
+        self.open_button = QPushButton(self.tr("&Open folder"))
+        self.open_button.setStatusTip(self.tr("Show the folder that holds the bundle"))
+        self.open_button.clicked.connect(self.open_folder)
+        self.copy_button = QPushButton(self.tr("Cop&y path"))
+        self.copy_button.setStatusTip(self.tr("Copy the bundle's full path, e.g. to attach it to a ticket"))
+        self.copy_button.clicked.connect(self.copy_path)
+        self.path_row = QWidget()
+        path_layout = QHBoxLayout(self.path_row)
+        path_layout.setContentsMargins(0, 0, 0, 0)
+        path_layout.addWidget(QLabel(self.tr("Bundle:")))
+        path_layout.addWidget(self.path_field, 1)
+        path_layout.addWidget(self.open_button)
+        path_layout.addWidget(self.copy_button)
+
+        self.findings_label = QLabel()
+        self.findings = FindingsView()
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.details)
+        layout.addWidget(self.path_row)
+        layout.addWidget(self.findings_label)
+        layout.addWidget(self.findings, 1)
+
+    def clear(self) -> None:
+        self.bundle = None
+        self.verdict = None
+        self.heading.clear()
+        self.details.clear()
+        self.path_field.clear()
+        self.findings.clear()
+        self.findings_label.clear()
+
+    def show_result(self, result: CollectResult, *, cancelled: bool) -> None:
+        self._show_verdict(describe_result(result, cancelled=cancelled))
+        self.bundle = result.bundle
+        self.path_row.setVisible(result.bundle is not None)
+        self.path_field.setText(str(result.bundle) if result.bundle else "")
+        self.path_field.setCursorPosition(0)
+        findings = (result.findings or {}).get("findings", []) if result.bundle else []
+        self.findings.set_findings(findings)
+        has_analysis = result.bundle is not None and result.findings is not None
+        self.findings.setVisible(has_analysis and bool(findings))
+        self.findings_label.setVisible(has_analysis)
+        if findings:
+            self.findings_label.setText(self.tr("Known issues found (%1); hover for details, click a KB "
+                                                "number to open the article:").replace("%1", str(len(findings))))
+        else:
+            self.findings_label.setText(self.tr("No known issue matched the collected logs."))
+
+    def show_error(self, summary: str, details: str) -> None:
+        self._show_verdict(describe_error(summary))
+        self.details.setToolTip(details)
+        self.bundle = None
+        self.path_row.setVisible(False)
+        self.findings.clear()
+        self.findings.setVisible(False)
+        self.findings_label.setVisible(False)
+
+    def _show_verdict(self, verdict: Verdict) -> None:
+        self.verdict = verdict
+        self.heading.setText(verdict.heading)
+        colour = state_colour(_VERDICT_COLOURS[verdict.kind]).name()
+        self.heading.setStyleSheet(f"color: {colour};")
+        self.details.setText(verdict.details)
+        self.details.setToolTip("")
+
+    def open_folder(self) -> None:
+        if self.bundle is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.bundle.parent)))
+
+    def copy_path(self) -> None:
+        if self.bundle is not None:
+            QGuiApplication.clipboard().setText(str(self.bundle))

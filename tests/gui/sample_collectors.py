@@ -1,0 +1,54 @@
+"""Small real collectors for the GUI tests: one that works, one that crashes, one with nothing to do, a slow one."""
+
+from __future__ import annotations
+
+from collectors.base import Applicability, Collector, not_applicable
+from collectors.context import Context
+
+
+class NotesCollector(Collector):
+    name = "test_notes"
+    title = "Test notes"
+    description = "Writes one small text file."
+    timeout_s = 20.0
+
+    def collect(self, ctx: Context) -> None:
+        ctx.progress(0.5, "writing notes")
+        ctx.writer.add_text("notes.txt", "hello from the test collector\n", source="test")
+        ctx.progress(1.0, "done")
+
+
+class CrashingCollector(Collector):
+    name = "test_crash"
+    title = "Crashing collector"
+    description = "Fails with an exception."
+    timeout_s = 20.0
+
+    def collect(self, ctx: Context) -> None:
+        raise RuntimeError("the disk caught fire")
+
+
+class AbsentCollector(Collector):
+    name = "test_absent"
+    title = "Absent product"
+    description = "Has nothing to collect here."
+
+    def is_applicable(self, ctx: Context) -> Applicability:
+        return not_applicable("no such product on this machine")
+
+
+class SlowCollector(Collector):
+    """Runs until cancelled (or 30 s), reporting progress; for Cancel tests."""
+
+    name = "test_slow"
+    title = "Slow collector"
+    description = "Waits, checking for cancellation."
+    timeout_s = 60.0
+
+    def collect(self, ctx: Context) -> None:
+        ctx.writer.add_text("before_cancel.txt", "collected before the cancel\n", source="test")
+        for step in range(600):
+            ctx.progress(step / 600, f"step {step}")
+            if ctx.cancel.wait(0.05):
+                break
+        ctx.cancel.raise_if_cancelled()
