@@ -1,0 +1,100 @@
+"""Log format parsers: detect a format from content and turn any Acronis log into `analyzers.model.Event`s.
+
+The scan engine uses `get_parser(kind)`: line-based parsers say where events start and parse runs of
+lines (`Parser.parse_block`); document parsers parse a whole text or a stream (`Parser.parse_document`,
+`Parser.iter_document`). `parse_text` handles pasted text, `iter_events` a file or archive member.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from analyzers.formats.activity_json import ActivityJsonParser
+from analyzers.formats.base import Parser
+from analyzers.formats.console_block import ConsoleBlockParser
+from analyzers.formats.detect import KINDS, detect_kind
+from analyzers.formats.installer import InstallerParser
+from analyzers.formats.jsonl import JsonlParser
+from analyzers.formats.mms import MmsParser
+from analyzers.formats.text import TextParser
+from analyzers.formats.vssadmin import VssadminParser
+from analyzers.formats.windows_event import WindowsEventParser
+from analyzers.formats.xml_activity import XmlActivityParser
+from analyzers.model import Event
+from analyzers.reader import Source, iter_utf8_chunks, read_head, source_name
+
+__all__ = ("KINDS", "Parser", "detect_kind", "get_parser", "iter_events", "iter_line_events", "parse_text")
+
+_PARSERS: dict[str, Parser] = {
+    p.kind: p
+    for p in (
+        MmsParser(),
+        XmlActivityParser(),
+        JsonlParser(),
+        ConsoleBlockParser(),
+        ActivityJsonParser(),
+        InstallerParser(),
+        WindowsEventParser(),
+        VssadminParser(),
+        TextParser(),
+    )
+}
+
+
+def get_parser(kind: str) -> Parser:
+    try:
+        return _PARSERS[kind]
+    except KeyError:
+        raise ValueError(f"unknown log format {kind!r}; known formats: {', '.join(KINDS)}") from None
+
+
+def parse_text(text: str, file: str = "<text>", kind: str | None = None, exclude: Iterable[str] = ()) -> list[Event]:
+    """Parse text of any format; pasted text holding console blocks and log lines gets each part parsed."""
+    text = text.lstrip("\ufeff")
+    parser = get_parser(kind or detect_kind(text, file, exclude))
+    if parser.line_based:
+        return parser.parse_block(text.splitlines(), 1, file)
+    return parser.parse_document(text, file)
+
+
+def iter_events(source: Source, kind: str | None = None, problems: list[str] | None = None) -> Iterator[Event]:
+    """Every event of a file, archive member or bytes; line-based formats are streamed in bounded memory."""
+    name = source_name(source)
+    parser = get_parser(kind or detect_kind(read_head(source), name))
+    chunks = iter_utf8_chunks(source, problems=problems)
+    if parser.line_based:
+        yield from iter_line_events(parser, chunks, name)
+    else:
+        yield from parser.iter_document(chunks, name)
+
+
+def iter_line_events(parser: Parser, chunks: Iterable[bytes], file: str) -> Iterator[Event]:
+    """Group streamed lines into whole events and parse them chunk by chunk."""
+    pending: list[str] = []  # lines of the event still open at the end of the previous chunk
+    pending_start = 1
+    next_line = 1
+    partial = ""  # a line longer than the reader's chunk limit, continued in the next chunk
+    for chunk in chunks:
+        text = chunk.decode("utf-8", errors="replace")
+        lines = text.split("\n")
+        lines[0] = partial + lines[0]
+        partial = lines.pop()  # "" when the chunk ended with a newline
+        last_start = next((i for i in range(len(lines) - 1, -1, -1) if parser.is_event_start(lines[i])), None)
+        if last_start is None:
+            # No event starts here: every line continues the open event (or precedes the first one).
+            if not pending:
+                pending_start = next_line
+            pending.extend(lines)
+        else:
+            complete = pending + lines[:last_start]
+            if complete:
+                yield from parser.parse_block(complete, pending_start, file)
+            pending = lines[last_start:]
+            pending_start = next_line + last_start
+        next_line += len(lines)
+    if partial:
+        if not pending:
+            pending_start = next_line
+        pending.append(partial)
+    if pending:
+        yield from parser.parse_block(pending, pending_start, file)

@@ -1,0 +1,187 @@
+"""What every format parser shares: the parser contract, level words, and the ``|`` detail-block reader."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from analyzers.errorcodes import OS_WRAPPER, from_composite, parse_hex
+from analyzers.model import ErrorCode, Event
+
+
+class Parser:
+    """One log format.
+
+    Line-based formats (``line_based = True``) say which lines start an event and parse runs of whole
+    events, so the scan engine can stream a file and hand over only the lines around a hit.
+    Document formats parse a whole text (`parse_document`) or a stream of UTF-8 chunks (`iter_document`).
+    """
+
+    kind: str = ""
+    line_based: bool = True
+
+    def is_event_start(self, line: str) -> bool:
+        return bool(line.strip())
+
+    def parse_block(self, lines: list[str], first_line: int, file: str) -> list[Event]:
+        raise NotImplementedError
+
+    def parse_document(self, text: str, file: str) -> list[Event]:
+        return self.parse_block(text.splitlines(), 1, file)
+
+    def iter_document(self, chunks: Iterable[bytes], file: str) -> Iterator[Event]:
+        """Whole-document parse of a chunk stream; formats that can stream override this."""
+        yield from self.parse_document(b"".join(chunks).decode("utf-8", errors="replace"), file)
+
+
+def split_events(parser: Parser, lines: list[str]) -> Iterator[tuple[int, int]]:
+    """``(start, end)`` index ranges of the events in ``lines``; lines before the first start form a range too."""
+    start = 0
+    for i, line in enumerate(lines):
+        if i > start and parser.is_event_start(line):
+            yield start, i
+            start = i
+    if start < len(lines):
+        yield start, len(lines)
+
+
+LEVEL_WORDS = {
+    # English, German, French, Italian, Spanish, Japanese renderings of Windows/Acronis level names.
+    "debug": "debug",
+    "trace": "debug",
+    "verbose": "debug",
+    "ausführlich": "debug",
+    "détaillé": "debug",
+    "info": "info",
+    "information": "info",
+    "informational": "info",
+    "informationen": "info",
+    "informations": "info",
+    "informazioni": "info",
+    "información": "info",
+    "notice": "info",
+    "情報": "info",
+    "warn": "warning",
+    "warning": "warning",
+    "warnung": "warning",
+    "avertissement": "warning",
+    "avviso": "warning",
+    "advertencia": "warning",
+    "警告": "warning",
+    "err": "error",
+    "error": "error",
+    "fehler": "error",
+    "erreur": "error",
+    "errore": "error",
+    "エラー": "error",
+    "fail": "error",
+    "failure": "error",
+    "crit": "critical",
+    "critical": "critical",
+    "kritisch": "critical",
+    "critique": "critical",
+    "critico": "critical",
+    "crítico": "critical",
+    "fatal": "critical",
+    "panic": "critical",
+    "alert": "critical",
+    "emerg": "critical",
+    "重大": "critical",
+}
+
+
+def level_from_word(word: str | None) -> str | None:
+    if not word:
+        return None
+    return LEVEL_WORDS.get(str(word).strip().lower())
+
+
+_NO_ERROR = re.compile(
+    r"\b(?:no|0|zero|without)\s+(?:errors?|failures?)\b|\berrors?\s*[:=]\s*0\b|\bsuccess(?:fully)?\b", re.IGNORECASE
+)
+_CRITICAL = re.compile(r"\b(?:critical|fatal|panic|crash(?:ed)?|assertion failed|kritisch)\b", re.IGNORECASE)
+_ERROR = re.compile(
+    r"\b(?:errors?|failed|fail(?:s|ure)?|exception|denied|cannot|could not|unable|fehler|fehlgeschlagen|"
+    r"erreur|échec|errore|non riuscit[oa]|fallid[oa]|falló|エラー|失敗)\b|エラー|失敗",
+    re.IGNORECASE,
+)
+_WARNING = re.compile(r"\b(?:warn(?:ing)?s?|warnung|avertissement|avviso|advertencia)\b|警告", re.IGNORECASE)
+
+
+def guess_level(text: str) -> str:
+    """A level for free text from its words; "no error"/"success" phrases do not count as errors."""
+    if _CRITICAL.search(text):
+        return "critical"
+    cleaned = _NO_ERROR.sub(" ", text)
+    if _ERROR.search(cleaned):
+        return "error"
+    if _WARNING.search(cleaned):
+        return "warning"
+    return "info"
+
+
+# Detail keys seen localized in Spanish agents (DOMAIN.md §2.1), mapped to the English ones.
+KEY_ALIASES = {
+    "linea": "line",
+    "línea": "line",
+    "archivo": "file",
+    "funcion": "function",
+    "función": "function",
+}
+
+_DETAIL_ERROR = re.compile(r"^error\s+0x(?P<hex>[0-9A-Fa-f]{1,8})\s*:\s?(?P<text>.*)$", re.IGNORECASE)
+
+
+def parse_os_code(value: str) -> int | None:
+    value = value.strip()
+    if value.lower().startswith("0x"):
+        return parse_hex(value)
+    return int(value) if value.isdigit() else None
+
+
+def parse_detail(items: Iterable[str], codes: list[ErrorCode], fields: dict[str, Any]) -> None:
+    """Read a ``|`` detail block (prefix already removed from each item) into chain codes and fields.
+
+    ``error 0x...: text`` adds a chain level; ``code: 0x8007...`` adds the OS code (carrying the text of
+    the 0xFFF0 level it explains); other ``key: value`` pairs fill ``fields``, first occurrence wins, and
+    every distinct ``$module`` is kept in ``fields["$modules"]``.
+    """
+    for item in items:
+        content = item.strip()
+        if not content:
+            continue
+        m = _DETAIL_ERROR.match(content)
+        if m:
+            codes.append(from_composite(int(m["hex"], 16), m["text"].strip()))
+            continue
+        key, sep, value = content.partition(":")
+        if not sep:
+            continue
+        key = key.strip()
+        key = KEY_ALIASES.get(key.lower(), key)
+        value = value.strip()
+        if key.lower() == "code":
+            number = parse_os_code(value)
+            if number:
+                last = codes[-1] if codes else None
+                text = last.text if last is not None and (last.module, last.code) == OS_WRAPPER else ""
+                codes.append(ErrorCode(None, number, text))
+                continue
+        fields.setdefault(key, value)
+        if key == "$module":
+            modules = fields.setdefault("$modules", [])
+            if value not in modules:
+                modules.append(value)
+
+
+def add_codes(codes: list[ErrorCode], more: Iterable[ErrorCode]) -> None:
+    """Append codes not already in the chain (free-text mentions repeat the head code)."""
+    known = {c.composite: i for i, c in enumerate(codes)}
+    for c in more:
+        index = known.get(c.composite)
+        if index is None:
+            known[c.composite] = len(codes)
+            codes.append(c)
+        elif c.text and not codes[index].text:
+            codes[index] = c

@@ -1,0 +1,94 @@
+"""MMS / activity text log (``mms.0.log``): one head line per event plus ``|`` detail lines (DOMAIN.md §2.1)."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+
+from analyzers.errorcodes import find_codes, parse_mms_code
+from analyzers.formats.base import Parser, add_codes, guess_level, parse_detail, split_events
+from analyzers.formats.timeparse import tz_from_offset
+from analyzers.model import ErrorCode, Event
+
+# 2018-08-16T22:00:07:205-03:00 9044 I0135003A: message  (colon before the milliseconds; a dot is accepted)
+HEAD = re.compile(
+    r"(?P<Y>\d{4})-(?P<m>\d\d)-(?P<d>\d\d)T(?P<H>\d\d):(?P<M>\d\d):(?P<S>\d\d)[:.,](?P<ms>\d{1,6})"
+    r"(?P<tz>Z|[+-]\d\d:?\d\d)? (?P<tid>\d+) (?P<lvl>[A-Z])(?P<code>[0-9A-Fa-f]{8}):(?: (?P<msg>.*)|$)"
+)
+LEVEL_LETTERS = {
+    "D": "debug",
+    "T": "debug",
+    "V": "debug",
+    "I": "info",
+    "W": "warning",
+    "E": "error",
+    "C": "critical",
+    "F": "critical",
+}
+_ERROR_PREFIX = re.compile(r"^Error 0x[0-9A-Fa-f]+:\s*", re.IGNORECASE)
+
+
+def _head_time(m: re.Match[str]) -> datetime | None:
+    try:
+        ms = m["ms"]
+        return datetime(
+            int(m["Y"]),
+            int(m["m"]),
+            int(m["d"]),
+            int(m["H"]),
+            int(m["M"]),
+            int(m["S"]),
+            int(ms) * 10 ** (6 - len(ms)),
+            tzinfo=tz_from_offset(m["tz"] or "Z"),
+        )
+    except ValueError:
+        return None
+
+
+class MmsParser(Parser):
+    kind = "mms"
+    line_based = True
+
+    def is_event_start(self, line: str) -> bool:
+        # Cheap test first: every head begins "YYYY-MM-DDT".
+        return len(line) > 30 and line[10] == "T" and line[4] == "-" and HEAD.match(line) is not None
+
+    def parse_block(self, lines: list[str], first_line: int, file: str) -> list[Event]:
+        clean = [line.rstrip("\r\n") for line in lines]
+        events = []
+        for start, end in split_events(self, clean):
+            events.append(self._event(clean[start:end], first_line + start, file))
+        return events
+
+    def _event(self, lines: list[str], line_no: int, file: str) -> Event:
+        m = HEAD.match(lines[0])
+        codes: list[ErrorCode] = []
+        fields: dict[str, Any] = {}
+        if m is None:
+            # Detail lines without their head (a rotated log starts mid-event): keep them, undated.
+            parse_detail((x[1:] for x in lines if x.startswith("|")), codes, fields)
+            text = next((x.lstrip("| ").strip() for x in lines if x.strip(" |")), "")
+            return Event(
+                None, guess_level("\n".join(lines)), text, file, line_no, "\n".join(lines), self.kind, codes, fields
+            )
+        message = m["msg"] or ""
+        head = parse_mms_code(m["code"])
+        if head is not None:
+            codes.append(ErrorCode(head.module, head.code, _ERROR_PREFIX.sub("", message)))
+        if "0x" in message:
+            add_codes(codes, find_codes(message))
+        fields["thread"] = m["tid"]
+        if len(lines) > 1:
+            parse_detail((x[1:] for x in lines[1:] if x.startswith("|")), codes, fields)
+        return Event(
+            _head_time(m),
+            LEVEL_LETTERS.get(m["lvl"], "info"),
+            message,
+            file,
+            line_no,
+            "\n".join(lines),
+            self.kind,
+            codes,
+            fields,
+        )
