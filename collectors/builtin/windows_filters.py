@@ -1,0 +1,75 @@
+"""File-system minifilters and volume/disk class filters: Acronis drivers and what may clash with them.
+
+``fltmc`` needs elevation ("Filter listing failed with error: 0x80070005 / Access is denied."). snapman is a
+volume class upper filter, not a minifilter, so the class ``UpperFilters``/``LowerFilters`` are read too: a
+leftover entry there after an uninstall is a known cause of unbootable or unmountable volumes.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from collectors.base import Collector
+from collectors.context import Context
+from collectors.windows_support import Outcome, parse_reg_query, run_step
+
+# Driver names of Acronis components (snapshot, Active Protection, CDP, Try&Decide) [D from product installs].
+ACRONIS_DRIVERS = frozenset({"snapman", "file_protector", "file_tracker", "fltsrv", "tdrpman", "afcdp", "vidsflt"})
+CLASS_KEYS: tuple[tuple[str, str], ...] = (
+    ("volume", r"HKLM\SYSTEM\CurrentControlSet\Control\Class\{71A27CDD-812A-11D0-BEC7-08002BE2092F}"),
+    ("disk", r"HKLM\SYSTEM\CurrentControlSet\Control\Class\{4D36E967-E325-11CE-BFC1-08002BE10318}"),
+)
+# Legacy filters have no instance count: "AVLegacy      389998.99   <Legacy>".
+_ROW = re.compile(r"^(?P<name>\S+)\s+(?:(?P<instances>\d+)\s+)?(?P<altitude>\d+(?:\.\d+)?)\s+(?P<frame>\S+)$")
+
+
+def parse_filters(text: str) -> list[dict[str, Any]]:
+    rows = []
+    for line in text.splitlines():
+        m = _ROW.match(line.strip())
+        if m and not line.startswith("-"):
+            rows.append({
+                "name": m.group("name"),
+                "instances": int(m.group("instances")) if m.group("instances") else None,
+                "altitude": m.group("altitude"),
+                "frame": m.group("frame"),
+                "acronis": m.group("name").lower() in ACRONIS_DRIVERS,
+            })
+    return rows
+
+
+class WindowsFilters(Collector):
+    name = "windows_filters"
+    title = "Filter drivers"
+    description = "fltmc filters and instances, volume and disk class filters; Acronis drivers flagged."
+    platforms = ("windows",)
+    needs_live = True
+    needs_admin = True
+    priority = 12
+    timeout_s = 90.0
+    expected_duration_s = 2.0
+    tags = ("drivers", "windows")
+
+    def collect(self, ctx: Context) -> None:
+        summary: dict[str, Any] = {}
+        ctx.progress(0.0, "fltmc filters")
+        step = run_step(ctx, ["fltmc", "filters"], "fltmc_filters.txt", timeout=20.0)
+        if step.ok:
+            filters = parse_filters(step.text())
+            summary["minifilters"] = filters
+            summary["acronis_minifilters"] = [f["name"] for f in filters if f["acronis"]]
+        if step.outcome not in (Outcome.MISSING, Outcome.DENIED):
+            ctx.progress(0.4, "fltmc instances")
+            run_step(ctx, ["fltmc", "instances"], "fltmc_instances.txt", timeout=20.0)
+        for index, (kind, key) in enumerate(CLASS_KEYS):
+            ctx.progress(0.6 + index / 5, f"{kind} class filters")
+            reg = run_step(ctx, ["reg", "query", key, "/v", "UpperFilters"], f"{kind}_class_upperfilters.txt",
+                           timeout=15.0, absent_is_normal=True)
+            if reg.ok:
+                values = [v for k in parse_reg_query(reg.text()) for v in k.values]
+                names = [n for v in values for n in v.data.split("\\0") if n]
+                summary[f"{kind}_upper_filters"] = names
+        if summary:
+            ctx.writer.add_json("filters_summary.json", summary, source="parsed from fltmc and reg query")
+        ctx.progress(1.0, "done")
