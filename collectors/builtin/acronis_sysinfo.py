@@ -1,0 +1,158 @@
+"""Acronis' own system report: ``acrocmd sysinfo --loc=<folder>`` (DOMAIN §3), taken whole into the bundle.
+
+Support asks for this report first; we wrap it rather than re-implement it. It takes minutes, so it is
+tagged ``slow`` with its expected duration, and the end-user mode leaves it off.
+"""
+
+from __future__ import annotations
+
+import glob
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from collectors.base import APPLICABLE, Applicability, Collector, not_applicable
+from collectors.context import Context
+from collectors.runner import CommandResult
+from collectors.sysroot import SystemRoot
+
+# Install locations differ by product generation and edition: glob, never trust one path.
+CANDIDATES: dict[str, tuple[str, ...]] = {
+    "windows": (
+        r"%ProgramFiles%\BackupClient\CommandLineTool\acrocmd.exe",
+        r"%ProgramFiles%\Acronis\CommandLineTool\acrocmd.exe",
+        r"%ProgramFiles%\*\CommandLineTool\acrocmd.exe",
+        r"%ProgramFiles(x86)%\Acronis\CommandLineTool\acrocmd.exe",
+    ),
+    "linux": (
+        "/usr/sbin/acrocmd",
+        "/usr/lib/Acronis/CommandLineTool/acrocmd",
+        "/usr/lib/Acronis/*/acrocmd",
+        "/opt/acronis/bin/acrocmd",
+    ),
+}
+COMMAND_TIMEOUT_S = 840.0  # the documented slow command: sysinfo gathers logs, dumps and the registry
+SYSINFO_MAX_BYTES = 512 * 1024 * 1024
+
+GENERIC_ERROR = "An error occurred while executing the command."
+_CODE = re.compile(r"^\s+Error:\s*(?P<code>0x[0-9A-Fa-f]+)")
+_MODULE = re.compile(r'^\s+\$module\s*=\s*"(?P<module>[^"]*)"')
+
+
+class SysinfoFailed(Exception):
+    """acrocmd ran but gave no report; the message says why, in acrocmd's own words."""
+
+
+@dataclass
+class AcrocmdError:
+    message: str
+    code: str = ""
+    module: str = ""
+
+    def describe(self) -> str:
+        extra = ", ".join(x for x in (f"error {self.code}" if self.code else "", self.module) if x)
+        return f"{self.message} ({extra})" if extra else self.message
+
+
+def parse_acrocmd_errors(text: str) -> list[AcrocmdError]:
+    """acrocmd's error chain, outermost first: a message line, then indented ``Error:`` and ``$module`` lines."""
+    errors: list[AcrocmdError] = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        if m := _CODE.match(line):
+            if errors and not errors[-1].code:
+                errors[-1].code = m["code"]
+        elif m := _MODULE.match(line):
+            if errors and not errors[-1].module:
+                errors[-1].module = m["module"]
+        elif not line[0].isspace():
+            errors.append(AcrocmdError(line.strip()))
+    return [e for e in errors if e.code]
+
+
+def failure_reason(result: CommandResult) -> str:
+    """Why ``acrocmd sysinfo`` failed, innermost cause first; '' when it reports no error."""
+    errors = parse_acrocmd_errors((result.stdout + b"\n" + result.stderr).decode("utf-8", "replace"))
+    if errors:
+        inner = [e for e in errors if e.message != GENERIC_ERROR] or errors
+        reason = f"acrocmd sysinfo failed: {inner[-1].describe()}"
+        wrappers = [e.code for e in errors if e is not inner[-1]]
+        return reason + (f"; reported through {', '.join(wrappers)}" if wrappers else "")
+    if result.timed_out:
+        return f"acrocmd sysinfo did not finish in {COMMAND_TIMEOUT_S:.0f} s; its process tree was killed"
+    if result.error:
+        return f"acrocmd sysinfo could not run: {result.error}"
+    if result.returncode not in (0, None):
+        text = (result.stdout + b"\n" + result.stderr).decode("utf-8", "replace")
+        detail = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
+        return f"acrocmd sysinfo exited with code {result.returncode}" + (f": {detail}" if detail else "")
+    return ""
+
+
+def _glob(root: SystemRoot, pattern: str) -> list[Path]:
+    if root.os == "windows":
+        return root.glob(pattern)
+    # Joined onto root.path (``/`` when live) so a test can stand a fake installation in a folder.
+    return sorted(Path(p) for p in glob.glob(str(root.path / pattern.lstrip("/"))))
+
+
+def find_acrocmd(root: SystemRoot) -> Path | None:
+    for pattern in CANDIDATES.get(root.os, ()):
+        for path in _glob(root, pattern):
+            if path.is_file():
+                return path
+    if root.live and root.path == SystemRoot.live_system().path:
+        found = shutil.which("acrocmd")
+        if found:
+            return Path(found)
+    return None
+
+
+class AcronisSysinfo(Collector):
+    name = "acronis_sysinfo"
+    title = "Acronis system report (acrocmd sysinfo)"
+    description = "Runs Acronis' own system report (acrocmd sysinfo) and adds its zip whole. Takes minutes."
+    platforms = ("windows", "linux")
+    needs_live = True
+    needs_admin = True
+    priority = 90
+    timeout_s = 900.0
+    expected_duration_s = 300.0
+    tags = ("acronis", "sysinfo", "slow")
+
+    def __init__(self) -> None:
+        self.acrocmd: Path | None = None
+
+    def is_applicable(self, ctx: Context) -> Applicability:
+        self.acrocmd = find_acrocmd(ctx.root)
+        if self.acrocmd is None:
+            where = "; ".join(CANDIDATES.get(ctx.target_os, ()))
+            return not_applicable(f"acrocmd (the Acronis command-line tool) is not installed: not in {where} "
+                                  "nor on PATH; use 'Collect system information' in the console instead")
+        return APPLICABLE
+
+    def collect(self, ctx: Context) -> None:
+        acrocmd = self.acrocmd or find_acrocmd(ctx.root)
+        if acrocmd is None:
+            raise SysinfoFailed("acrocmd disappeared before it could run")
+        loc = Path(tempfile.mkdtemp(prefix="acronis-triage-sysinfo-"))
+        try:
+            ctx.progress(None, f"acrocmd sysinfo (about {self.expected_duration_s / 60:.0f} min)")
+            result = ctx.run((str(acrocmd), "sysinfo", f"--loc={loc}"), timeout=COMMAND_TIMEOUT_S)
+            ctx.writer.add_command("acrocmd_sysinfo_output.txt", result)
+            produced = sorted(p for p in loc.rglob("*") if p.is_file())
+            reports = [p for p in produced if p.suffix.lower() == ".zip"] or produced
+            for path in reports:
+                ctx.writer.add_file(path, path.relative_to(loc).as_posix(), structured=True,
+                                    max_bytes=SYSINFO_MAX_BYTES, display=f"acrocmd sysinfo: {path.name}")
+            reason = failure_reason(result)
+            if not reports:
+                raise SysinfoFailed(reason or f"acrocmd sysinfo reported success but wrote nothing in {loc}")
+            if reason:
+                ctx.writer.mark_partial(reason)
+        finally:
+            shutil.rmtree(loc, ignore_errors=True)
+        ctx.progress(1.0, "done")
