@@ -109,16 +109,18 @@ def probe(target: Target, *, timeout: float = TIMEOUT_S, resolver: Resolver = re
 def endpoints_from_text(text: str, source: str) -> list[Target]:
     """Acronis addresses named in one settings file: URLs, address-like registry values, the HTTP proxy."""
     found: list[Target] = []
+    for block in _PROXY_HOST.finditer(text):
+        values = {v.group("name").lower(): v.group("val").strip() for v in _REG_VALUE.finditer(block.group("body"))}
+        if values.get("host") and values.get("enabled", "1") != "0" and values.get("port", "").isdigit():
+            found.append(Target(values["host"], int(values["port"]), "HTTP proxy", source))
+    # The proxy's own Host value is not an Acronis endpoint.
+    text = _PROXY_HOST.sub("", text)
     for m in _ADDRESS_VALUE.finditer(text):
         if "proxy" in m.group("name").lower():
             continue
         found.extend(_targets_for(m.group("val").strip(), f"{source} ({m.group('name')})"))
     for m in _URL.finditer(text):
         found.extend(_targets_for(m.group(0), source))
-    for block in _PROXY_HOST.finditer(text):
-        values = {v.group("name").lower(): v.group("val").strip() for v in _REG_VALUE.finditer(block.group("body"))}
-        if values.get("host") and values.get("enabled", "1") != "0" and values.get("port", "").isdigit():
-            found.append(Target(values["host"], int(values["port"]), "HTTP proxy", source))
     return found
 
 
