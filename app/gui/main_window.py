@@ -72,7 +72,8 @@ class MainWindow(QMainWindow):
         self._run = run
         self._pool = pool
         self.worker: CollectWorker | None = None
-        self._auto_output = True
+        # The last name the window made up; a field still holding it follows the source and the clock.
+        self._auto_output_text = ""
         self._close_when_done = False
         self._phase = 0
         self.last_result: CollectResult | None = None
@@ -184,7 +185,6 @@ class MainWindow(QMainWindow):
         self.output_field = QLineEdit()
         self.output_field.setAccessibleName(self.tr("Bundle file"))
         self.output_field.setStatusTip(self.tr("The .zip support bundle to write"))
-        self.output_field.textEdited.connect(self._output_edited)
         self.output_browse = QPushButton(self.tr("B&rowse…"))
         self.output_browse.setStatusTip(self.tr("Choose where to save the bundle"))
         self.output_browse.clicked.connect(self.browse_output)
@@ -273,11 +273,7 @@ class MainWindow(QMainWindow):
     def browse_output(self) -> None:
         path = dialogs.ask_bundle_path(self, self.output_path() or default_output_folder())
         if path is not None:
-            self._auto_output = False
             self.output_field.setText(str(path))
-
-    def _output_edited(self, text: str) -> None:
-        self._auto_output = not text.strip()
 
     def _target_host(self) -> str:
         # The same names the pipeline gives an offline root, so the file says which machine it holds.
@@ -290,11 +286,13 @@ class MainWindow(QMainWindow):
         return socket.gethostname()
 
     def _refresh_default_output(self) -> None:
-        if not self._auto_output:
+        text = self.output_field.text().strip()
+        if text and text != self._auto_output_text:
             return
         current = self.output_path()
         folder = current.parent if current is not None else default_output_folder()
-        self.output_field.setText(str(folder / default_bundle_name(self._target_host())))
+        self._auto_output_text = str(folder / default_bundle_name(self._target_host()))
+        self.output_field.setText(self._auto_output_text)
 
     def output_path(self) -> Path | None:
         text = self.output_field.text().strip()

@@ -1,0 +1,133 @@
+"""The result panel and the findings list: exit states in plain words, findings worst first, KB links."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
+
+from analyzers.model import Evidence, Finding, KBRef
+from app.gui.findings_view import FindingsView, kb_links
+from app.gui.result_panel import COMPLETE, INCOMPLETE, NOTHING_WRITTEN, ResultPanel, describe_result
+from app.pipeline import EXIT_INCOMPLETE, EXIT_NOTHING_WRITTEN, EXIT_OK, CollectResult
+from collectors.base import Status
+from collectors.engine import CollectorOutcome
+
+pytestmark = pytest.mark.usefixtures("qapp")
+
+
+def finding(signature: str, severity: str, count: int, kb: tuple[str, ...] = ()) -> dict[str, Any]:
+    seen = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
+    return Finding(signature, f"Title of {signature}", severity, [KBRef(n) for n in kb], count, seen, seen,
+                   [Evidence("collected/acronis_logs/mms.log", 12, "error 0x00D9002D")],
+                   description="What it means.", cause="Why it happens.",
+                   workaround=["Restart the service.", "Run the backup again."]).to_json()
+
+
+def outcome(name: str, status: Status, reason: str = "") -> CollectorOutcome:
+    return CollectorOutcome(name, name.replace("_", " ").capitalize(), status, reason, "2026-11-26T10:00:00", 1.0)
+
+
+def test_complete() -> None:
+    result = CollectResult(EXIT_OK, Path("/tmp/b.zip"), "", [outcome("logs", Status.OK),
+                                                             outcome("vss", Status.NOT_APPLICABLE, "linux")],
+                           {"findings": [finding("a", "error", 2)]}, {}, 3.2)
+    verdict = describe_result(result, cancelled=False)
+    assert verdict.kind == COMPLETE
+    assert verdict.heading == "Complete: every collector finished"
+    assert "2 collectors (1 not applicable, 1 ok) · 1 known issues found · 3.2 s" in verdict.details
+
+
+def test_incomplete_names_each_failure_and_partial_collector() -> None:
+    result = CollectResult(EXIT_INCOMPLETE, Path("/tmp/b.zip"), "logs: timeout", [
+        outcome("logs", Status.TIMEOUT, "timed out after 300 s"),
+        outcome("vss", Status.ERROR, "OSError: denied"),
+        outcome("config", Status.PARTIAL, "settings.xml: locked"),
+        outcome("system", Status.OK),
+    ], {"findings": []}, {}, 301.0)
+    verdict = describe_result(result, cancelled=False)
+    assert verdict.kind == INCOMPLETE
+    lines = verdict.details.splitlines()
+    assert "• Logs: timed out (timed out after 300 s)" in lines
+    assert "• Vss: error (OSError: denied)" in lines
+    assert "• Config: settings.xml: locked" in lines
+    assert "5 min 01 s" in lines[-1]
+
+
+def test_cancelled_says_the_bundle_is_still_valid() -> None:
+    result = CollectResult(EXIT_INCOMPLETE, Path("/tmp/b.zip"), "run cancelled", [
+        outcome("logs", Status.CANCELLED, "cancelled by the user")], {"findings": []}, {}, 2.0)
+    verdict = describe_result(result, cancelled=True)
+    assert verdict.heading == "Incomplete: cancelled by the user"
+    assert "holds what was collected before the cancel" in verdict.details
+    assert "• Logs: cancelled (cancelled by the user)" in verdict.details
+
+
+def test_nothing_written_gives_the_pipeline_reason() -> None:
+    result = CollectResult(EXIT_NOTHING_WRITTEN, reason="output folder /x does not exist")
+    verdict = describe_result(result, cancelled=False)
+    assert (verdict.kind, verdict.heading, verdict.details) == (
+        NOTHING_WRITTEN, "Nothing written", "output folder /x does not exist")
+
+
+def test_panel_shows_the_bundle_and_findings(qtbot: Any) -> None:
+    panel = ResultPanel()
+    qtbot.addWidget(panel)
+    panel.show()
+    findings = [finding("quota", "warning", 9, ("60226",)), finding("vss", "critical", 1, ("61714", "36200"))]
+    panel.show_result(CollectResult(EXIT_OK, Path("/tmp/out/b.zip"), "", [], {"findings": findings}, {}, 1.0),
+                      cancelled=False)
+    assert panel.path_row.isVisible()
+    assert panel.path_field.text() == str(Path("/tmp/out/b.zip"))
+    assert panel.findings.isVisible()
+    assert panel.findings.topLevelItemCount() == 2
+    assert "(2)" in panel.findings_label.text()
+
+    panel.show_result(CollectResult(EXIT_OK, Path("/tmp/out/b.zip"), "", [], {"findings": []}, {}, 1.0),
+                      cancelled=False)
+    assert not panel.findings.isVisible()
+    assert panel.findings_label.text() == "No known issue matched the collected logs."
+
+    panel.show_error("ImportError: no module", "Traceback ...")
+    assert panel.heading.text() == "Nothing written"
+    assert panel.details.toolTip() == "Traceback ..."
+    assert not panel.path_row.isVisible() and panel.bundle is None
+
+
+def test_findings_are_worst_first_with_kb_links(qtbot: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    view = FindingsView()
+    qtbot.addWidget(view)
+    view.set_findings([
+        finding("info_one", "info", 50),
+        finding("vss_timeout", "critical", 3, ("61714", "36200")),
+        finding("quota", "warning", 9, ("60226",)),
+        finding("vss_writer", "critical", 7),
+    ])
+    titles = [view.topLevelItem(i).text(FindingsView.COL_TITLE) for i in range(view.topLevelItemCount())]
+    assert titles == ["Title of vss_writer", "Title of vss_timeout", "Title of quota", "Title of info_one"]
+    second = view.topLevelItem(1)
+    assert second.text(FindingsView.COL_SEVERITY) == "critical"
+    assert second.text(FindingsView.COL_KB) == "61714, 36200"
+    assert second.text(FindingsView.COL_COUNT) == "3"
+    assert "Workaround:\n1. Restart the service.\n2. Run the backup again." in second.toolTip(FindingsView.COL_TITLE)
+    assert view.kb_label(0) is None
+    label = view.kb_label(1)
+    assert label is not None
+    assert '<a href="https://kb.acronis.com/content/61714">KB 61714</a>' in label.text()
+
+    opened: list[QUrl] = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url) or True)
+    with qtbot.waitSignal(view.linkOpened) as blocker:
+        label.linkActivated.emit("https://kb.acronis.com/content/36200")
+    assert blocker.args == ["https://kb.acronis.com/content/36200"]
+    assert opened == [QUrl("https://kb.acronis.com/content/36200")]
+
+
+def test_kb_links_fall_back_to_the_kb_address() -> None:
+    assert kb_links({"kb": ["123", 456], "kb_urls": ["https://kb.acronis.com/content/123"]}) == [
+        ("123", "https://kb.acronis.com/content/123"), ("456", "https://kb.acronis.com/content/456")]
+    assert kb_links({}) == []
