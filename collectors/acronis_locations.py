@@ -46,7 +46,7 @@ class Exclusion:
     reason: str
 
 
-_PD = r"C:\ProgramData\Acronis"
+_PD = r"%ProgramData%\Acronis"  # expanded from the environment on a live system
 _TI = _PD + r"\TrueImageHome"
 _MAC = "/Library/Application Support/Acronis"
 

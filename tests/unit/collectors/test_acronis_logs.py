@@ -236,7 +236,7 @@ def test_location_table_is_well_formed() -> None:
     for loc in LOCATIONS:
         assert loc.os in ("windows", "linux", "darwin") and loc.kind in kinds and loc.description
         if loc.os == "windows":
-            assert loc.pattern.startswith("C:\\"), loc
+            assert loc.pattern.startswith("%ProgramData%\\"), loc
         else:
             assert loc.pattern.startswith("/"), loc
         # Globs, never one hard-coded log name, for the rotating logs.
@@ -251,3 +251,14 @@ def test_location_table_is_well_formed() -> None:
         "api_gateway.json", r"MMS\Locations", "/Registry/*.config",
     ):
         assert needed in patterns, needed
+
+
+def test_programdata_comes_from_the_environment(tmp_path: Path) -> None:
+    tree = tmp_path / "win"
+    (tree / "Data/PD/Acronis/BackupAndRecovery/MMS").mkdir(parents=True)
+    (tree / "Data/PD/Acronis/BackupAndRecovery/MMS/mms.0.log").write_text("2024-05-12T22:00:07:205+02:00 1 I0: x\n")
+    root = SystemRoot(path=tree, os="windows", live=False, env={"PROGRAMDATA": r"C:\Data\PD"})
+    h = Harness(root, tmp_path)
+    AcronisLogs().collect(h.ctx)
+    files, _ = h.finish()
+    assert "Data/PD/Acronis/BackupAndRecovery/MMS/mms.0.log" in files
