@@ -60,8 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
     where.add_argument("--root", type=Path, metavar="DIR",
                        help="collect from an offline copy of a system (Windows, Linux or macOS layout); "
                        "collectors that need the live system are skipped with the reason")
-    collect.add_argument("--since", type=_positive_float, default=7.0, metavar="DAYS",
-                         help="time window in days (default: 7)")
+    collect.add_argument("--since", type=_positive_float, default=None, metavar="DAYS",
+                         help="time window in days (default: 7; for an offline root the window ends at its newest log "
+                         "unless --since is given)")
     collect.add_argument("--output", "-o", type=Path, metavar="PATH",
                          help="bundle file or folder (default: ./acronis-triage-<host>-<time>.zip)")
     collect.add_argument("--only", action="append", default=[], metavar="NAME",
@@ -103,7 +104,8 @@ def cmd_collect(args: argparse.Namespace) -> int:
     if args.list:
         return _list_collectors()
     options = CollectOptions(
-        root=args.root, demo=args.demo, since_days=args.since, output=args.output,
+        root=args.root, demo=args.demo, since_days=args.since or 7.0, window_explicit=args.since is not None,
+        output=args.output,
         only=tuple(args.only), exclude=tuple(args.exclude), include_slow=not args.no_slow,
         max_workers=max(1, args.workers), signatures_dir=args.signatures,
     )

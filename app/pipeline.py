@@ -44,6 +44,7 @@ class CollectOptions:
     root: Path | None = None
     demo: bool = False
     since_days: float = 7.0
+    window_explicit: bool = False  # the user chose --since; offline roots otherwise anchor it at their newest log
     output: Path | None = None
     only: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
@@ -57,6 +58,7 @@ class CollectOptions:
             "root": str(self.root) if self.root else None,
             "demo": self.demo,
             "since_days": self.since_days,
+            "window_explicit": self.window_explicit,
             "output": str(self.output) if self.output else None,
             "only": list(self.only),
             "exclude": list(self.exclude),
@@ -158,12 +160,16 @@ def host_facts(root: SystemRoot, facts: Facts) -> dict[str, Any]:
             "elevated": facts.is_admin,
             "live": True,
         }
-    return {
+    data = {
         "hostname": facts.values.get("hostname") or f"offline root {root.path.name}",
         "os": root.os,
         "live": False,
         "root": str(root.path),
     }
+    for key in ("os_description", "captured"):
+        if facts.values.get(key):
+            data[key] = facts.values[key]
+    return data
 
 
 def run_collect(
@@ -202,7 +208,8 @@ def run_collect(
         until=now,
         runner=runner or SubprocessRunner(),
         facts=facts,
-        options={"since_days": options.since_days, **options.collector_options},
+        options={"since_days": options.since_days, "window_explicit": options.window_explicit,
+                 **options.collector_options},
         max_workers=options.max_workers,
     )
     engine = Engine(settings, writer, cancel, emit)
@@ -247,13 +254,13 @@ def _one_line(exc: BaseException) -> str:
 
 def _analyze(writer: BundleWriter, options: CollectOptions, cancel: CancelToken) -> dict[str, Any]:
     from analyzers.analyze import analyze_sources
-
     from analyzers.model import LogSource
     from analyzers.signatures import load_signatures
 
     signatures = load_signatures(options.signatures_dir) if options.signatures_dir else load_signatures()
-    sources = [LogSource(rec.path, opener, rec.size) for rec, opener in writer.iter_collected()]
-    result = analyze_sources(sources, signatures, cancel=cancel)
+    with writer.collected_members() as members:
+        sources = [LogSource(rec.path, opener, rec.size) for rec, opener in members]
+        result = analyze_sources(sources, signatures, cancel=cancel)
     data = result.to_json()
     data["signature_problems"] = list(result.signature_problems) + [str(p) for p in signatures.problems]
     return data

@@ -16,7 +16,9 @@ leaves a file under the final name.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import errno
+import functools
 import hashlib
 import io
 import json
@@ -28,7 +30,7 @@ import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from collectors.base import Cancelled
 from collectors.cancel import CancelToken
@@ -69,7 +71,8 @@ class FileRecord:
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
-        return {k: v for k, v in data.items() if v not in (None, "")}
+        data["collector"] = self.collector or None  # generated files (analysis, report) belong to no collector
+        return {k: v for k, v in data.items() if v not in (None, "") or k == "collector"}
 
 
 @dataclass
@@ -162,17 +165,17 @@ class BundleWriter:
                 allowZip64=True,
             )
 
-    def iter_collected(self) -> Iterator[tuple[FileRecord, Callable[[], io.BufferedIOBase]]]:
-        """(record, opener) for each collected member; opening reads the archive, not the source."""
+    @contextlib.contextmanager
+    def collected_members(self) -> Iterator[list[tuple[FileRecord, Callable[[], IO[bytes]]]]]:
+        """(record, opener) for each collected member, valid inside the ``with`` block.
+
+        Openers read the archive, not the source: analysis sees exactly what the bundle holds.
+        """
         with self._lock:
             assert self.part_path is not None
             records = [r for r in self.records if r.path.startswith("collected/")]
-        reader = zipfile.ZipFile(self.part_path, "r")
-        try:
-            for rec in records:
-                yield rec, (lambda name=rec.path: reader.open(name))  # type: ignore[misc]
-        finally:
-            reader.close()
+        with zipfile.ZipFile(self.part_path, "r") as reader:
+            yield [(rec, functools.partial(reader.open, rec.path)) for rec in records]
 
     def finalize(self, manifest: dict[str, Any]) -> Path:
         """Write the manifest, close, verify every member against it, and rename into place."""
@@ -426,7 +429,8 @@ class ArtifactWriter:
             def produce(sink: _HashingSink) -> None:
                 if truncated:
                     _skip_partial_line(handle, encoding)
-                if redact and not structured:
+                # Structured files are redacted too (configs hold passwords), never cut; binary ones pass as is.
+                if redact and not _looks_binary(head, encoding):
                     _copy_redacted(handle, sink, _explicit_utf16(encoding, head), self.bundle.redactor, start > 0)
                 else:
                     while chunk := handle.read(CHUNK):
@@ -449,6 +453,10 @@ def _explicit_utf16(encoding: str, head: bytes) -> str:
     if encoding == "utf-16":
         return "utf-16-be-bom" if head.startswith(codecs.BOM_UTF16_BE) else "utf-16-le-bom"
     return encoding
+
+
+def _looks_binary(head: bytes, encoding: str) -> bool:
+    return not encoding.startswith("utf-16") and b"\0" in head
 
 
 def _is_utf16(data: bytes) -> bool:

@@ -150,12 +150,6 @@ def test_aakore_config_holds_the_fake_proxy_password() -> None:
     assert FAKE_PROXY_PASSWORD in config["env"]["https-proxy"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the always-on collectors/redact.py does not know the documented aakore.yaml proxy form "
-           "'http-proxy: login:password@host:port' (no scheme://); only the acronis_config collector masks it, "
-           "with its own pattern; see the Foundation report",
-)
 def test_the_redactor_strips_the_demo_proxy_password() -> None:
     assert FAKE_PROXY_PASSWORD not in Redactor().redact_text(AAKORE_YAML.read_text("utf-8"))
 

@@ -1,0 +1,99 @@
+"""``acronis-triage collect``: exit codes, one-line reasons, the JSON summary, the verified demo bundle."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from app import __version__
+from app.cli import main
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def _cli(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "app", *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=timeout)
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["--version"])
+    assert exc.value.code == 0
+    assert capsys.readouterr().out.strip() == f"acronis-triage {__version__}"
+
+
+@pytest.mark.parametrize("command", ["collect", "analyze", "signatures", "gui"])
+def test_help_on_each_subcommand(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main([command, "--help"])
+    assert exc.value.code == 0
+    assert "usage: acronis-triage" in capsys.readouterr().out
+
+
+def test_collect_help_documents_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["collect", "--help"])
+    out = capsys.readouterr().out
+    for line in ("0  the bundle is complete", "2  the bundle was written", "1  nothing was written"):
+        assert line in out
+
+
+def test_bad_root_is_one_line_exit_1(tmp_path: Path) -> None:
+    proc = _cli("collect", "--root", str(tmp_path / "missing"), "--output", str(tmp_path / "x.zip"))
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr
+    assert proc.stderr.strip().splitlines()[-1] == f"acronis-triage: offline root {tmp_path / 'missing'} is not a folder"
+    assert not (tmp_path / "x.zip").exists()
+
+
+def test_missing_output_folder_is_one_line_exit_1(tmp_path: Path) -> None:
+    proc = _cli("collect", "--demo", "--output", str(tmp_path / "no" / "such" / "x.zip"), "--quiet")
+    assert proc.returncode == 1
+    assert "does not exist" in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_unknown_collector_is_one_line_exit_1(tmp_path: Path) -> None:
+    proc = _cli("collect", "--demo", "--only", "nope", "--output", str(tmp_path / "x.zip"), "--quiet")
+    assert proc.returncode == 1
+    assert "unknown collector(s): nope" in proc.stderr
+
+
+def test_list_collectors() -> None:
+    proc = _cli("collect", "--list")
+    assert proc.returncode == 0
+    assert "system_info" in proc.stdout
+
+
+def test_demo_bundle_end_to_end(tmp_path: Path) -> None:
+    out = tmp_path / "demo.zip"
+    proc = _cli("collect", "--demo", "--output", str(out), "--json")
+    assert proc.returncode == 0, proc.stderr
+    summary = json.loads(proc.stdout)
+    assert summary["bundle"] == str(out)
+    assert summary["exit_code"] == 0
+    assert summary["findings"], "the demo has known problems; the analysis must find them"
+    assert "[" in proc.stderr  # human progress went to stderr, not stdout
+    with zipfile.ZipFile(out) as zf:
+        names = set(zf.namelist())
+        manifest = json.loads(zf.read("manifest.json"))
+    for required in ("manifest.json", "analysis/findings.json", "report.html", "escalation/escalation_form.json",
+                     "escalation/escalation_form.md", "escalation/escalation_form.html"):
+        assert required in names
+    assert any(n.startswith("collected/") for n in names)
+    from collectors.bundle import verify_bundle
+
+    assert verify_bundle(out)["files"] == manifest["files"]
+    assert manifest["tool"] == {"name": "acronis-triage", "version": __version__}
+    assert manifest["options"]["demo"] is True
+    assert {c["name"] for c in manifest["collectors"]} >= {"system_info"}
+    statuses = {c["name"]: c["status"] for c in manifest["collectors"]}
+    assert statuses["system_info"] == "not_applicable"  # the demo is an offline root
+    for entry in manifest["files"]:
+        assert set(entry) >= {"path", "size", "sha256", "source", "collector", "truncated"}

@@ -1,0 +1,109 @@
+"""The pipeline around the engine: full disks, cancels, failures and what the manifest says about them."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import namedtuple
+from pathlib import Path
+
+from app.pipeline import CollectOptions, run_collect
+from collectors.base import Collector, Status
+from collectors.bundle import verify_bundle
+from collectors.cancel import CancelToken
+from collectors.context import Context
+
+Usage = namedtuple("Usage", "total used free")
+
+
+class Writes(Collector):
+    name = "t_writes"
+    title = "Writes a log"
+
+    def collect(self, ctx: Context) -> None:
+        ctx.writer.add_text(
+            "mms.0.log",
+            "2018-08-16T22:04:16:969-03:00 10060 E00950505: Error 0x950505: An attempt to fix VSS errors has failed.\n",
+            source="test",
+        )
+
+
+class Crashes(Collector):
+    name = "t_crashes"
+    title = "Crashes"
+
+    def collect(self, ctx: Context) -> None:
+        raise OSError("the device is not ready")
+
+
+class Slow(Collector):
+    name = "t_slow"
+    title = "Slow"
+
+    def collect(self, ctx: Context) -> None:
+        while True:
+            ctx.cancel.raise_if_cancelled()
+            time.sleep(0.02)
+
+
+def _options(tmp_path: Path, **kw) -> CollectOptions:
+    return CollectOptions(output=tmp_path / "b.zip", **kw)
+
+
+def test_complete_run_exit_0_and_manifest(tmp_path: Path) -> None:
+    result = run_collect(_options(tmp_path), collectors=[Writes])
+    assert result.exit_code == 0, result.reason
+    manifest = verify_bundle(result.bundle)
+    assert manifest["schema_version"] == 1
+    assert manifest["collectors"][0]["status"] == "ok"
+    assert manifest["host"]["live"] is True
+    assert "since" in manifest["time_window"]
+    assert isinstance(manifest["products"], list)
+
+
+def test_failed_collector_gives_exit_2_with_reason(tmp_path: Path) -> None:
+    result = run_collect(_options(tmp_path), collectors=[Writes, Crashes])
+    assert result.exit_code == 2
+    assert "t_crashes: error (OSError: the device is not ready)" in result.reason
+    manifest = verify_bundle(result.bundle)
+    assert {c["name"]: c["status"] for c in manifest["collectors"]} == {"t_writes": "ok", "t_crashes": "error"}
+
+
+def test_cancel_gives_a_valid_partial_bundle(tmp_path: Path) -> None:
+    cancel = CancelToken()
+    threading.Timer(0.5, cancel.cancel, args=("cancelled by the user",)).start()
+    start = time.monotonic()
+    result = run_collect(_options(tmp_path), collectors=[Writes, Slow], cancel=cancel)
+    assert time.monotonic() - start < 10
+    assert result.exit_code == 2
+    assert result.reason.startswith("run cancelled (cancelled by the user)")
+    statuses = {o.name: o.status for o in result.outcomes}
+    assert statuses == {"t_writes": Status.OK, "t_slow": Status.CANCELLED}
+    verify_bundle(result.bundle)
+
+
+def test_full_disk_before_start_writes_nothing(tmp_path: Path) -> None:
+    result = run_collect(_options(tmp_path), collectors=[Writes],
+                         disk_usage=lambda p: Usage(10**9, 10**9, 2**20))
+    assert result.exit_code == 1
+    assert result.reason.startswith("not enough free space")
+    assert "\n" not in result.reason
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_full_disk_during_run_writes_nothing(tmp_path: Path) -> None:
+    free = [10**11]
+
+    class FillsDisk(Collector):
+        name = "t_fills"
+        title = "Fills the disk"
+
+        def collect(self, ctx: Context) -> None:
+            free[0] = 2**20
+            ctx.writer.add_bytes("big.bin", b"\0" * (16 * 2**20), source="t", redact=False)
+
+    result = run_collect(_options(tmp_path), collectors=[Writes, FillsDisk],
+                         disk_usage=lambda p: Usage(10**11, 0, free[0]))
+    assert result.exit_code == 1
+    assert result.reason.startswith("not enough free space")
+    assert list(tmp_path.iterdir()) == []
