@@ -27,6 +27,7 @@ class ProgressPrinter:
         self.enabled = enabled
         self.planned = 0
         self.finished = 0
+        self.not_applicable: list[tuple[str, str]] = []
         self._lock = threading.Lock()
 
     def _say(self, text: str) -> None:
@@ -37,11 +38,13 @@ class ProgressPrinter:
     def __call__(self, event: EngineEvent) -> None:
         if event.kind == "planned":
             self.planned += 1
-        elif event.kind == "started":
-            self._say(f"[{self.finished}/{self.planned}] {event.title or event.collector} ...")
         elif event.kind == "finished":
             self.finished += 1
             status = event.status or Status.ERROR
+            if status == Status.NOT_APPLICABLE:
+                # Dozens of "only for windows" lines would bury what matters; the summary counts them.
+                self.not_applicable.append((event.title or event.collector, event.text))
+                return
             reason = f": {event.text}" if event.text and status != Status.OK else ""
             self._say(f"[{self.finished}/{self.planned}] {event.title or event.collector}: {MARK[status]}{reason}")
         elif event.kind == "phase":
@@ -55,6 +58,15 @@ class ProgressPrinter:
         for outcome in result.outcomes:
             counts[str(outcome.status)] = counts.get(str(outcome.status), 0) + 1
         statuses = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
+        relevant = [(t, r) for t, r in self.not_applicable if not r.startswith("only for ")]
+        by_reason: dict[str, list[str]] = {}
+        for title, reason in relevant:
+            by_reason.setdefault(reason, []).append(title)
+        for reason, titles in by_reason.items():
+            self._say(f"  not applicable ({reason}): {', '.join(titles)}")
+        others = len(self.not_applicable) - len(relevant)
+        if others:
+            self._say(f"  not applicable: {others} collectors for other operating systems")
         self._say(f"bundle: {result.bundle}")
         self._say(f"collectors: {statuses}; findings: {len(findings)}; {result.seconds:.1f} s")
         for finding in findings[:10]:
