@@ -72,24 +72,21 @@ def _objects(value: Any) -> list[dict[str, Any]]:
     return []
 
 
-def _decode_all(text: str) -> list[Any]:
-    """Every JSON value in the text: one document, or several concatenated / one per line."""
+def _decode_all(text: str) -> tuple[list[Any], str]:
+    """JSON values one after another (concatenated or one per line) and the undecodable rest, if any."""
     decoder = json.JSONDecoder()
     values: list[Any] = []
     index = 0
-    while index < len(text):
-        while index < len(text) and text[index] not in "{[":
+    while True:
+        while index < len(text) and text[index] in " \t\r\n,":
             index += 1
         if index >= len(text):
-            break
+            return values, ""
         try:
-            value, end = decoder.raw_decode(text, index)
+            value, index = decoder.raw_decode(text, index)
         except ValueError:
-            index += 1
-            continue
+            return values, text[index:]
         values.append(value)
-        index = end
-    return values
 
 
 class ActivityJsonParser(Parser):
@@ -98,14 +95,15 @@ class ActivityJsonParser(Parser):
 
     def parse_document(self, text: str, file: str) -> list[Event]:
         try:
-            values = [json.loads(text)]
+            values, rest = [json.loads(text)], ""
         except ValueError:
-            values = _decode_all(text)
+            values, rest = _decode_all(text)
         objects = [o for v in values for o in _objects(v)]
-        if not objects:
-            return [self._salvage(text, file)] if text.strip() else []
-        single = len(objects) == 1
-        return [self._event(o, text if single else json.dumps(o, ensure_ascii=False), file) for o in objects]
+        single = len(objects) == 1 and not rest.strip()
+        events = [self._event(o, text if single else json.dumps(o, ensure_ascii=False), file) for o in objects]
+        if rest.strip():
+            events.append(self._salvage(rest, file, line=text.count("\n", 0, len(text) - len(rest)) + 1))
+        return events
 
     def _event(self, obj: dict[str, Any], raw: str, file: str) -> Event:
         kb = _as_dict(obj.get("kbLink"))
@@ -165,11 +163,11 @@ class ActivityJsonParser(Parser):
         time = parse_time(str(obj.get("startTime") or obj.get("time") or ""))
         return Event(time, level, message, file, 1, raw.strip(), self.kind, codes, fields)
 
-    def _salvage(self, text: str, file: str) -> Event:
+    def _salvage(self, text: str, file: str, line: int = 1) -> Event:
         """Cut or invalid JSON: keep the codes and the first cause text that can be read."""
         fields: dict[str, Any] = {}
         for m in _STRING_FIELD.finditer(text):
             fields.setdefault(m["key"], m["value"])
         message = next((fields[k] for k in ("cause_str", "cause", "text", "effect_str", "reason") if k in fields), "")
         fields["parse_error"] = "not valid JSON; codes and texts were read from the raw text"
-        return Event(None, "error", message, file, 1, text.strip(), self.kind, find_codes(text), fields)
+        return Event(None, "error", message, file, line, text.strip(), self.kind, find_codes(text), fields)

@@ -98,7 +98,9 @@ def level_from_word(word: str | None) -> str | None:
 
 
 _NO_ERROR = re.compile(
-    r"\b(?:no|0|zero|without)\s+(?:errors?|failures?)\b|\berrors?\s*[:=]\s*0\b|\bsuccess(?:fully)?\b", re.IGNORECASE
+    r"\b(?:last\s+)?errors?\s*[:=]\s*(?:no\s+errors?|none|0|success)\b"
+    r"|\b(?:no|0|zero|without)\s+(?:errors?|failures?)\b|\bsuccess(?:fully)?\b",
+    re.IGNORECASE,
 )
 _CRITICAL = re.compile(r"\b(?:critical|fatal|panic|crash(?:ed)?|assertion failed|kritisch)\b", re.IGNORECASE)
 _ERROR = re.compile(

@@ -177,6 +177,13 @@ class ConsoleBlockParser(Parser):
                 mode, entry = "entries", None
                 block.lines.append(line)
                 continue
+            if SEPARATOR.match(line) and (mode == "header" or (mode == "" and self._entry_follows(lines, number))):
+                if block is None or mode == "":
+                    block = _Block(number)
+                    blocks.append(block)
+                mode, entry = "entries", None
+                block.lines.append(line)
+                continue
             m = ENTRY_LINE.match(line)
             if m and (mode == "entries" or _LABEL_CANON.get(m["label"].lower()) == "code"):
                 if block is None or mode == "":
@@ -224,6 +231,13 @@ class ConsoleBlockParser(Parser):
             while b.lines and not b.lines[-1].strip():
                 b.lines.pop()
         return blocks, outside
+
+    @staticmethod
+    def _entry_follows(lines: list[str], number: int) -> bool:
+        """A dashes line outside a block starts one only if an ``Error code:`` line comes next."""
+        following = next((x for x in lines[number : number + 3] if x.strip()), "")
+        m = ENTRY_LINE.match(following)
+        return bool(m and _LABEL_CANON.get(m["label"].lower()) == "code")
 
     @staticmethod
     def _header_follows(lines: list[str], number: int) -> bool:

@@ -16,6 +16,8 @@ LEVEL_KEYS = ("level", "lvl", "severity", "loglevel", "@level", "log.level")
 MESSAGE_KEYS = ("msg", "message", "text", "@message", "@m")
 # aakore CLI errors: "level=err; message=akk error: ..." (DOMAIN.md §2.6)
 _KV_LINE = re.compile(r"^level=(?P<level>\w+);\s*message=(?P<msg>.*)$")
+# Pieces of a cut or damaged JSON line, read one by one.
+_JSON_STRING = re.compile(r'"(?P<key>[\w@.]+)"\s*:\s*"(?P<value>(?:[^"\\]|\\.)*)"')
 
 
 def _first(obj: dict[str, Any], keys: tuple[str, ...]) -> tuple[str | None, Any]:
@@ -73,4 +75,24 @@ class JsonlParser(Parser):
         if m:
             level = level_from_word(m["level"]) or guess_level(m["msg"])
             return Event(None, level, m["msg"], file, line_no, text, self.kind, find_codes(text), {})
+        if text.startswith("{"):
+            pairs: dict[str, str] = {}
+            for pm in _JSON_STRING.finditer(text):
+                pairs.setdefault(pm["key"], pm["value"])
+            _, message = _first(pairs, MESSAGE_KEYS)
+            if message is not None:
+                _, level = _first(pairs, LEVEL_KEYS)
+                _, time = _first(pairs, TIME_KEYS)
+                fields = {"parse_error": "cut or invalid JSON line; fields read one by one"}
+                return Event(
+                    _time(time),
+                    level_from_word(level) or guess_level(message),
+                    message,
+                    file,
+                    line_no,
+                    text,
+                    self.kind,
+                    find_codes(text),
+                    fields,
+                )
         return Event(None, guess_level(text), text, file, line_no, text, self.kind, find_codes(text), {})

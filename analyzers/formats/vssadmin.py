@@ -56,16 +56,21 @@ class VssadminParser(Parser):
         events: list[Event] = []
         item: list[str] = []
         start = 0
+        previous_blank = True
         for number, line in enumerate(text.splitlines(), 1):
             line = line.rstrip("\r\n")
-            if not line.strip() or BANNER.match(line):
+            blank = not line.strip()
+            if blank or BANNER.match(line):
+                previous_blank = blank or previous_blank
                 continue
-            if not line[0].isspace():
+            wrapped_error = item and not previous_blank and ERROR_LINE.match(item[0])
+            if not line[0].isspace() and not wrapped_error:
                 if item:
                     events.append(self._item(item, start, file))
                 item, start = [line], number
             elif item:
                 item.append(line)
+            previous_blank = False
         if item:
             events.append(self._item(item, start, file))
         return events
@@ -73,8 +78,10 @@ class VssadminParser(Parser):
     def _item(self, lines: list[str], line_no: int, file: str) -> Event:
         head = lines[0].strip()
         raw = "\n".join(lines)
-        if len(lines) == 1 and ERROR_LINE.match(head):
-            return Event(None, "error", head, file, line_no, raw, self.kind, [], {})
+        if ERROR_LINE.match(head):
+            # vssadmin wraps its error message over unindented lines.
+            message = " ".join(x.strip() for x in lines)
+            return Event(None, "error", message, file, line_no, raw, self.kind, [], {})
         fields: dict[str, Any] = {}
         quoted = QUOTED.search(head)
         name = quoted["name"] if quoted else head.rstrip(":").strip()
