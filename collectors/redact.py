@@ -27,6 +27,14 @@ def _might_hold_secrets(data: bytes) -> bool:
 
 
 _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
+    # `reg query` output: the data column runs to the end of the line and may hold spaces
+    (re.compile(r"(?im)^(\s*\S*(?:password|passwd|pwd|secret|token|credential)\S*\s+REG_[A-Z_]+[ \t]+)\S.*$"),
+     r"\1" + MASK),
+    # `reg export` (.reg files): quoted strings, and hex data continued over several lines with a trailing backslash
+    (re.compile(
+        r'(?im)^("[^"\r\n]*(?:password|passwd|pwd|secret|token|credential)[^"\r\n]*"=)'
+        r'(?:"(?:[^"\\\r\n]|\\.)*"|hex(?:\([0-9a-f]+\))?:[0-9a-f,]*(?:\\\r?\n[ \t]*[0-9a-f,]*)*|dword:[0-9a-f]+)'),
+     r'\1"' + MASK + '"'),
     # key: value / key=value / "key": "value" for secret-looking keys (YAML, INI, JSON, registry dumps)
     (
         re.compile(
