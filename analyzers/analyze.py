@@ -6,11 +6,16 @@ is the CLI's ``analyze PATH...`` (files, folders, bundles, zips, .7z, ``-`` for 
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import sys
+import threading
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from typing import Any
 
-from analyzers.model import AnalysisResult, Finding, LogSource, Skipped, Stats
+from analyzers.model import AnalysisResult, Finding, LogSource, Skipped
 from analyzers.scan import Cancelled, FileScan, Scanner, SignatureHits
 from analyzers.signatures import Signature, SignatureSet, load_signatures
 from analyzers.unmatched import UnmatchedCollector
@@ -45,36 +50,117 @@ def analyze_sources(
     scanner = get_scanner(sigset, use_hyperscan)
     items = list(sources)
     total = sum(s.size or 0 for s in items if isinstance(s, LogSource)) or None
-    done = 0
     scans: list[FileScan] = []
-    for n, item in enumerate(items):
-        if isinstance(item, Skipped):
-            result.skipped.append(item)
-            continue
-        if cancel is not None and cancel.is_cancelled():
-            result.skipped.append(Skipped(item.name, "analysis cancelled"))
-            continue
-        if progress is not None:
-            fraction = done / total if total else n / max(len(items), 1)
-            progress(min(fraction, 1.0), f"Analyzing {item.name}")
-
-        def on_bytes(count: int, _base: int = done) -> None:
-            nonlocal done
-            done += count
-
-        try:
-            scans.append(scanner.scan(item, cancel=cancel, on_bytes=on_bytes))
-        except Cancelled:
-            result.skipped.append(Skipped(item.name, "analysis cancelled"))
-        except OSError as exc:
-            result.skipped.append(Skipped(item.name, f"cannot read: {exc.strerror or exc}"))
-        except Exception as exc:  # noqa: BLE001 - one bad file never stops the analysis
-            result.skipped.append(Skipped(item.name, f"could not be analyzed ({type(exc).__name__}: {exc})"))
+    readable = [item for item in items if isinstance(item, LogSource)]
+    result.skipped.extend(item for item in items if isinstance(item, Skipped))
+    workers = _worker_count(readable)
+    if workers > 1:
+        outcomes = _scan_parallel(scanner, readable, workers, cancel, progress, total)
+    else:
+        outcomes = _scan_serial(scanner, readable, cancel, progress, total)
+    for outcome in outcomes:
+        if isinstance(outcome, Skipped):
+            result.skipped.append(outcome)
+        else:
+            scans.append(outcome)
     combine(scans, sigset, result)
     result.stats.seconds = time.monotonic() - started
     if progress is not None:
         progress(1.0, "Analysis finished")
     return result
+
+
+PARALLEL_MIN_BYTES = 64 * 2**20
+
+
+def _worker_count(sources: list[LogSource]) -> int:
+    """Two processes when there is enough to read in several files and fork is available (one process per
+    file: each keeps its own hyperscan scratch; the compiled database is inherited, not recompiled)."""
+    if len(sources) < 2 or "fork" not in multiprocessing.get_all_start_methods() or sys.platform == "darwin":
+        return 1
+    if threading.active_count() > 1:  # forking a threaded process (the GUI) is unsafe: stay in-process
+        return 1
+    if sum(s.size or 0 for s in sources) < PARALLEL_MIN_BYTES:
+        return 1
+    return max(1, min(2, os.cpu_count() or 1, len(sources)))
+
+
+def _scan_one(scanner: Scanner, source: LogSource, cancel: Any = None,
+              on_bytes: Callable[[int], None] | None = None) -> FileScan | Skipped:
+    try:
+        return scanner.scan(source, cancel=cancel, on_bytes=on_bytes)
+    except Cancelled:
+        return Skipped(source.name, "analysis cancelled")
+    except OSError as exc:
+        return Skipped(source.name, f"cannot read: {exc.strerror or exc}")
+    except Exception as exc:  # noqa: BLE001 - one bad file never stops the analysis
+        return Skipped(source.name, f"could not be analyzed ({type(exc).__name__}: {exc})")
+
+
+def _scan_serial(scanner: Scanner, sources: list[LogSource], cancel: Any, progress: Progress | None,
+                 total: int | None) -> list[FileScan | Skipped]:
+    out: list[FileScan | Skipped] = []
+    done = 0
+
+    def on_bytes(count: int) -> None:
+        nonlocal done
+        done += count
+
+    for n, source in enumerate(sources):
+        if cancel is not None and cancel.is_cancelled():
+            out.append(Skipped(source.name, "analysis cancelled"))
+            continue
+        if progress is not None:
+            fraction = done / total if total else n / max(len(sources), 1)
+            progress(min(fraction, 1.0), f"Analyzing {source.name}")
+        out.append(_scan_one(scanner, source, cancel, on_bytes))
+    return out
+
+
+# Set in the parent just before the pool forks; the children read it instead of unpickling closures.
+_FORK_JOB: tuple[Scanner, list[LogSource]] | None = None
+
+
+def _fork_task(index: int) -> FileScan | Skipped:
+    assert _FORK_JOB is not None
+    scanner, sources = _FORK_JOB
+    return _scan_one(scanner, sources[index])
+
+
+def _scan_parallel(scanner: Scanner, sources: list[LogSource], workers: int, cancel: Any,
+                   progress: Progress | None, total: int | None) -> list[FileScan | Skipped]:
+    global _FORK_JOB
+    results: dict[int, FileScan | Skipped] = {}
+    _FORK_JOB = (scanner, sources)
+    # Largest files first, so the two workers finish together.
+    order = sorted(range(len(sources)), key=lambda i: -(sources[i].size or 0))
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
+    try:
+        futures = {pool.submit(_fork_task, i): i for i in order}
+        done_bytes = 0
+        pending = set(futures)
+        while pending:
+            finished, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+            for fut in finished:
+                i = futures[fut]
+                try:
+                    results[i] = fut.result()
+                except Exception as exc:  # noqa: BLE001 - a crashed worker loses one file, not the run
+                    results[i] = Skipped(sources[i].name, f"could not be analyzed ({type(exc).__name__}: {exc})")
+                done_bytes += sources[i].size or 0
+                if progress is not None:
+                    progress(min(done_bytes / total, 1.0) if total else len(results) / len(sources),
+                             f"Analyzed {sources[i].name}")
+            if cancel is not None and cancel.is_cancelled():
+                for fut in pending:
+                    fut.cancel()
+                for i in range(len(sources)):
+                    results.setdefault(i, Skipped(sources[i].name, "analysis cancelled"))
+                break
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+        _FORK_JOB = None
+    return [results[i] for i in range(len(sources))]
 
 
 def analyze_paths(
@@ -96,7 +182,7 @@ def combine(scans: list[FileScan], sigset: SignatureSet, result: AnalysisResult)
     """Merge per-file scans into findings (min_count/window applied) and unmatched templates."""
     merged: dict[str, SignatureHits] = {}
     unmatched = UnmatchedCollector()
-    stats = result.stats if result.stats else Stats()
+    stats = result.stats
     for fs in scans:
         stats.files += 1
         stats.bytes += fs.bytes

@@ -13,18 +13,23 @@ whole, and each event is prefiltered with the same database before its rules are
 
 from __future__ import annotations
 
+import codecs
+import io
 from array import array
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import IO, Any
 
-from analyzers.model import ErrorCode, Event, Evidence
+from analyzers.model import ErrorCode, Event, Evidence, LogSource
 from analyzers.reader import CHUNK_SIZE, Source, iter_utf8_chunks, source_name
 from analyzers.signatures.database import PatternDatabase
 from analyzers.signatures.matching import CompiledRule
 from analyzers.signatures.schema import SignatureSet
 from analyzers.unmatched import UnmatchedCollector
+from collectors.textdecode import sniff_encoding
+
+_GZIP_MAGIC = b"\x1f\x8b"
 
 MAX_EVIDENCE = 3
 MAX_EVENT_BYTES = 1024 * 1024  # one event's text kept for parsing; a runaway detail block is cut here
@@ -126,6 +131,7 @@ class Scanner:
         self.signatures = list(signatures.signatures)
         self.rules = [CompiledRule(s) for s in self.signatures]
         self.db = PatternDatabase.build(self.signatures, use_hyperscan=use_hyperscan)
+        self.signature_pids = frozenset(pid for pid, sigs in enumerate(self.db.signatures_of) if sigs)
         self.chunk_size = chunk_size
 
     # -- entry point -------------------------------------------------------------------------------------------
@@ -136,7 +142,7 @@ class Scanner:
         from analyzers import formats
 
         result = FileScan(name=source_name(source))
-        chunks = iter_utf8_chunks(source, chunk_size=self.chunk_size)
+        chunks = utf8_chunks(source, self.chunk_size)
         first = next(chunks, b"")
         if kind is None:
             kind = formats.detect_kind(first[:HEAD_BYTES].decode("utf-8", errors="replace"), result.name)
@@ -196,6 +202,8 @@ class Scanner:
 
         lines_before = 0
         tail, tail_ids, tail_line = b"", set(), 1
+        fast = result.kind in _RAW_TEMPLATE_KINDS
+        signature_pids = self.signature_pids
         for chunk in chunks:
             n = len(chunk)
             hits = scan(chunk)
@@ -212,22 +220,39 @@ class Scanner:
                 continue
             if tail_ids:
                 self._event(tail + chunk[:p0], tail_ids, tail_line, parser, result)
-            cur_start = cur_end = -1
+            # Hits are grouped by the start of their event. An event's end (the next start line) is looked for
+            # only when its text is needed: most hits are error heads, templated from their first line.
+            cur_start = cur_head_end = line_end = -1
             ids: set[int] = set()
             for to, pid in hits[i:]:
-                pos = max(to - 1, 0)
-                if pos < cur_end:
+                pos = to - 1 if to else 0
+                if pos < line_end:  # same line as the previous hit
                     ids.add(pid)
                     continue
-                if cur_end >= 0:
-                    self._event(chunk[cur_start:cur_end], ids, lines.at(cur_start), parser, result)
-                cur_start = _walk_back(chunk, chunk.rfind(b"\n", 0, pos) + 1, p0, starts)
-                cur_end = _walk_forward(chunk, pos, starts)
-                ids = {pid}
+                ls = chunk.rfind(b"\n", 0, pos) + 1
+                line_end = chunk.find(b"\n", pos)
+                if line_end < 0:
+                    line_end = n
+                if is_start(chunk[ls:min(line_end, ls + _START_PROBE)].decode("utf-8", errors="replace")):
+                    start = ls
+                else:
+                    start = _walk_back(chunk, ls, p0, starts)
+                    if start == cur_start:
+                        ids.add(pid)
+                        continue
+                if cur_start >= 0:
+                    if fast and ids.isdisjoint(signature_pids):
+                        self._template(chunk, cur_start, cur_head_end, ids, lines, result)
+                    else:
+                        end = _walk_forward(chunk, cur_start, starts)
+                        self._event(chunk[cur_start:end], ids, lines.at(cur_start), parser, result)
+                cur_start, ids = start, {pid}
+                cur_head_end = line_end if start == ls else -1
+            cur_end = _walk_forward(chunk, cur_start, starts) if cur_start >= 0 else -1
             if cur_end >= n:
                 tail, tail_ids, tail_line = chunk[cur_start:], ids, lines.at(cur_start)
             else:
-                if cur_end >= 0:
+                if cur_start >= 0:
                     self._event(chunk[cur_start:cur_end], ids, lines.at(cur_start), parser, result)
                 last = chunk.rfind(b"\n", 0, n - 1) + 1 if n else 0
                 start = _walk_back(chunk, max(last, p0), p0, starts)
@@ -236,19 +261,26 @@ class Scanner:
         if tail_ids:
             self._event(tail, tail_ids, tail_line, parser, result)
 
+    def _template(self, chunk: bytes, start: int, head_end: int, ids: set[int], lines: _Lines,
+                  result: FileScan) -> None:
+        """An event that only an error/warning head pattern hit: no signature can claim it, so it is templated
+        from its first line without parsing (and its line number is counted only if its template is new)."""
+        result.events += 1
+        if head_end < 0:
+            head_end = chunk.find(b"\n", start)
+            if head_end < 0:
+                head_end = len(chunk)
+        level = "warning"
+        for pid in ids:
+            if self.db.errorish_level.get(pid) == "error":
+                level = "error"
+        head = chunk[start:min(head_end, start + MAX_EVENT_BYTES)].decode("utf-8", errors="replace").rstrip("\r")
+        result.unmatched.add(head, level, result.kind, result.name, lambda: lines.at(start))
+
     def _event(self, raw: bytes, ids: set[int], line: int, parser: Any, result: FileScan) -> None:
         result.events += 1
         raw = raw[:MAX_EVENT_BYTES]
         candidates = self._candidates(ids)
-        if not candidates:
-            # Only an error/warning head hit: no signature can claim it, so template it without parsing.
-            level = "warning"
-            for pid in ids:
-                if self.db.errorish_level.get(pid) == "error":
-                    level = "error"
-            head = raw.split(b"\n", 1)[0].decode("utf-8", errors="replace").rstrip("\r")
-            result.unmatched.add(head, level, result.kind, result.name, line)
-            return
         text = raw.decode("utf-8", errors="replace")
         try:
             events = parser.parse_block(text.splitlines(), line, result.name)
@@ -277,13 +309,77 @@ class Scanner:
                     hits = result.hits[rule.signature.id] = SignatureHits()
                 hits.add(event, rule)
         if not claimed and event.level in ERROR_LEVELS:
-            text = event.message if event.kind in _DOCUMENT_TEMPLATE_KINDS else (event.raw or event.message)
+            text = (event.raw or event.message) if event.kind in _RAW_TEMPLATE_KINDS else event.message
             head = text.split("\n", 1)[0].rstrip("\r")
             result.unmatched.add(head, event.level, event.kind, event.file, event.line, event.time)
 
 
-# Kinds whose first raw line is a header, not the message ("DATE AND TIME", "<event ...").
-_DOCUMENT_TEMPLATE_KINDS = frozenset(("xml_activity", "console_block", "activity_json", "vssadmin", "windows_event"))
+# Kinds whose first raw line is the message with a time/level head: templated from the raw line, without parsing.
+# Others (JSON lines, XML, console blocks ...) are parsed and templated from the event's message.
+_RAW_TEMPLATE_KINDS = frozenset(("mms", "installer", "text"))
+
+
+def utf8_chunks(source: Source, chunk_size: int = CHUNK_SIZE) -> Iterator[bytes]:
+    """Line-bounded UTF-8 chunks. Plain UTF-8 files (most logs) take a fast path here: large raw reads and one copy
+    per chunk, ASCII chunks not decoded at all; gzip, UTF-16 and cp1252 go through `analyzers.reader`."""
+    stream = _open(source)
+    try:
+        head = stream.read(4096)
+        encoding = sniff_encoding(head)
+        if head.startswith(_GZIP_MAGIC) or encoding not in ("utf-8", "utf-8-sig"):
+            stream.close()
+            yield from iter_utf8_chunks(source, chunk_size=chunk_size)
+            return
+        carry = head[len(codecs.BOM_UTF8):] if encoding == "utf-8-sig" else head
+        while True:
+            data = stream.read(chunk_size)
+            if not data:
+                if carry:
+                    yield _valid_utf8(carry)
+                return
+            cut = data.rfind(b"\n") + 1
+            if cut == 0:
+                carry += data
+                if len(carry) >= 2 * chunk_size:  # a giant line: cut it, on a character boundary
+                    c = _char_cut(carry)
+                    yield _valid_utf8(carry[:c])
+                    carry = carry[c:]
+                continue
+            chunk = b"".join((carry, memoryview(data)[:cut])) if carry else data if cut == len(data) else data[:cut]
+            carry = data[cut:]
+            yield _valid_utf8(chunk)
+    finally:
+        stream.close()
+
+
+def _open(source: Source) -> IO[bytes]:
+    if isinstance(source, LogSource):
+        return source.open()
+    if isinstance(source, bytes):
+        return io.BytesIO(source)
+    return open(source, "rb")
+
+
+def _valid_utf8(chunk: bytes) -> bytes:
+    if chunk.isascii():
+        return chunk
+    try:
+        chunk.decode("utf-8")
+    except UnicodeDecodeError:
+        return chunk.decode("utf-8", errors="replace").encode("utf-8")
+    return chunk
+
+
+def _char_cut(buf: bytes) -> int:
+    cut = len(buf)
+    for _ in range(4):
+        if cut and (buf[cut - 1] & 0xC0) == 0x80:
+            cut -= 1
+        else:
+            break
+    if cut and buf[cut - 1] >= 0xC0:
+        return cut - 1
+    return len(buf) if cut == len(buf) else cut
 
 
 def _chain_first(first: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:

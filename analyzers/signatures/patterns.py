@@ -22,11 +22,31 @@ class PatternSpec:
     caseless: bool = False
 
     def for_rg(self) -> str:
-        return ("(?i)" if self.caseless else "") + self.regex
+        return ("(?i)" if self.caseless else "") + rust_compatible(self.regex)
 
     def compile_py(self, as_bytes: bool = False) -> re.Pattern:
         flags = re.MULTILINE | (re.IGNORECASE if self.caseless else 0)
         return re.compile(self.regex.encode("utf-8") if as_bytes else self.regex, flags)
+
+
+def rust_compatible(regex: str) -> str:
+    """Drop backslashes before punctuation that Python and PCRE take literally but Rust's regex rejects
+    (``\\"``, ``\\'``, ``\\/``, ``\\:`` ...)."""
+    out = []
+    i = 0
+    while i < len(regex):
+        ch = regex[i]
+        if ch == "\\" and i + 1 < len(regex):
+            nxt = regex[i + 1]
+            if not nxt.isalnum() and nxt not in _META and nxt.isascii():
+                out.append(nxt)
+            else:
+                out.append(ch + nxt)
+            i += 2
+            continue
+        out.append(ch)
+        i += 1
+    return "".join(out)
 
 
 def escape(text: str) -> str:
@@ -49,12 +69,28 @@ def _any_case_hex(digits: str) -> str:
     return "".join(f"[{d}{d.lower()}]" if d.isalpha() else d for d in digits)
 
 
-def condition_pattern(cond: Condition) -> PatternSpec:
+def code_prefilter(value: int) -> tuple[PatternSpec, ...]:
+    """Looser search forms of `code_regex` for the prefilter: the significant hex digits and the decimal forms
+    as plain literals (they compile and scan far faster than the word-bounded alternation; the confirmation
+    step applies the strict form)."""
+    digits = f"{value:X}"
+    if len(digits) < 5:  # a short literal such as "fff0" would hit everywhere
+        return (PatternSpec(code_regex(value)),)
+    # Upper- and lower-case spellings as two case-sensitive literals: caseless literals scan slower.
+    forms = [PatternSpec(digits), PatternSpec(str(value))]
+    if digits.lower() != digits:
+        forms.append(PatternSpec(digits.lower()))
+    if value >= 0x80000000:
+        forms.append(PatternSpec(str((1 << 32) - value)))
+    return tuple(forms)
+
+
+def condition_patterns(cond: Condition) -> tuple[PatternSpec, ...]:
     if cond.kind == "literal":
-        return PatternSpec(escape(cond.value), cond.ignore_case)
+        return (PatternSpec(escape(cond.value), cond.ignore_case),)
     if cond.kind == "regex":
-        return PatternSpec(cond.value, cond.ignore_case)
-    return PatternSpec(code_regex(cond.composite))
+        return (PatternSpec(cond.value, cond.ignore_case),)
+    return code_prefilter(cond.composite)
 
 
 # Heads of error/warning events in every line-based format: they feed the unknown-error templates. The level they
@@ -62,10 +98,10 @@ def condition_pattern(cond: Condition) -> PatternSpec:
 ERRORISH = (
     (PatternSpec(r" [EC][0-9A-F]{8}: "), "error"),
     (PatternSpec(r" W[0-9A-F]{8}: "), "warning"),
-    (PatternSpec(r"\"level\": ?\"(error|err|fatal|critical)\""), "error"),
-    (PatternSpec(r"\"level\": ?\"(warn|warning)\""), "warning"),
-    (PatternSpec(r"type=\"Error\""), "error"),
-    (PatternSpec(r"type=\"Warning\""), "warning"),
+    (PatternSpec(r'"level": ?"(error|err|fatal|critical)"'), "error"),
+    (PatternSpec(r'"level": ?"(warn|warning)"'), "warning"),
+    (PatternSpec(r'type="Error"'), "error"),
+    (PatternSpec(r'type="Warning"'), "warning"),
     (PatternSpec(r"level=err"), "error"),
     (PatternSpec(r" (ERROR|FATAL|CRITICAL)[: ]"), "error"),
     (PatternSpec(r" WARN(ING)?[: ]"), "warning"),
