@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from analyzers.errorcodes import find_codes, parse_mms_code
-from analyzers.formats.base import Parser, add_codes, guess_level, parse_detail, split_events
+from analyzers.formats.base import Parser, add_codes, guess_level, parse_detail
 from analyzers.formats.timeparse import tz_from_offset
 from analyzers.model import ErrorCode, Event
 
@@ -46,23 +47,42 @@ def _head_time(m: re.Match[str]) -> datetime | None:
         return None
 
 
+def _head(line: str) -> re.Match[str] | None:
+    # Cheap test first: every head begins "YYYY-MM-DDT".
+    if len(line) > 30 and line[10] == "T" and line[4] == "-":
+        return HEAD.match(line)
+    return None
+
+
+@lru_cache(maxsize=4096)
+def _head_code(hex8: str) -> ErrorCode | None:
+    return parse_mms_code(hex8)
+
+
 class MmsParser(Parser):
     kind = "mms"
     line_based = True
 
     def is_event_start(self, line: str) -> bool:
-        # Cheap test first: every head begins "YYYY-MM-DDT".
-        return len(line) > 30 and line[10] == "T" and line[4] == "-" and HEAD.match(line) is not None
+        return _head(line) is not None
 
     def parse_block(self, lines: list[str], first_line: int, file: str) -> list[Event]:
-        clean = [line.rstrip("\r\n") for line in lines]
         events = []
-        for start, end in split_events(self, clean):
-            events.append(self._event(clean[start:end], first_line + start, file))
+        start = 0
+        head: re.Match[str] | None = None
+        clean = [line.rstrip("\r\n") for line in lines]
+        for i, line in enumerate(clean):
+            m = _head(line)
+            if m is None:
+                continue
+            if i > start:
+                events.append(self._event(head, clean[start:i], first_line + start, file))
+            start, head = i, m
+        if start < len(clean):
+            events.append(self._event(head, clean[start:], first_line + start, file))
         return events
 
-    def _event(self, lines: list[str], line_no: int, file: str) -> Event:
-        m = HEAD.match(lines[0])
+    def _event(self, m: re.Match[str] | None, lines: list[str], line_no: int, file: str) -> Event:
         codes: list[ErrorCode] = []
         fields: dict[str, Any] = {}
         if m is None:
@@ -73,9 +93,10 @@ class MmsParser(Parser):
                 None, guess_level("\n".join(lines)), text, file, line_no, "\n".join(lines), self.kind, codes, fields
             )
         message = m["msg"] or ""
-        head = parse_mms_code(m["code"])
+        head = _head_code(m["code"])
         if head is not None:
-            codes.append(ErrorCode(head.module, head.code, _ERROR_PREFIX.sub("", message)))
+            text = _ERROR_PREFIX.sub("", message) if message[:5].lower() == "error" else message
+            codes.append(ErrorCode(head.module, head.code, text))
         if "0x" in message:
             add_codes(codes, find_codes(message))
         fields["thread"] = m["tid"]
@@ -87,7 +108,7 @@ class MmsParser(Parser):
             message,
             file,
             line_no,
-            "\n".join(lines),
+            "\n".join(lines) if len(lines) > 1 else lines[0],
             self.kind,
             codes,
             fields,

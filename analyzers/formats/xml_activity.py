@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from typing import Any
 
 from lxml import etree
@@ -68,12 +69,12 @@ class XmlActivityParser(Parser):
 
     def _drain(self, parser: etree.XMLPullParser, root_fields: dict[str, str], file: str) -> Iterator[Event]:
         for action, el in parser.read_events():
-            name = _local(el.tag)
-            if action == "start":
-                if name == "log":
-                    root_fields.update({k: v for k, v in el.attrib.items() if k in ("build", "version", "product")})
+            tag = el.tag
+            if tag != "event" and _local(tag) != "event":
+                if action == "start" and _local(tag) == "log":
+                    root_fields.update({k: v for k, v in el.items() if k in ("build", "version", "product")})
                 continue
-            if name != "event":
+            if action == "start":
                 continue
             yield self._event(el, root_fields, file)
             el.clear(keep_tail=True)
@@ -83,34 +84,28 @@ class XmlActivityParser(Parser):
                     del parent[0]
 
     def _event(self, el: Any, root_fields: dict[str, str], file: str) -> Event:
-        attrs = dict(el.attrib)
+        attrs = dict(el.items())
         message = attrs.get("message")
         if message is None:
             message = (el.findtext("message") or el.text or "").strip()
-        head, *details = message.split("||")
-        codes: list[ErrorCode] = []
-        code = parse_xml_code(attrs.get("code", ""), attrs.get("module"))
-        if code is not None:
-            codes.append(code)
+        head, *details = message.split("||") if "||" in message else (message,)
+        code = _code(attrs.get("code", ""), attrs.get("module"))
+        codes: list[ErrorCode] = [code] if code is not None else []
         if "0x" in head:
             add_codes(codes, find_codes(head))
         fields: dict[str, Any] = {k: v for k, v in attrs.items() if k not in _KNOWN}
-        for key in ("id", "module"):
-            if key in attrs:
-                fields[key] = attrs[key]
-        fields.update(root_fields)
+        if "id" in attrs:
+            fields["id"] = attrs["id"]
+        if "module" in attrs:
+            fields["module"] = attrs["module"]
+        if root_fields:
+            fields.update(root_fields)
         if details:
             parse_detail((d.removeprefix("|") for d in details), codes, fields)
-        level = (
-            level_from_word(attrs.get("type"))
-            or NUMERIC_LEVELS.get((attrs.get("level") or attrs.get("type") or "").strip())
-            or level_from_word(attrs.get("level"))
-            or "info"
-        )
         raw = etree.tostring(el, encoding="unicode", with_tail=False) if len(message) < 1_000_000 else message
         return Event(
             parse_time(attrs.get("time", "")),
-            level,
+            _level(attrs.get("type"), attrs.get("level")),
             head.strip(),
             file,
             el.sourceline or 0,
@@ -119,3 +114,15 @@ class XmlActivityParser(Parser):
             codes,
             fields,
         )
+
+
+@lru_cache(maxsize=4096)
+def _code(code: str, module: str | None) -> ErrorCode | None:
+    return parse_xml_code(code, module)
+
+
+@lru_cache(maxsize=256)
+def _level(type_: str | None, level: str | None) -> str:
+    return (
+        level_from_word(type_) or NUMERIC_LEVELS.get((level or type_ or "").strip()) or level_from_word(level) or "info"
+    )
