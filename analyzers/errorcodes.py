@@ -160,12 +160,27 @@ _FIND = re.compile(
     r"|(?P<os>\b0x(?P<os_hex>[89A-Fa-f][0-9A-Fa-f]{7})\b)",
     re.IGNORECASE,
 )
+# Cheap tests that skip the big pattern for text that cannot hold a code (most log lines).
+_LABEL_WORDS = ("code", "error", "errore", "erreur", "\u30b3\u30fc\u30c9")
+_LABEL_DIGIT = re.compile(r"(?:code|error|errore|erreur|\u30b3\u30fc\u30c9)\s*[:：]\s*\d")
+_MMS_HINT = re.compile(r" [diwect][0-9a-f]{8}:")
+
+
+def _may_hold_codes(text: str) -> bool:
+    low = text.lower()
+    if "0x" in low or _MMS_HINT.search(low):
+        return True
+    return any(w in low for w in _LABEL_WORDS) and _LABEL_DIGIT.search(low) is not None
+
+
 _MODULE_AFTER = re.compile(r"(?:" + _MOD + r")\s*[:：]\s*(?P<module>\d+)", re.IGNORECASE)
 
 
 def find_codes(text: str) -> list[ErrorCode]:
     """Every error code mentioned in free text, in order; a code already found once is not repeated
     (except inside a serCode chain, where repeats are part of the chain)."""
+    if not _may_hold_codes(text):
+        return []
     found: list[ErrorCode] = []
     seen: dict[int, int] = {}
 

@@ -97,28 +97,46 @@ def level_from_word(word: str | None) -> str | None:
     return LEVEL_WORDS.get(str(word).strip().lower())
 
 
+# Matched against lower-cased text; the word lists in front are cheap substring tests that let most lines
+# skip the regexes.
 _NO_ERROR = re.compile(
     r"\b(?:last\s+)?errors?\s*[:=]\s*(?:no\s+errors?|none|0|success)\b"
-    r"|\b(?:no|0|zero|without)\s+(?:errors?|failures?)\b|\bsuccess(?:fully)?\b",
-    re.IGNORECASE,
+    r"|\b(?:no|0|zero|without)\s+(?:errors?|failures?)\b|\bsuccess(?:fully)?\b"
 )
-_CRITICAL = re.compile(r"\b(?:critical|fatal|panic|crash(?:ed)?|assertion failed|kritisch)\b", re.IGNORECASE)
+_CRITICAL_WORDS = ("critical", "fatal", "panic", "crash", "assertion failed", "kritisch")
+_CRITICAL = re.compile(r"\b(?:critical|fatal|panic|crash(?:ed)?|assertion failed|kritisch)\b")
+_ERROR_WORDS = (
+    "err",
+    "fail",
+    "exception",
+    "denied",
+    "cannot",
+    "could not",
+    "unable",
+    "fehl",
+    "échec",
+    "riuscit",
+    "fallid",
+    "falló",
+    "エラー",
+    "失敗",
+)
 _ERROR = re.compile(
     r"\b(?:errors?|failed|fail(?:s|ure)?|exception|denied|cannot|could not|unable|fehler|fehlgeschlagen|"
-    r"erreur|échec|errore|non riuscit[oa]|fallid[oa]|falló|エラー|失敗)\b|エラー|失敗",
-    re.IGNORECASE,
+    r"erreur|échec|errore|non riuscit[oa]|fallid[oa]|falló)\b|エラー|失敗"
 )
-_WARNING = re.compile(r"\b(?:warn(?:ing)?s?|warnung|avertissement|avviso|advertencia)\b|警告", re.IGNORECASE)
+_WARNING_WORDS = ("warn", "avertissement", "avviso", "advertencia", "警告")
+_WARNING = re.compile(r"\b(?:warn(?:ing)?s?|warnung|avertissement|avviso|advertencia)\b|警告")
 
 
 def guess_level(text: str) -> str:
     """A level for free text from its words; "no error"/"success" phrases do not count as errors."""
-    if _CRITICAL.search(text):
+    low = text.lower()
+    if any(w in low for w in _CRITICAL_WORDS) and _CRITICAL.search(low):
         return "critical"
-    cleaned = _NO_ERROR.sub(" ", text)
-    if _ERROR.search(cleaned):
+    if any(w in low for w in _ERROR_WORDS) and _ERROR.search(_NO_ERROR.sub(" ", low)):
         return "error"
-    if _WARNING.search(cleaned):
+    if any(w in low for w in _WARNING_WORDS) and _WARNING.search(low):
         return "warning"
     return "info"
 
