@@ -41,6 +41,10 @@ _PARSERS: dict[str, Parser] = {
 }
 
 
+# Parsing, not reading, is the cost here; smaller chunks keep the split lines of one chunk small in memory.
+_EVENT_CHUNK = 4 * 1024 * 1024
+
+
 def get_parser(kind: str) -> Parser:
     try:
         return _PARSERS[kind]
@@ -61,7 +65,7 @@ def iter_events(source: Source, kind: str | None = None, problems: list[str] | N
     """Every event of a file, archive member or bytes; line-based formats are streamed in bounded memory."""
     name = source_name(source)
     parser = get_parser(kind or detect_kind(read_head(source), name))
-    chunks = iter_utf8_chunks(source, problems=problems)
+    chunks = iter_utf8_chunks(source, chunk_size=_EVENT_CHUNK, problems=problems)
     if parser.line_based:
         yield from iter_line_events(parser, chunks, name)
     else:
@@ -88,7 +92,7 @@ def iter_line_events(parser: Parser, chunks: Iterable[bytes], file: str) -> Iter
         else:
             complete = pending + lines[:last_start]
             if complete:
-                yield from parser.parse_block(complete, pending_start, file)
+                yield from _parse_in_batches(parser, complete, pending_start, file)
             pending = lines[last_start:]
             pending_start = next_line + last_start
         next_line += len(lines)
@@ -97,4 +101,19 @@ def iter_line_events(parser: Parser, chunks: Iterable[bytes], file: str) -> Iter
             pending_start = next_line
         pending.append(partial)
     if pending:
-        yield from parser.parse_block(pending, pending_start, file)
+        yield from _parse_in_batches(parser, pending, pending_start, file)
+
+
+_BATCH_LINES = 4096
+
+
+def _parse_in_batches(parser: Parser, lines: list[str], first_line: int, file: str) -> Iterator[Event]:
+    """parse_block over runs of about `_BATCH_LINES` lines cut at event starts, so only a few thousand
+    events exist at a time however big the chunk."""
+    start = 0
+    while start < len(lines):
+        end = start + _BATCH_LINES
+        while end < len(lines) and not parser.is_event_start(lines[end]):
+            end += 1
+        yield from parser.parse_block(lines[start:end], first_line + start, file)
+        start = end
