@@ -405,7 +405,7 @@ class ArtifactWriter:
         except OSError as exc:
             self.skip(source, f"cannot read: {exc.strerror or exc}")
             return None
-        if structured and size > max(max_bytes, DEFAULT_STRUCTURED_CAP):
+        if structured and size > DEFAULT_STRUCTURED_CAP:
             self.skip(source, f"structured file of {size // (1024 * 1024)} MiB is over the cap; not cut")
             return None
         try:

@@ -33,7 +33,9 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     # `reg export` (.reg files): quoted strings, and hex data continued over several lines with a trailing backslash
     (re.compile(
         r'(?im)^("[^"\r\n]*(?:password|passwd|pwd|secret|token|credential)[^"\r\n]*"=)'
-        r'(?:"(?:[^"\\\r\n]|\\.)*"|hex(?:\([0-9a-f]+\))?:[0-9a-f]{2}[0-9a-f,]*(?:\\\r?\n[ \t]*[0-9a-f,]*)*|dword:[0-9a-f]+)'),
+        r'(?:"(?:[^"\\\r\n]|\\.)*"'
+        r'|hex(?:\([0-9a-f]+\))?:[0-9a-f]{2}[0-9a-f,]*(?:\\\r?\n[ \t]*[0-9a-f,]*)*'
+        r'|dword:[0-9a-f]+)'),
      r'\1"' + MASK + '"'),
     # key: value / key=value / "key": "value" for secret-looking keys (YAML, INI, JSON, registry dumps)
     (

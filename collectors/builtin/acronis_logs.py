@@ -21,7 +21,6 @@ from collectors.textdecode import sniff_encoding
 
 # Structured text is redacted in memory (the writer does not redact files it takes whole); above this it is
 # skipped rather than copied with its secrets in it.
-STRUCTURED_TEXT_LIMIT = 32 * 1024 * 1024
 OLDER = "older than the time window"
 
 
@@ -149,26 +148,10 @@ class AcronisLogs(Collector):
         form = sniff_form(item.path, head)
         if form == "gzip":
             return _take_gzip(ctx, item.path, name, shown, cap), "decompressed"
-        if form in ("xml", "json"):
-            return _take_structured_text(ctx, item.path, name, shown), "whole"
-        if form == "binary" or item.location.kind == STRUCTURED:
+        if form in ("xml", "json", "binary") or item.location.kind == STRUCTURED:
             return ctx.writer.add_file(item.path, name, display=shown, structured=True), "whole"
         return ctx.writer.add_file(item.path, name, display=shown, max_bytes=cap), "tail" if _size(
             item.path) > cap else "whole"
-
-
-def _take_structured_text(ctx: Context, path: Path, name: str, shown: str) -> FileRecord | None:
-    size = _size(path)
-    if size > STRUCTURED_TEXT_LIMIT:
-        ctx.writer.skip(shown, f"structured file of {size // 2**20} MiB: over the {STRUCTURED_TEXT_LIMIT // 2**20} MiB "
-                        "that can be redacted whole; not cut")
-        return None
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        ctx.writer.skip(shown, f"cannot read: {exc.strerror or exc}")
-        return None
-    return ctx.writer.add_bytes(name, data, source=shown)
 
 
 def _gunzip_tail(path: Path, cap: int, ctx: Context) -> tuple[bytes, int, str]:

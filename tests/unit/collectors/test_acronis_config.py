@@ -11,12 +11,13 @@ from types import SimpleNamespace
 
 import pytest
 
+from collectors import bundle as bundle_module
 from collectors.base import NotApplicable
-from collectors.builtin import acronis_config
-from collectors.builtin.acronis_config import AcronisConfig, mask_acronis_secrets
+from collectors.builtin.acronis_config import AcronisConfig
 from collectors.bundle import BundleWriter
 from collectors.cancel import CancelToken
 from collectors.context import Context, Facts
+from collectors.redact import Redactor
 from collectors.runner import ReplayRunner
 from collectors.sysroot import SystemRoot
 
@@ -40,14 +41,15 @@ def collect(root: SystemRoot, tmp_path: Path) -> tuple[dict[str, bytes], Context
 def test_registry_xml_password_on_its_own_line_is_masked() -> None:
     text = ('<value name="Password" type="TString">\n\t\t"0nline Pw"\n\t</value>\n'
             '<value name="InstanceID" type="TString">"5A1C"</value>')
-    out, n = mask_acronis_secrets(text)
-    assert n == 1
+    redactor = Redactor()
+    out = redactor.redact_text(text)
+    assert redactor.replacements == 1
     assert out == '<value name="Password" type="TString">\n\t\t"*****"\n\t</value>\n' \
                   '<value name="InstanceID" type="TString">"5A1C"</value>'
 
 
 def test_registry_xml_empty_password_stays_empty() -> None:
-    out, _ = mask_acronis_secrets('<value name="Password" type="TString">""</value>')
+    out = Redactor().redact_text('<value name="Password" type="TString">""</value>')
     assert out == '<value name="Password" type="TString">""</value>'
 
 
@@ -60,7 +62,7 @@ def test_registry_xml_empty_password_stays_empty() -> None:
     ("http: 127.0.0.1:9999", "http: 127.0.0.1:9999"),
 ])
 def test_proxy_credentials_without_a_scheme_are_masked(line: str, expected: str) -> None:
-    assert mask_acronis_secrets(line)[0] == expected
+    assert Redactor().redact_text(line) == expected
 
 
 def test_utf16_settings_keep_their_encoding(tmp_path: Path) -> None:
@@ -79,13 +81,16 @@ def test_unchanged_settings_are_byte_identical(tmp_path: Path) -> None:
     files, _ = collect(SystemRoot.offline(ROOTS / "linux"), tmp_path)
     assert files["etc/Acronis/MMS.config"] == (ROOTS / "linux/etc/Acronis/MMS.config").read_bytes()
     index = json.loads(files["index.json"])
-    masked = {f["path"]: f["values_masked"] for f in index["files"]}
-    assert masked == {"/etc/Acronis/BackupAndRecovery.config": 1, "/etc/Acronis/Global.config": 1,
-                      "/etc/Acronis/MMS.config": 0, "/opt/acronis/etc/aakore.yaml": 1}
+    assert {f["path"] for f in index["files"]} == {
+        "/etc/Acronis/BackupAndRecovery.config", "/etc/Acronis/Global.config", "/etc/Acronis/MMS.config",
+        "/opt/acronis/etc/aakore.yaml"}
+    for masked in ("etc/Acronis/BackupAndRecovery.config", "etc/Acronis/Global.config", "opt/acronis/etc/aakore.yaml"):
+        assert files[masked] != (ROOTS / "linux" / masked).read_bytes()
+        assert b"*****" in files[masked]
 
 
 def test_oversized_settings_file_is_skipped_not_cut(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(acronis_config, "CONFIG_CAP", 300)
+    monkeypatch.setattr(bundle_module, "DEFAULT_STRUCTURED_CAP", 300)
     tree = tmp_path / "lx"
     shutil.copytree(ROOTS / "linux", tree)
     files, ctx = collect(SystemRoot.offline(tree), tmp_path)

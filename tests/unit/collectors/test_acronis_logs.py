@@ -15,9 +15,9 @@ from types import SimpleNamespace
 import pytest
 
 from collectors import acronis_locations
+from collectors import bundle as bundle_module
 from collectors.acronis_locations import LOCATIONS, Finder, bundle_name
 from collectors.base import Cancelled
-from collectors.builtin import acronis_logs
 from collectors.builtin.acronis_logs import AcronisLogs, sniff_form
 from collectors.bundle import BundleWriter
 from collectors.cancel import CancelToken
@@ -185,8 +185,8 @@ def test_cancel_stops_between_files(tmp_path: Path) -> None:
     assert len(h.bundle.records) <= 2
 
 
-def test_structured_text_too_big_to_redact_whole_is_skipped_not_cut(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setattr(acronis_logs, "STRUCTURED_TEXT_LIMIT", 100)
+def test_structured_file_over_the_cap_is_skipped_not_cut(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(bundle_module, "DEFAULT_STRUCTURED_CAP", 100)
     h = Harness(SystemRoot.offline(windows_copy(tmp_path)), tmp_path)
     AcronisLogs().collect(h.ctx)
     files, _ = h.finish()
