@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 
 from app.gui.style import RUNNING, WAITING, format_duration, state_colour, state_icon, state_text
 from collectors.base import Status
@@ -65,6 +65,9 @@ class CollectorTableModel(QAbstractTableModel):
     def row(self, name: str) -> CollectorRow | None:
         index = self._by_name.get(name)
         return None if index is None else self._rows[index]
+
+    def count(self, state: str) -> int:
+        return sum(1 for r in self._rows if r.state == state)
 
     def planned_count(self) -> int:
         return len(self._rows)
@@ -198,6 +201,8 @@ class CollectorTableModel(QAbstractTableModel):
         if column == self.COL_STATUS:
             return state_text(row.state)
         if column == self.COL_TIME:
+            if row.state == Status.NOT_APPLICABLE:
+                return ""
             elapsed = row.elapsed(time.monotonic())
             return "" if elapsed is None else format_duration(elapsed)
         if column == self.COL_DETAILS:
@@ -211,3 +216,33 @@ class CollectorTableModel(QAbstractTableModel):
                     return self.tr("%1%").replace("%1", str(round(row.fraction * 100)))
                 return row.progress_text
         return ""
+
+
+class CollectorFilterModel(QSortFilterProxyModel):
+    """The table's view of the collectors, optionally without those that had nothing to do here."""
+
+    def __init__(self, source: CollectorTableModel, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.setSourceModel(source)
+        self.setDynamicSortFilter(True)
+        self._hide_not_applicable = False
+
+    @property
+    def hide_not_applicable(self) -> bool:
+        return self._hide_not_applicable
+
+    def set_hide_not_applicable(self, hide: bool) -> None:
+        # Qt 6.10 replaced invalidateRowsFilter() (deprecated there) with begin/endFilterChange().
+        if hasattr(self, "beginFilterChange"):
+            self.beginFilterChange()
+            self._hide_not_applicable = bool(hide)
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:
+            self._hide_not_applicable = bool(hide)
+            self.invalidateRowsFilter()
+
+    def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:
+        if not self._hide_not_applicable:
+            return True
+        source = self.sourceModel()
+        return source.data(source.index(source_row, 0, source_parent), StateRole) != Status.NOT_APPLICABLE

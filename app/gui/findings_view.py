@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtCore import QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QHeaderView, QLabel, QTreeWidget, QTreeWidgetItem, QWidget
 
 from app.gui.style import severity_colour, severity_rank, severity_text
 
 KB_URL = "https://kb.acronis.com/content/{number}"
+KB_NUMBERS_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 def kb_links(finding: dict[str, Any]) -> list[tuple[str, str]]:
@@ -56,21 +57,26 @@ class FindingsView(QTreeWidget):
     def _add(self, finding: dict[str, Any]) -> None:
         severity = str(finding.get("severity", ""))
         item = QTreeWidgetItem(self)
+        item.setSizeHint(self.COL_TITLE, QSize(0, self.fontMetrics().height() + 10))
         item.setText(self.COL_SEVERITY, severity_text(severity))
         item.setForeground(self.COL_SEVERITY, severity_colour(severity))
         item.setText(self.COL_TITLE, str(finding.get("title") or finding.get("signature") or ""))
         item.setText(self.COL_COUNT, str(finding.get("count") or 0))
         item.setToolTip(self.COL_TITLE, self._tooltip(finding))
         links = kb_links(finding)
-        # The plain numbers stay in the item for sorting, copying and screen readers; the label shows links.
-        item.setText(self.COL_KB, ", ".join(n for n, _url in links))
-        if links:
+        # The label draws the links; the item keeps the plain numbers (its own text would show through).
+        numbers = ", ".join(n for n, _url in links)
+        item.setData(self.COL_KB, KB_NUMBERS_ROLE, numbers)
+        item.setData(self.COL_KB, Qt.ItemDataRole.AccessibleTextRole, numbers)
+        if not links:
+            item.setText(self.COL_KB, "—")
+        else:
             label = QLabel(", ".join(f'<a href="{url}">KB {n}</a>' for n, url in links))
             label.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse
                                           | Qt.TextInteractionFlag.LinksAccessibleByKeyboard)
             label.setOpenExternalLinks(False)
+            label.setContentsMargins(2, 0, 12, 0)
             label.linkActivated.connect(self._open_link)
-            label.setAutoFillBackground(True)
             label.setToolTip(self.tr("Open the article on kb.acronis.com"))
             self.setItemWidget(item, self.COL_KB, label)
 

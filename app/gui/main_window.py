@@ -11,6 +11,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
+    QCheckBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -31,11 +32,12 @@ from PySide6.QtWidgets import (
 
 from app import TOOL_NAME, __version__
 from app.gui import dialogs
-from app.gui.collector_model import CollectorTableModel
+from app.gui.collector_model import CollectorFilterModel, CollectorTableModel
 from app.gui.result_panel import ResultPanel
+from app.gui.style import RUNNING
 from app.gui.worker import CollectWorker, RunFunction
 from app.pipeline import CollectOptions, CollectResult, default_bundle_name, run_collect
-from collectors.base import Collector
+from collectors.base import Collector, Status
 from collectors.engine import EngineEvent
 
 log = logging.getLogger(__name__)
@@ -80,9 +82,10 @@ class MainWindow(QMainWindow):
 
         self.setWindowTitle(self.tr("Acronis Triage"))
         self.setMinimumSize(820, 620)
-        self.resize(1040, 780)
+        self._initial_size()
 
         self.model = CollectorTableModel(self)
+        self.visible_rows = CollectorFilterModel(self.model, self)
         self._build_actions()
         self._build_ui()
         self._tick = QTimer(self)
@@ -93,6 +96,13 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(self.tr("Ready. Choose a source and press Start (Ctrl+R)."))
 
     # ---- construction
+
+    def _initial_size(self) -> None:
+        screen = self.screen().availableGeometry() if self.screen() else None
+        width, height = 1120, 840
+        if screen is not None:
+            width, height = min(width, screen.width() - 40), min(height, screen.height() - 60)
+        self.resize(max(width, 820), max(height, 620))
 
     def _build_actions(self) -> None:
         self.start_action = QAction(self.tr("&Start collection"), self)
@@ -141,7 +151,7 @@ class MainWindow(QMainWindow):
         self.live_radio.setStatusTip(self.tr("Collect from the machine this tool runs on"))
         self.demo_radio = QRadioButton(self.tr("&Demo machine (no Acronis needed)"))
         self.demo_radio.setStatusTip(self.tr("A built-in Windows machine with known Acronis problems, to try the tool"))
-        self.offline_radio = QRadioButton(self.tr("O&ffline folder…"))
+        self.offline_radio = QRadioButton(self.tr("&Offline folder…"))
         self.offline_radio.setStatusTip(self.tr("An offline copy of a system: a mounted disk or copied folders"))
         self.source_group = QButtonGroup(self)
         for source, radio in ((SOURCE_LIVE, self.live_radio), (SOURCE_DEMO, self.demo_radio),
@@ -214,8 +224,13 @@ class MainWindow(QMainWindow):
 
     def _build_collectors(self) -> QGroupBox:
         box = QGroupBox(self.tr("Collectors"))
+        self.hide_na_check = QCheckBox(self.tr("Hide collectors with &nothing to do here"))
+        self.hide_na_check.setStatusTip(self.tr("Hide the collectors that do not apply to this system "
+                                                "(other platforms, products not installed)"))
+        self.hide_na_check.toggled.connect(self._hide_not_applicable)
+        self.hide_na_check.setChecked(True)
         self.table = QTableView()
-        self.table.setModel(self.model)
+        self.table.setModel(self.visible_rows)
         self.table.setAccessibleName(self.tr("Collectors"))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -228,8 +243,8 @@ class MainWindow(QMainWindow):
         header.setSectionResizeMode(CollectorTableModel.COL_STATUS, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(CollectorTableModel.COL_TIME, QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        self.table.setColumnWidth(CollectorTableModel.COL_TITLE, 260)
-        self.table.setColumnWidth(CollectorTableModel.COL_STATUS, 130)
+        self.table.setColumnWidth(CollectorTableModel.COL_TITLE, 300)
+        self.table.setColumnWidth(CollectorTableModel.COL_STATUS, 120)
         self.table.setColumnWidth(CollectorTableModel.COL_TIME, 80)
 
         self.progress = QProgressBar()
@@ -242,10 +257,20 @@ class MainWindow(QMainWindow):
         self.status_line.setWordWrap(True)
 
         layout = QVBoxLayout(box)
+        layout.addWidget(self.hide_na_check)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.progress)
         layout.addWidget(self.status_line)
         return box
+
+    def _hide_not_applicable(self, hide: bool) -> None:
+        self.visible_rows.set_hide_not_applicable(hide)
+        self._update_hidden_count()
+
+    def _update_hidden_count(self) -> None:
+        hidden = self.model.count(Status.NOT_APPLICABLE)
+        label = self.tr("Hide collectors with &nothing to do here")
+        self.hide_na_check.setText(label + (f" ({hidden})" if hidden else ""))
 
     # ---- choices
 
@@ -334,6 +359,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(options, 8000)
             return
         self.model.clear()
+        self._update_hidden_count()
         self.result_panel.clear()
         self.result_panel.setVisible(False)
         self.last_result = None
@@ -375,6 +401,8 @@ class MainWindow(QMainWindow):
 
     def _on_event(self, event: EngineEvent) -> None:
         self.model.apply(event)
+        if event.kind == "finished":
+            self._update_hidden_count()
         planned = self.model.planned_count()
         done = self.model.finished_count()
         if event.kind == "phase":
@@ -389,17 +417,21 @@ class MainWindow(QMainWindow):
             self.progress.setValue(round(COLLECT_SHARE * self.model.done_units() / planned))
             self.progress.setFormat(self.tr("%1 of %2 collectors done").replace("%1", str(done))
                                     .replace("%2", str(planned)))
-        if event.kind == "started":
-            self.status_line.setText(self.tr("Collecting: %1").replace("%1", event.title or event.collector))
-        elif event.kind == "finished" and done == planned:
-            self.status_line.setText(self.tr("All collectors have ended."))
+        if event.kind in ("started", "finished"):
+            running = [r.title for r in self.model.rows() if r.state == RUNNING]
+            if running:
+                self.status_line.setText(self.tr("Collecting: %1").replace("%1", ", ".join(running)))
+            elif done == planned:
+                self.status_line.setText(self.tr("All collectors have ended."))
 
     def _on_result(self, result: CollectResult) -> None:
         self.last_result = result
         cancelled = self.worker is not None and self.worker.cancelled
         self.model.apply_outcomes(result.outcomes)
+        self._update_hidden_count()
         self.result_panel.show_result(result, cancelled=cancelled)
         self.result_panel.setVisible(True)
+        self._share_space(findings=self.result_panel.findings.topLevelItemCount())
         if result.bundle is not None:
             self.progress.setValue(BAR_MAX)
             self.progress.setFormat(self.tr("Done"))
@@ -410,11 +442,18 @@ class MainWindow(QMainWindow):
             text = self.tr("Nothing written: %1").replace("%1", result.reason)
         self.status_line.setText(text)
 
+    def _share_space(self, *, findings: int) -> None:
+        # Findings are what the technician reads next: give them the larger part once there are any.
+        total = sum(self.splitter.sizes()) or self.splitter.height()
+        share = 0.62 if findings else 0.3
+        self.splitter.setSizes([round(total * (1 - share)), round(total * share)])
+
     def _on_error(self, summary: str, details: str) -> None:
         log.error("collection run failed: %s", details)
         self.model.stop_unfinished(self.tr("the run stopped on an internal error"))
         self.result_panel.show_error(summary, details)
         self.result_panel.setVisible(True)
+        self._share_space(findings=0)
         self.progress.setValue(0)
         self.progress.setFormat(self.tr("Stopped"))
         text = self.tr("The run stopped on an internal error: %1").replace("%1", summary)

@@ -67,8 +67,7 @@ def describe_result(result: CollectResult, *, cancelled: bool) -> Verdict:
     if partial:
         lines.append(_tr("Collected only in part:"))
         lines.extend(f"• {o.title or o.name}: {o.reason}" for o in partial)
-    lines.append(summary)
-    return Verdict(kind, heading, "\n".join(lines))
+    return Verdict(kind, heading, "\n".join([summary, *lines]))
 
 
 def describe_error(summary: str) -> Verdict:
@@ -100,7 +99,7 @@ class ResultPanel(QGroupBox):
         self.path_field = QLineEdit()
         self.path_field.setReadOnly(True)
         self.path_field.setAccessibleName(self.tr("Bundle path"))
-        self.open_button = QPushButton(self.tr("&Open folder"))
+        self.open_button = QPushButton(self.tr("Open fo&lder"))
         self.open_button.setStatusTip(self.tr("Show the folder that holds the bundle"))
         self.open_button.clicked.connect(self.open_folder)
         self.copy_button = QPushButton(self.tr("Cop&y path"))

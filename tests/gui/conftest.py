@@ -31,22 +31,22 @@ def bundle_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def make_main_window(qtbot: Any) -> Iterator[Callable[..., MainWindow]]:
+def make_main_window(qtbot: Any) -> Callable[..., MainWindow]:
     """Build main windows that are shown, and closed without a question at the end of the test."""
-    windows: list[MainWindow] = []
 
-    def factory(**kwargs: Any) -> MainWindow:
-        window = MainWindow(**kwargs)
-        qtbot.addWidget(window)
-        window.show()
-        windows.append(window)
-        return window
-
-    yield factory
-    for window in windows:
+    def stop_run(window: MainWindow) -> None:
+        # pytest-qt closes the window after a failed test too; a running collection would ask a question.
         if window.worker is not None:
             with qtbot.waitSignal(window.worker.signals.finished, timeout=20000):
                 window.worker.cancel("test ended")
+
+    def factory(**kwargs: Any) -> MainWindow:
+        window = MainWindow(**kwargs)
+        qtbot.addWidget(window, before_close_func=stop_run)
+        window.show()
+        return window
+
+    return factory
 
 
 @pytest.fixture

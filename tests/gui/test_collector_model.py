@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
 
-from app.gui.collector_model import CollectorTableModel, StateRole
+from app.gui.collector_model import CollectorFilterModel, CollectorTableModel, StateRole
 from app.gui.style import RUNNING, WAITING, state_colour
 from collectors.base import Status
 from collectors.engine import CollectorOutcome, EngineEvent
@@ -123,3 +123,20 @@ def test_stop_unfinished_leaves_no_row_running() -> None:
     assert [r.state for r in model.rows()] == [Status.CANCELLED, Status.OK]
     assert model.rows()[0].reason == "the run stopped"
     assert model.data(QModelIndex()) is None
+
+
+def test_filter_hides_collectors_with_nothing_to_do(qtmodeltester: Any) -> None:
+    model = CollectorTableModel()
+    view = CollectorFilterModel(model)
+    qtmodeltester.check(view)
+    for name in ("a", "b", "c"):
+        model.apply(planned(name))
+    view.set_hide_not_applicable(True)
+    assert view.rowCount() == 3  # waiting rows stay until they turn out not to apply
+    model.apply(EngineEvent("finished", "b", status=Status.NOT_APPLICABLE, text="only for linux"))
+    model.apply(EngineEvent("finished", "c", status=Status.ERROR, text="boom"))
+    assert [view.data(view.index(i, M.COL_TITLE)) for i in range(view.rowCount())] == ["A", "C"]
+    assert model.count(Status.NOT_APPLICABLE) == 1
+    view.set_hide_not_applicable(False)
+    assert view.rowCount() == 3
+    qtmodeltester.check(view)

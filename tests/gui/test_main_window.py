@@ -127,6 +127,10 @@ def test_a_run_fills_the_table_and_ends_with_a_verdict(make_main_window: MakeWin
                               "test_absent": Status.NOT_APPLICABLE}
     crash_row = next(r for r in window.model.rows() if r.name == "test_crash")
     assert crash_row.reason == "RuntimeError: the disk caught fire"
+    assert window.hide_na_check.isChecked() and window.hide_na_check.text().endswith("(1)")
+    assert window.table.model().rowCount() == 2
+    window.hide_na_check.click()
+    assert window.table.model().rowCount() == 3
     assert window.start_button.isEnabled() and not window.cancel_button.isEnabled()
     assert window.output_field.isEnabled()
     assert window.result_panel.verdict is not None
@@ -162,6 +166,8 @@ def test_escape_cancels_and_the_rows_say_so(make_main_window: MakeWindow, qtbot:
     window.output_field.setText(str(bundle_path))
     click_start(qtbot, window)
     wait_slow_collecting(qtbot, window)
+    assert window.status_line.text() == "Collecting: Slow collector"
+    assert window.progress.format() == "0 of 1 collectors done"
     qtbot.keyClick(window, Qt.Key.Key_Escape)
     assert window.worker is not None and window.worker.cancelled
     assert not window.cancel_button.isEnabled()

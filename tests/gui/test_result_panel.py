@@ -11,7 +11,7 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 
 from analyzers.model import Evidence, Finding, KBRef
-from app.gui.findings_view import FindingsView, kb_links
+from app.gui.findings_view import KB_NUMBERS_ROLE, FindingsView, kb_links
 from app.gui.result_panel import COMPLETE, INCOMPLETE, NOTHING_WRITTEN, ResultPanel, describe_result
 from app.pipeline import EXIT_INCOMPLETE, EXIT_NOTHING_WRITTEN, EXIT_OK, CollectResult
 from collectors.base import Status
@@ -55,7 +55,7 @@ def test_incomplete_names_each_failure_and_partial_collector() -> None:
     assert "• Logs: timed out (timed out after 300 s)" in lines
     assert "• Vss: error (OSError: denied)" in lines
     assert "• Config: settings.xml: locked" in lines
-    assert "5 min 01 s" in lines[-1]
+    assert "5 min 01 s" in lines[0]
 
 
 def test_cancelled_says_the_bundle_is_still_valid() -> None:
@@ -111,7 +111,9 @@ def test_findings_are_worst_first_with_kb_links(qtbot: Any, monkeypatch: pytest.
     assert titles == ["Title of vss_writer", "Title of vss_timeout", "Title of quota", "Title of info_one"]
     second = view.topLevelItem(1)
     assert second.text(FindingsView.COL_SEVERITY) == "critical"
-    assert second.text(FindingsView.COL_KB) == "61714, 36200"
+    assert second.data(FindingsView.COL_KB, KB_NUMBERS_ROLE) == "61714, 36200"
+    assert second.text(FindingsView.COL_KB) == ""  # the link label is the only thing drawn there
+    assert view.topLevelItem(0).text(FindingsView.COL_KB) == "—"
     assert second.text(FindingsView.COL_COUNT) == "3"
     assert "Workaround:\n1. Restart the service.\n2. Run the backup again." in second.toolTip(FindingsView.COL_TITLE)
     assert view.kb_label(0) is None
