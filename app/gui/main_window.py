@@ -74,6 +74,7 @@ class MainWindow(QMainWindow):
         self._run = run
         self._pool = pool
         self.worker: CollectWorker | None = None
+        self._previous_worker: CollectWorker | None = None
         # The last name the window made up; a field still holding it follows the source and the clock.
         self._auto_output_text = ""
         self._close_when_done = False
@@ -460,6 +461,9 @@ class MainWindow(QMainWindow):
         self.status_line.setText(text)
 
     def _on_finished(self) -> None:
+        # Kept until the next run ends: the pool thread may still be unwinding the worker's run() right now,
+        # and the last reference must not go away on the GUI thread before it has.
+        self._previous_worker = self.worker
         self.worker = None
         self._set_running(False)
         # A fresh time stamp, so the next run never overwrites this bundle by accident.

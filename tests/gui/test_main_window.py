@@ -284,3 +284,24 @@ def test_closing_during_a_run_can_be_declined(make_main_window: MakeWindow, qtbo
     assert window.isVisible() and not window.worker.cancelled
     window.cancel()
     wait_done(qtbot, window)
+
+
+def test_run_gui_shows_the_window_and_returns_the_loop_status(qapp: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from app.gui.main import run_gui
+
+    seen: list[str] = []
+
+    def fake_exec() -> int:
+        seen.extend(w.windowTitle() for w in QApplication.topLevelWidgets()
+                    if isinstance(w, MainWindow) and w.isVisible())
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, MainWindow):
+                widget.close()
+        return 3
+
+    monkeypatch.setattr(qapp, "exec", fake_exec)
+    assert run_gui([]) == 3
+    assert seen == ["Acronis Triage"]
+    assert qapp.applicationName() == "Acronis Triage"
