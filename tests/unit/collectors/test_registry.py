@@ -1,0 +1,73 @@
+"""Discovery of collectors, and the conformance every collector owes (sos's conformance tests)."""
+
+from __future__ import annotations
+
+import re
+from importlib import metadata
+
+import pytest
+
+from collectors import registry
+from collectors.base import ALL_PLATFORMS, Collector, Option
+
+DISCOVERY = registry.discover(entry_points=False)
+IDS = [c.name for c in DISCOVERY.collectors]
+
+
+def test_every_builtin_module_loads() -> None:
+    assert DISCOVERY.load_errors == []
+    assert len(DISCOVERY.collectors) >= 20
+
+
+@pytest.mark.parametrize("cls", DISCOVERY.collectors, ids=IDS)
+def test_collector_metadata_is_declarative_and_complete(cls: type[Collector]) -> None:
+    assert re.fullmatch(r"[a-z][a-z0-9_]*", cls.name)
+    assert cls.title.strip() and cls.description.strip()
+    assert isinstance(cls.platforms, tuple) and cls.platforms and set(cls.platforms) <= set(ALL_PLATFORMS)
+    assert cls.timeout_s > 0
+    assert isinstance(cls.tags, tuple)
+    assert isinstance(cls.options, tuple) and all(isinstance(o, Option) for o in cls.options)
+    assert cls.collect is not Collector.collect, "a collector must implement collect()"
+
+
+def test_names_are_unique() -> None:
+    assert len(IDS) == len(set(IDS))
+
+
+def test_product_detection_runs_in_the_first_phase() -> None:
+    by_name = {c.name: c for c in DISCOVERY.collectors}
+    assert by_name["products"].priority <= 0
+    assert all(c.priority > 0 for c in DISCOVERY.collectors if c.name != "products")
+
+
+def test_a_broken_module_is_reported_not_fatal(monkeypatch: pytest.MonkeyPatch) -> None:
+    names = registry.builtin_module_names()
+    monkeypatch.setattr(registry, "builtin_module_names", lambda: [*names, "collectors.builtin.no_such_module"])
+    found = registry.discover(entry_points=False)
+    assert [m for m, _ in found.load_errors] == ["collectors.builtin.no_such_module"]
+    assert len(found.collectors) == len(DISCOVERY.collectors)
+
+
+class ThirdParty(Collector):
+    name = "vendor_extra"
+    title = "A vendor's extra collector"
+    description = "Registered through the acronis_triage.collectors entry point."
+
+    def collect(self, ctx) -> None:
+        ctx.writer.add_text("x.txt", "x", source="vendor")
+
+
+def test_entry_point_collectors_are_loaded(monkeypatch: pytest.MonkeyPatch) -> None:
+    good = metadata.EntryPoint("vendor_extra", f"{__name__}:ThirdParty", registry.ENTRY_POINT_GROUP)
+    bad = metadata.EntryPoint("broken", "no_such_package.mod:Thing", registry.ENTRY_POINT_GROUP)
+    not_a_collector = metadata.EntryPoint("wrong", "json:dumps", registry.ENTRY_POINT_GROUP)
+
+    def fake_entry_points(group: str):
+        return [good, bad, not_a_collector] if group == registry.ENTRY_POINT_GROUP else []
+
+    monkeypatch.setattr(registry.metadata, "entry_points", fake_entry_points)
+    found = registry.discover()
+    assert ThirdParty in found.collectors
+    errors = dict(found.load_errors)
+    assert errors["broken"].startswith("ModuleNotFoundError")
+    assert errors["wrong"] == "not a Collector subclass"
