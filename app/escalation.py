@@ -431,7 +431,7 @@ def build_form(manifest: dict[str, Any], findings: dict[str, Any], bundle_name: 
 
 
 def _os_text(host: dict[str, Any]) -> str | None:
-    for key in ("os_name", "os_version", "platform"):
+    for key in ("os_description", "os_name", "os_version", "platform"):
         if host.get(key):
             return str(host[key])
     names = {"windows": "Windows", "linux": "Linux", "darwin": "macOS"}
