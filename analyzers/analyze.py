@@ -181,6 +181,7 @@ def analyze_paths(
 def combine(scans: list[FileScan], sigset: SignatureSet, result: AnalysisResult) -> None:
     """Merge per-file scans into findings (min_count/window applied) and unmatched templates."""
     merged: dict[str, SignatureHits] = {}
+    held: dict[str, UnmatchedCollector] = {}
     unmatched = UnmatchedCollector()
     stats = result.stats
     for fs in scans:
@@ -194,11 +195,15 @@ def combine(scans: list[FileScan], sigset: SignatureSet, result: AnalysisResult)
             else:
                 merged[sig_id] = hits
         unmatched.merge(fs.unmatched)
+        for sig_id, collector in fs.held.items():
+            held.setdefault(sig_id, UnmatchedCollector()).merge(collector)
     by_id = sigset.by_id()
     findings = []
     for sig_id, hits in merged.items():
         sig = by_id.get(sig_id)
         if sig is None or not fires(sig, hits):
+            if sig_id in held:
+                unmatched.merge(held[sig_id])
             continue
         findings.append(to_finding(sig, hits))
     findings.sort(key=lambda f: (_SEVERITY_ORDER.get(f.severity, 9), -f.count, f.signature))

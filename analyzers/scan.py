@@ -101,6 +101,7 @@ class FileScan:
     events: int = 0
     hits: dict[str, SignatureHits] = field(default_factory=dict)
     unmatched: UnmatchedCollector = field(default_factory=UnmatchedCollector)
+    held: dict[str, UnmatchedCollector] = field(default_factory=dict)  # errors claimed by a min_count signature
     problems: list[str] = field(default_factory=list)
 
 
@@ -164,7 +165,8 @@ class Scanner:
                 return None
             return events[0].time if events else None
 
-        result.unmatched.resolve_times(time_of)
+        for collector in (result.unmatched, *result.held.values()):
+            collector.resolve_times(time_of)
         return result
 
     # -- document formats --------------------------------------------------------------------------------------
@@ -299,19 +301,25 @@ class Scanner:
         return out
 
     def _confirm(self, event: Event, candidates: Iterable[int], result: FileScan) -> None:
-        claimed = False
+        claimed: list[str] = []
+        for_sure = False  # claimed by a signature that fires on a single event
         for idx in sorted(candidates):
             rule = self.rules[idx]
             if rule.matches(event):
-                claimed = True
-                hits = result.hits.get(rule.signature.id)
+                sig = rule.signature
+                claimed.append(sig.id)
+                for_sure = for_sure or sig.rule.min_count <= 1
+                hits = result.hits.get(sig.id)
                 if hits is None:
-                    hits = result.hits[rule.signature.id] = SignatureHits()
+                    hits = result.hits[sig.id] = SignatureHits()
                 hits.add(event, rule)
-        if not claimed and event.level in ERROR_LEVELS:
-            text = (event.raw or event.message) if event.kind in _RAW_TEMPLATE_KINDS else event.message
-            head = text.split("\n", 1)[0].rstrip("\r")
-            result.unmatched.add(head, event.level, event.kind, event.file, event.line, event.time)
+        if for_sure or event.level not in ERROR_LEVELS:
+            return
+        text = (event.raw or event.message) if event.kind in _RAW_TEMPLATE_KINDS else event.message
+        head = text.split("\n", 1)[0].rstrip("\r")
+        # An event claimed only by min_count signatures is held until we know whether one of them fires.
+        collector = result.held.setdefault(claimed[0], UnmatchedCollector()) if claimed else result.unmatched
+        collector.add(head, event.level, event.kind, event.file, event.line, event.time)
 
 
 # Kinds whose first raw line is the message with a time/level head: templated from the raw line, without parsing.

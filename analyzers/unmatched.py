@@ -22,6 +22,7 @@ WILDCARD = "<*>"
 _QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
 _KEEP = re.compile(r"[A-Z][0-9A-F]{8}:?")  # MMS event codes name the event type: keep them
 _NO_DIGITS = str.maketrans("", "", "0123456789")
+_QUOTE_MARK = "\x00"
 
 
 def mask(text: str) -> str:
@@ -30,19 +31,21 @@ def mask(text: str) -> str:
     Token by token (a single regex alternation costs ~20 us per line in Python's re): quoted strings, tokens
     with a digit (numbers, hex, GUIDs, IPs, times, versions) and paths become ``<*>``, except MMS event codes.
     """
-    text = _QUOTED.sub(WILDCARD, text[:MAX_TEXT])
+    text = _QUOTED.sub(_QUOTE_MARK, text[:MAX_TEXT])
     out = []
+    lead = True  # leading tokens with digits are the time and thread id of the line head: dropped
     for tok in text.split():
         if tok.translate(_NO_DIGITS) != tok:
             if not _KEEP.fullmatch(tok):
-                tok = WILDCARD
-        elif "\\" in tok or ("/" in tok and len(tok) > 1):
+                tok = WILDCARD if not lead else ""
+        elif _QUOTE_MARK in tok or "\\" in tok or ("/" in tok and len(tok) > 1):
             tok = WILDCARD
+        if not tok:
+            continue
+        lead = False
         if tok == WILDCARD and out and out[-1] == WILDCARD:
             continue
         out.append(tok)
-    while out and out[0].startswith(WILDCARD) and out[0].strip(WILDCARD + ",;:") == "":
-        out.pop(0)
     return " ".join(out)
 
 
