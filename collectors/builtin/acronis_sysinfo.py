@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from collectors.base import APPLICABLE, Applicability, Collector, not_applicable
+from collectors.commands import first_line
 from collectors.context import Context
 from collectors.runner import CommandResult
 from collectors.sysroot import SystemRoot
@@ -87,7 +88,7 @@ def failure_reason(result: CommandResult) -> str:
         return f"acrocmd sysinfo could not run: {result.error}"
     if result.returncode not in (0, None):
         text = (result.stdout + b"\n" + result.stderr).decode("utf-8", "replace")
-        detail = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
+        detail = first_line(text)
         return f"acrocmd sysinfo exited with code {result.returncode}" + (f": {detail}" if detail else "")
     return ""
 

@@ -6,7 +6,7 @@ import dataclasses
 import re
 
 from collectors.base import Collector
-from collectors.builtin.linux_common import NORMAL_S, is_denied, problem_of, store_filtered
+from collectors.commands import NORMAL_S, is_denied, problem_of, store_filtered
 from collectors.context import Context
 from collectors.runner import CommandResult
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shlex
 
 from collectors.base import Collector
-from collectors.builtin.linux_common import QUICK_S, run_and_store
+from collectors.commands import QUICK_S, run_and_store
 from collectors.context import Context
 
 

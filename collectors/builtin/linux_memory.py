@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collectors.base import Collector
-from collectors.builtin.linux_common import QUICK_S, run_and_store
+from collectors.commands import QUICK_S, run_and_store
 from collectors.context import Context
 
 

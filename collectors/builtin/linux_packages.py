@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from collectors.base import Collector
-from collectors.builtin.linux_common import MAX_S, is_missing, store_filtered
+from collectors.commands import MAX_S, is_missing, store_filtered
 from collectors.context import Context
 from collectors.runner import CommandResult
 

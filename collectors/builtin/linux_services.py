@@ -7,7 +7,7 @@ import re
 from datetime import datetime
 
 from collectors.base import Collector
-from collectors.builtin.linux_common import MAX_S, QUICK_S, first_line, run_and_store
+from collectors.commands import MAX_S, QUICK_S, first_line, run_and_store
 from collectors.context import Context
 
 CORE_UNITS = ("acronis_mms", "aakore")

@@ -4,7 +4,6 @@ headers present, Secure Boot in the way (DOMAIN §1.3, §6.2). The top cause of 
 from __future__ import annotations
 
 from collectors.base import Collector
-from collectors.builtin.linux_common import QUICK_S, is_missing, problem_of, run_and_store, store_filtered
 from collectors.builtin.linux_snapapi_state import (
     ACRONIS_MODULES,
     SNAPAPI,
@@ -15,6 +14,7 @@ from collectors.builtin.linux_snapapi_state import (
     parse_module_list,
     parse_secure_boot,
 )
+from collectors.commands import QUICK_S, is_missing, problem_of, run_and_store, store_filtered
 from collectors.context import Context
 from collectors.runner import CommandResult
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from collectors.base import Collector
-from collectors.builtin.linux_common import QUICK_S, problem_of, store_filtered
+from collectors.commands import QUICK_S, problem_of, store_filtered
 from collectors.context import Context
 
 ACRONIS_LABEL = re.compile(r"(?i)com\.acronis\.")

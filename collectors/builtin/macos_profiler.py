@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collectors.base import Collector
-from collectors.builtin.linux_common import run_and_store
+from collectors.commands import run_and_store
 from collectors.context import Context
 
 # system_profiler spends most of its time probing hardware; 120 s is the documented exception to the 60 s rule.

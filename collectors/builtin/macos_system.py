@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from collectors.base import Collector
-from collectors.builtin.linux_common import NORMAL_S, QUICK_S, run_and_store
+from collectors.commands import NORMAL_S, QUICK_S, run_and_store
 from collectors.context import Context
 
 _EXTENSION = re.compile(r"(?P<team>[A-Z0-9]{10})\s+(?P<bundle>\S+)\s+\((?P<version>[^)]*)\)\s+(?P<name>.*?)\s+"

@@ -10,7 +10,7 @@ import math
 from datetime import UTC, datetime
 
 from collectors.base import Collector
-from collectors.builtin.linux_common import is_denied, problem_of
+from collectors.commands import is_denied, problem_of
 from collectors.context import Context
 
 PREDICATE = 'process CONTAINS[c] "acronis" OR subsystem CONTAINS[c] "acronis"'

@@ -30,9 +30,10 @@ import yaml
 from lxml import etree
 
 from collectors.base import Collector, NotApplicable
+from collectors.commands import Outcome, classify
 from collectors.context import Context, Product
 from collectors.textdecode import decode_bytes, sniff_encoding
-from collectors.windows_support import Outcome, classify, parse_reg_query, uninstall_entries
+from collectors.windows_support import parse_reg_query, uninstall_entries
 
 LOG_TAIL_BYTES = 2 * 1024 * 1024
 AGENT, SERVER, HOME, SHARED = "agent", "management_server", "home", "shared"
@@ -280,7 +281,7 @@ class Products(Collector):
         found.looked("uninstall registry entries (64- and 32-bit)", f"{hits} Acronis entries")
         for key in (MACHINE_MANAGER_KEY, FES_CACHE_KEY):
             result = ctx.run(["reg", "query", key, "/s"], timeout=20.0)
-            outcome, reason = classify(result)
+            outcome, reason = classify(result, ctx.target_os)
             found.looked(key, "read" if outcome is Outcome.OK else reason)
             if outcome in (Outcome.OK, Outcome.ABSENT):
                 if outcome is Outcome.OK:
@@ -300,7 +301,7 @@ class Products(Collector):
         )
         for tool, argv in commands:
             result = ctx.run(argv, timeout=60.0)
-            outcome, reason = classify(result)
+            outcome, reason = classify(result, ctx.target_os)
             if outcome is not Outcome.OK:
                 found.looked(f"{tool} package database", reason)
                 if outcome not in (Outcome.MISSING,):
@@ -323,7 +324,7 @@ class Products(Collector):
 
     def _mac_receipts(self, ctx: Context, found: Findings) -> None:
         result = ctx.run(["pkgutil", "--pkgs"], timeout=30.0)
-        outcome, reason = classify(result)
+        outcome, reason = classify(result, ctx.target_os)
         if outcome is not Outcome.OK:
             found.looked("pkgutil --pkgs", reason)
             ctx.writer.skip(result.command, reason)
@@ -332,7 +333,7 @@ class Products(Collector):
         found.looked("pkgutil --pkgs", f"{len(ids)} Acronis receipts")
         for pkg in ids[:15]:
             info = ctx.run(["pkgutil", "--pkg-info", pkg], timeout=15.0)
-            if classify(info)[0] is not Outcome.OK:
+            if classify(info, ctx.target_os)[0] is not Outcome.OK:
                 continue
             fields = dict(line.split(": ", 1) for line in info.text().splitlines() if ": " in line)
             verdict = classify_display_name(f"acronis {pkg.split('.', 2)[-1]}", "darwin")

@@ -11,8 +11,9 @@ import re
 from typing import Any
 
 from collectors.base import Collector
+from collectors.commands import Outcome, run_step
 from collectors.context import Context
-from collectors.windows_support import Outcome, parse_reg_query, run_step
+from collectors.windows_support import parse_reg_query
 
 # Driver names of Acronis components (snapshot, Active Protection, CDP, Try&Decide) [D from product installs].
 ACRONIS_DRIVERS = frozenset({"snapman", "file_protector", "file_tracker", "fltsrv", "tdrpman", "afcdp", "vidsflt"})

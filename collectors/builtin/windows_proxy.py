@@ -13,9 +13,10 @@ from typing import Any
 import yaml
 
 from collectors.base import Collector
+from collectors.commands import run_step
 from collectors.context import Context
 from collectors.textdecode import decode_bytes
-from collectors.windows_support import parse_reg_query, run_step, target_path
+from collectors.windows_support import mask_registry_secrets, parse_reg_query, target_path
 
 PROXY_KEYS: tuple[str, ...] = (
     r"HKLM\SOFTWARE\Acronis\Global\HttpProxy",
@@ -86,7 +87,7 @@ class WindowsProxy(Collector):
             ctx.progress(0.3 + index / 5, f"reg query {key}")
             name = "reg_query_acronis_httpproxy" + ("_wow6432node" if "WOW6432Node" in key else "") + ".txt"
             reg = run_step(ctx, ["reg", "query", key], name, timeout=15.0, absent_is_normal=True,
-                           mask_secrets=True)
+                           mask=mask_registry_secrets)
             if reg.ok:
                 for regkey in parse_reg_query(reg.text()):
                     summary.setdefault("acronis_registry", {})[regkey.path] = {

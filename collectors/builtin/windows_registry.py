@@ -10,9 +10,10 @@ from __future__ import annotations
 import codecs
 
 from collectors.base import Collector, NotApplicable
+from collectors.commands import Outcome, run_step
 from collectors.context import Context
 from collectors.textdecode import decode_bytes
-from collectors.windows_support import Outcome, mask_registry_secrets, run_step, scratch_dir
+from collectors.windows_support import mask_registry_secrets, scratch_dir
 
 EXPORTS: tuple[tuple[str, str], ...] = (
     (r"HKLM\SOFTWARE\Acronis", "acronis_hklm_software.reg"),

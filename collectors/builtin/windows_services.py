@@ -6,8 +6,8 @@ import re
 from typing import Any
 
 from collectors.base import Collector
+from collectors.commands import Outcome, run_step
 from collectors.context import Context
-from collectors.windows_support import Outcome, run_step
 
 # Short names for `sc`: agent (MMS, aakore, scheduler, protection) and True Image / Home Office services.
 KNOWN_SERVICES: tuple[str, ...] = (

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collectors.base import Collector
+from collectors.commands import Outcome, classify, run_step
 from collectors.context import Context
-from collectors.windows_support import Outcome, classify, run_step, uninstall_entries
+from collectors.windows_support import uninstall_entries
 
 WMIC_QFE: tuple[str, ...] = ("wmic", "qfe", "list", "full", "/format:csv")
 # wmic is gone from Windows 11 24H2 and Server 2025; Get-HotFix reads the same Win32_QuickFixEngineering.
@@ -43,7 +44,7 @@ class WindowsSystemInfo(Collector):
 
     def _hotfixes(self, ctx: Context) -> None:
         result = ctx.run(list(WMIC_QFE), timeout=60.0)
-        outcome, reason = classify(result)
+        outcome, reason = classify(result, ctx.target_os)
         if outcome is Outcome.OK:
             ctx.writer.add_command("installed_updates_wmic.csv", result)
             return

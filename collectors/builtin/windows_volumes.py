@@ -7,8 +7,8 @@ from typing import Any
 import psutil
 
 from collectors.base import Collector
+from collectors.commands import run_step
 from collectors.context import Context
-from collectors.windows_support import run_step
 
 GET_VOLUME: tuple[str, ...] = (
     "powershell", "-NoProfile", "-NonInteractive", "-Command",

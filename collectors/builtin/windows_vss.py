@@ -6,8 +6,8 @@ import re
 from typing import Any
 
 from collectors.base import Collector
+from collectors.commands import Outcome, run_step
 from collectors.context import Context
-from collectors.windows_support import Outcome, run_step
 
 # vss.h VSS_WRITER_STATE: 6..15 are the FAILED_AT_* states; 2..5 are waits, normal around a backup.
 FAILED_STATES = range(6, 16)
