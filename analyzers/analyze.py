@@ -6,6 +6,7 @@ is the CLI's ``analyze PATH...`` (files, folders, bundles, zips, .7z, ``-`` for 
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import sys
@@ -130,8 +131,13 @@ def _fork_task(index: int) -> FileScan | Skipped:
 def _scan_parallel(scanner: Scanner, sources: list[LogSource], workers: int, cancel: Any,
                    progress: Progress | None, total: int | None) -> list[FileScan | Skipped]:
     global _FORK_JOB
+    import analyzers.formats  # noqa: F401 - imported once here rather than in every worker
+
     results: dict[int, FileScan | Skipped] = {}
     _FORK_JOB = (scanner, sources)
+    # Objects that exist before the fork are moved out of the collector's reach: otherwise the children's
+    # collections write to every inherited page (copy-on-write faults) for nothing.
+    gc.freeze()
     # Largest files first, so the two workers finish together.
     order = sorted(range(len(sources)), key=lambda i: -(sources[i].size or 0))
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
@@ -160,6 +166,7 @@ def _scan_parallel(scanner: Scanner, sources: list[LogSource], workers: int, can
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
         _FORK_JOB = None
+        gc.unfreeze()
     return [results[i] for i in range(len(sources))]
 
 

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import codecs
 import io
+import os
+import threading
 from array import array
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -31,6 +33,9 @@ from collectors.textdecode import sniff_encoding
 
 _GZIP_MAGIC = b"\x1f\x8b"
 
+# 4 MiB chunks scanned ~5 % faster than 16 MiB on the benchmark corpus (they stay in the CPU caches between the
+# hyperscan pass and the event extraction); memory stays bounded either way.
+SCAN_CHUNK_SIZE = 4 * 2**20
 MAX_EVIDENCE = 3
 MAX_EVENT_BYTES = 1024 * 1024  # one event's text kept for parsing; a runaway detail block is cut here
 MAX_WALK_LINES = 2000  # how far back/forward to look for the line that starts an event
@@ -128,7 +133,7 @@ class Scanner:
     """The compiled signature set. Build once, scan many sources; safe to share between threads."""
 
     def __init__(self, signatures: SignatureSet, *, use_hyperscan: bool | None = None,
-                 chunk_size: int = CHUNK_SIZE) -> None:
+                 chunk_size: int = SCAN_CHUNK_SIZE) -> None:
         self.signatures = list(signatures.signatures)
         self.rules = [CompiledRule(s) for s in self.signatures]
         self.db = PatternDatabase.build(self.signatures, use_hyperscan=use_hyperscan)
@@ -143,10 +148,11 @@ class Scanner:
         from analyzers import formats
 
         result = FileScan(name=source_name(source))
-        chunks = utf8_chunks(source, self.chunk_size)
-        first = next(chunks, b"")
+        chunks = utf8_chunks(source, self.chunk_size, validate=self.db.needs_valid_utf8)
+        first = next(chunks, None)
         if kind is None:
-            kind = formats.detect_kind(first[:HEAD_BYTES].decode("utf-8", errors="replace"), result.name)
+            head = bytes(first[0][:min(first[1], HEAD_BYTES)]) if first else b""
+            kind = formats.detect_kind(head.decode("utf-8", errors="replace"), result.name)
         result.kind = kind
         parser = formats.get_parser(kind)
         stream = _counting(_chain_first(first, chunks), result, cancel, on_bytes)
@@ -173,14 +179,14 @@ class Scanner:
 
     def _scan_document(self, chunks: Iterable[bytes], parser: Any, result: FileScan) -> None:
         parts, size = [], 0
-        for chunk in chunks:
-            if size + len(chunk) > DOCUMENT_MAX_BYTES:
+        for buf, n in chunks:
+            if size + n > DOCUMENT_MAX_BYTES:
                 result.problems.append(
                     f"{result.name}: only the first {DOCUMENT_MAX_BYTES // 2**20} MiB of this {result.kind} "
                     "document were analyzed")
                 break
-            parts.append(chunk)
-            size += len(chunk)
+            parts.append(bytes(buf[:n]))
+            size += n
         text = b"".join(parts).decode("utf-8", errors="replace")
         del parts
         events = parser.parse_document(text, result.name)
@@ -199,25 +205,27 @@ class Scanner:
         scan = self.db.scanner()
         is_start = parser.is_event_start
 
+        n = 0
+
         def starts(buf: bytes, pos: int) -> bool:
-            return is_start(buf[pos:pos + _START_PROBE].split(b"\n", 1)[0].decode("utf-8", errors="replace"))
+            end = buf.find(b"\n", pos, min(pos + _START_PROBE, n))
+            return is_start(buf[pos:end if end >= 0 else min(pos + _START_PROBE, n)].decode("utf-8", errors="replace"))
 
         lines_before = 0
         tail, tail_ids, tail_line = b"", set(), 1
         fast = result.kind in _RAW_TEMPLATE_KINDS
         signature_pids = self.signature_pids
-        for chunk in chunks:
-            n = len(chunk)
-            hits = scan(chunk)
+        for chunk, n in chunks:
+            hits = scan(memoryview(chunk)[:n])
             lines = _Lines(chunk, lines_before + 1)
-            p0 = _first_start(chunk, starts)
+            p0 = _first_start(chunk, starts, n)
             i = 0
             while i < len(hits) and hits[i][0] - 1 < p0:
                 tail_ids.add(hits[i][1])
                 i += 1
             if p0 >= n:  # no event starts here: the whole chunk continues the carried event
                 if len(tail) < MAX_EVENT_BYTES:
-                    tail = (tail + chunk)[:MAX_EVENT_BYTES]
+                    tail = (tail + chunk[:n])[:MAX_EVENT_BYTES]
                 lines_before = lines.at(n) - 1
                 continue
             if tail_ids:
@@ -232,7 +240,7 @@ class Scanner:
                     ids.add(pid)
                     continue
                 ls = chunk.rfind(b"\n", 0, pos) + 1
-                line_end = chunk.find(b"\n", pos)
+                line_end = chunk.find(b"\n", pos, n)
                 if line_end < 0:
                     line_end = n
                 if is_start(chunk[ls:min(line_end, ls + _START_PROBE)].decode("utf-8", errors="replace")):
@@ -244,34 +252,34 @@ class Scanner:
                         continue
                 if cur_start >= 0:
                     if fast and ids.isdisjoint(signature_pids):
-                        self._template(chunk, cur_start, cur_head_end, ids, lines, result)
+                        self._template(chunk, n, cur_start, cur_head_end, ids, lines, result)
                     else:
-                        end = _walk_forward(chunk, cur_start, starts)
+                        end = _walk_forward(chunk, cur_start, starts, n)
                         self._event(chunk[cur_start:end], ids, lines.at(cur_start), parser, result)
                 cur_start, ids = start, {pid}
                 cur_head_end = line_end if start == ls else -1
-            cur_end = _walk_forward(chunk, cur_start, starts) if cur_start >= 0 else -1
+            cur_end = _walk_forward(chunk, cur_start, starts, n) if cur_start >= 0 else -1
             if cur_end >= n:
-                tail, tail_ids, tail_line = chunk[cur_start:], ids, lines.at(cur_start)
+                tail, tail_ids, tail_line = chunk[cur_start:n], ids, lines.at(cur_start)
             else:
                 if cur_start >= 0:
                     self._event(chunk[cur_start:cur_end], ids, lines.at(cur_start), parser, result)
                 last = chunk.rfind(b"\n", 0, n - 1) + 1 if n else 0
                 start = _walk_back(chunk, max(last, p0), p0, starts)
-                tail, tail_ids, tail_line = chunk[start:], set(), lines.at(start)
+                tail, tail_ids, tail_line = chunk[start:n], set(), lines.at(start)
             lines_before = lines.at(n) - 1
         if tail_ids:
             self._event(tail, tail_ids, tail_line, parser, result)
 
-    def _template(self, chunk: bytes, start: int, head_end: int, ids: set[int], lines: _Lines,
+    def _template(self, chunk: bytes, n: int, start: int, head_end: int, ids: set[int], lines: _Lines,
                   result: FileScan) -> None:
         """An event that only an error/warning head pattern hit: no signature can claim it, so it is templated
         from its first line without parsing (and its line number is counted only if its template is new)."""
         result.events += 1
         if head_end < 0:
-            head_end = chunk.find(b"\n", start)
+            head_end = chunk.find(b"\n", start, n)
             if head_end < 0:
-                head_end = len(chunk)
+                head_end = n
         level = "warning"
         for pid in ids:
             if self.db.errorish_level.get(pid) == "error":
@@ -327,37 +335,96 @@ class Scanner:
 _RAW_TEMPLATE_KINDS = frozenset(("mms", "installer", "text"))
 
 
-def utf8_chunks(source: Source, chunk_size: int = CHUNK_SIZE) -> Iterator[bytes]:
-    """Line-bounded UTF-8 chunks. Plain UTF-8 files (most logs) take a fast path here: large raw reads and one copy
-    per chunk, ASCII chunks not decoded at all; gzip, UTF-16 and cp1252 go through `analyzers.reader`."""
+def utf8_chunks(source: Source, chunk_size: int = CHUNK_SIZE,
+                validate: bool = True) -> Iterator[tuple[bytes | bytearray, int]]:
+    """Line-bounded UTF-8 chunks as ``(buffer, length)``: only ``buffer[:length]`` is the chunk, and the buffer
+    is reused for the next one (copy what must outlive the iteration).
+
+    Plain UTF-8 files (most logs) take a fast path: ``readinto`` one reused buffer (no allocation, no page
+    faults, no copy but the carried partial line), undecoded unless `validate` (hyperscan's UTF-8 mode needs
+    valid input; ``errors="replace"`` decoding of events gives the same text). gzip, UTF-16 and cp1252 go
+    through `analyzers.reader`.
+    """
     stream = _open(source)
     try:
         head = stream.read(4096)
         encoding = sniff_encoding(head)
         if head.startswith(_GZIP_MAGIC) or encoding not in ("utf-8", "utf-8-sig"):
             stream.close()
-            yield from iter_utf8_chunks(source, chunk_size=chunk_size)
+            for chunk in iter_utf8_chunks(source, chunk_size=chunk_size):
+                yield chunk, len(chunk)
             return
-        carry = head[len(codecs.BOM_UTF8):] if encoding == "utf-8-sig" else head
+        if encoding == "utf-8-sig":
+            head = head[len(codecs.BOM_UTF8):]
+        buf = _buffer(2 * chunk_size + 4096, _size_of(source, stream))
+        buf[:len(head)] = head
+        have = len(head)
+        view = memoryview(buf)
+        readinto = getattr(stream, "readinto", None)
         while True:
-            data = stream.read(chunk_size)
-            if not data:
-                if carry:
-                    yield _valid_utf8(carry)
+            room = min(chunk_size, len(buf) - have)
+            if readinto is not None:
+                got = readinto(view[have:have + room]) or 0
+            else:
+                data = stream.read(room)
+                got = len(data)
+                buf[have:have + got] = data
+            end = have + got
+            if not got:
+                if end:
+                    yield _checked(buf, end, validate)
                 return
-            cut = data.rfind(b"\n") + 1
+            cut = buf.rfind(b"\n", 0, end) + 1
             if cut == 0:
-                carry += data
-                if len(carry) >= 2 * chunk_size:  # a giant line: cut it, on a character boundary
-                    c = _char_cut(carry)
-                    yield _valid_utf8(carry[:c])
-                    carry = carry[c:]
-                continue
-            chunk = b"".join((carry, memoryview(data)[:cut])) if carry else data if cut == len(data) else data[:cut]
-            carry = data[cut:]
-            yield _valid_utf8(chunk)
+                if end < len(buf):
+                    have = end
+                    continue
+                cut = _char_cut(buf, end)  # a line longer than the buffer: cut it on a character boundary
+            yield _checked(buf, cut, validate)
+            rest = end - cut
+            buf[:rest] = view[cut:end]
+            have = rest
     finally:
         stream.close()
+
+
+_buffers = threading.local()
+
+
+def _buffer(size: int, source_size: int | None) -> bytearray:
+    """One read buffer per thread, reused from file to file: a fresh 32 MiB bytearray costs its zero-fill and
+    page faults every time (about 10 ms). A small source gets a small buffer if none is allocated yet.
+    (So one thread iterates one `utf8_chunks` at a time, which is how the engine uses it.)"""
+    if source_size is not None:
+        size = min(size, 2 * source_size + 8192)
+    buf = getattr(_buffers, "buf", None)
+    if buf is None or len(buf) < size:
+        buf = _buffers.buf = bytearray(size)
+    return buf
+
+
+def _size_of(source: Source, stream: IO[bytes]) -> int | None:
+    if isinstance(source, LogSource):
+        return source.size
+    if isinstance(source, bytes):
+        return len(source)
+    try:
+        return os.fstat(stream.fileno()).st_size
+    except (OSError, AttributeError, ValueError):
+        return None
+
+
+def _checked(buf: bytearray, n: int, validate: bool) -> tuple[bytes | bytearray, int]:
+    if not validate:
+        return buf, n
+    chunk = bytes(buf[:n])
+    if chunk.isascii():
+        return chunk, n
+    try:
+        chunk.decode("utf-8")
+    except UnicodeDecodeError:
+        chunk = chunk.decode("utf-8", errors="replace").encode("utf-8")
+    return chunk, len(chunk)
 
 
 def _open(source: Source) -> IO[bytes]:
@@ -368,18 +435,8 @@ def _open(source: Source) -> IO[bytes]:
     return open(source, "rb")
 
 
-def _valid_utf8(chunk: bytes) -> bytes:
-    if chunk.isascii():
-        return chunk
-    try:
-        chunk.decode("utf-8")
-    except UnicodeDecodeError:
-        return chunk.decode("utf-8", errors="replace").encode("utf-8")
-    return chunk
-
-
-def _char_cut(buf: bytes) -> int:
-    cut = len(buf)
+def _char_cut(buf: bytearray, end: int) -> int:
+    cut = end
     for _ in range(4):
         if cut and (buf[cut - 1] & 0xC0) == 0x80:
             cut -= 1
@@ -387,35 +444,35 @@ def _char_cut(buf: bytes) -> int:
             break
     if cut and buf[cut - 1] >= 0xC0:
         return cut - 1
-    return len(buf) if cut == len(buf) else cut
+    return end if cut == end else cut
 
 
-def _chain_first(first: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:
-    if first:
+def _chain_first(first: tuple[bytes, int] | None, rest: Iterator[tuple[bytes, int]]) -> Iterator[tuple[bytes, int]]:
+    if first is not None and first[1]:
         yield first
     yield from rest
 
 
 def _counting(chunks: Iterable[bytes], result: FileScan, cancel: Any,
               on_bytes: Callable[[int], None] | None) -> Iterator[bytes]:
-    for chunk in chunks:
+    for chunk, n in chunks:
         if cancel is not None and cancel.is_cancelled():
             raise Cancelled
-        result.bytes += len(chunk)
-        yield chunk
+        result.bytes += n
+        yield chunk, n
         if on_bytes is not None:
-            on_bytes(len(chunk))
+            on_bytes(n)
 
 
-def _first_start(buf: bytes, starts: Callable[[bytes, int], bool]) -> int:
-    """Offset of the first line that starts an event (len(buf) if none does)."""
-    pos, n = 0, len(buf)
+def _first_start(buf: bytes, starts: Callable[[bytes, int], bool], n: int) -> int:
+    """Offset of the first line that starts an event (n if none does)."""
+    pos = 0
     for _ in range(MAX_WALK_LINES):
         if pos >= n:
             return n
         if starts(buf, pos):
             return pos
-        nl = buf.find(b"\n", pos)
+        nl = buf.find(b"\n", pos, n)
         if nl < 0:
             return n
         pos = nl + 1
@@ -431,14 +488,13 @@ def _walk_back(buf: bytes, line_start: int, floor: int, starts: Callable[[bytes,
     return s
 
 
-def _walk_forward(buf: bytes, pos: int, starts: Callable[[bytes, int], bool]) -> int:
-    """Offset of the next line after `pos` that starts an event (len(buf) if the event runs to the end)."""
-    n = len(buf)
-    nl = buf.find(b"\n", pos)
+def _walk_forward(buf: bytes, pos: int, starts: Callable[[bytes, int], bool], n: int) -> int:
+    """Offset of the next line after `pos` that starts an event (n if the event runs to the end)."""
+    nl = buf.find(b"\n", pos, n)
     for _ in range(MAX_WALK_LINES):
         if nl < 0 or nl + 1 >= n:
             return n
         if starts(buf, nl + 1):
             return nl + 1
-        nl = buf.find(b"\n", nl + 1)
+        nl = buf.find(b"\n", nl + 1, n)
     return nl + 1 if nl >= 0 else n

@@ -23,6 +23,7 @@ _QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
 _KEEP = re.compile(r"[A-Z][0-9A-F]{8}:?")  # MMS event codes name the event type: keep them
 _NO_DIGITS = str.maketrans("", "", "0123456789")
 _QUOTE_MARK = "\x00"
+_ZEROS = str.maketrans("123456789", "000000000")
 
 
 def mask(text: str) -> str:
@@ -36,7 +37,7 @@ def mask(text: str) -> str:
     lead = True  # leading tokens with digits are the time and thread id of the line head: dropped
     for tok in text.split():
         if tok.translate(_NO_DIGITS) != tok:
-            if not _KEEP.fullmatch(tok):
+            if out or not _KEEP.fullmatch(tok):  # only a leading event code is kept
                 tok = WILDCARD if not lead else ""
         elif _QUOTE_MARK in tok or "\\" in tok or ("/" in tok and len(tok) > 1):
             tok = WILDCARD
@@ -72,13 +73,19 @@ class UnmatchedCollector:
 
     def add(self, text: str, level: str, kind: str, file: str, line: int | Callable[[], int],
             time: datetime | None = None) -> None:
-        # MMS heads start with time and thread id, which masking drops: the rest repeats often, so cache on it.
-        body = text.split(" ", 2)[-1] if kind == "mms" else text
-        template = self._masked.get(body)
+        # MMS heads start with time and thread id, which masking drops; after the event code, the template does not
+        # depend on digit values (every token with a digit is masked), so the cache key has them all as 0.
+        if kind == "mms":
+            body = text.split(" ", 2)[-1]
+            cut = body.find(" ")
+            key = body[:cut] + body[cut:].translate(_ZEROS) if cut > 0 else body
+        else:
+            body = key = text
+        template = self._masked.get(key)
         if template is None:
             if len(self._masked) > 50_000:
                 self._masked.clear()
-            template = self._masked[body] = mask(body)
+            template = self._masked[key] = mask(body)
         key = (template, level)
         st = self.stats.get(key)
         if st is not None:
@@ -131,6 +138,8 @@ class UnmatchedCollector:
 
 def _drain_groups(stats: dict[tuple[str, str], _Stat]) -> dict[tuple[str, str], list[_Stat]]:
     """Merge masked templates that differ in a few tokens, with Drain3 in memory."""
+    if len(stats) < 2:
+        return {(lvl, tpl): [st] for (tpl, lvl), st in stats.items()}
     try:
         from drain3 import TemplateMiner
         from drain3.template_miner_config import TemplateMinerConfig

@@ -53,7 +53,7 @@ def cache_dir() -> Path | None:
     return base / "acronis-triage"
 
 
-def _compile_cached(specs: list[PatternSpec]) -> Any:
+def compile_cached(specs: list[PatternSpec]) -> Any:
     """Compiling the whole database takes ~0.2 s, longer than scanning 100 MB; the serialized database loads in
     ~1 ms. The cache key covers the patterns, their flags, the hyperscan version and the CPU architecture."""
     flags = [hs_flags(s) for s in specs]
@@ -147,7 +147,12 @@ class PatternDatabase:
             return
         # One database for everything: splitting literals from regexes compiles ~5x faster but scans ~2x slower
         # (measured on the benchmark corpus), and large inputs are where the time goes.
-        self._dbs = [_compile_cached(self.specs)]
+        self._dbs = [compile_cached(self.specs)]
+
+    @property
+    def needs_valid_utf8(self) -> bool:
+        """Hyperscan's UTF-8 mode (non-ASCII caseless patterns) is undefined on invalid UTF-8 input."""
+        return self.use_hyperscan and any(s.caseless and not s.regex.isascii() for s in self.specs)
 
     def scanner(self) -> Callable[[bytes | memoryview], Hits]:
         """A scan function for the calling thread: hyperscan scratch space cannot be shared between threads."""

@@ -354,12 +354,10 @@ def hyperscan_error(*specs: PatternSpec) -> str | None:
         import hyperscan
     except ImportError:
         return None
-    from analyzers.signatures.database import hs_flags
+    from analyzers.signatures.database import compile_cached
 
-    db = hyperscan.Database()
     try:
-        db.compile(expressions=[s.regex.encode("utf-8") for s in specs], ids=list(range(len(specs))),
-                   flags=[hs_flags(s) for s in specs])
+        compile_cached(list(specs))  # cached: this check runs at every start of every analyze
     except hyperscan.error as exc:
         return str(exc)
     return None

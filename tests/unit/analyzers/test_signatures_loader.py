@@ -116,3 +116,16 @@ def test_default_directory_is_the_shipped_database():
     assert sigset.directory.name == "signatures"
     assert len(sigset.signatures) >= 60
     assert sigset.problems == []
+
+
+def test_the_schema_example_in_the_readme_is_valid_and_passes_its_samples(tmp_path):
+    import re
+
+    from analyzers.signatures.selftest import run_samples
+
+    readme = (Path(__file__).resolve().parents[3] / "resources" / "signatures" / "README.md").read_text()
+    (tmp_path / "example.yaml").write_text(re.search(r"```yaml\n(.*?)```", readme, re.S).group(1))
+    sigset = load_signatures(tmp_path)
+    assert [s.id for s in sigset.signatures] == ["vss-system-writer-timeout"]
+    assert sigset.problems == []
+    assert run_samples(sigset) == []
