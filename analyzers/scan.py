@@ -284,7 +284,11 @@ class Scanner:
         for pid in ids:
             if self.db.errorish_level.get(pid) == "error":
                 level = "error"
-        head = chunk[start:min(head_end, start + MAX_EVENT_BYTES)].decode("utf-8", errors="replace").rstrip("\r")
+        raw = chunk[start:min(head_end, start + MAX_EVENT_BYTES)]
+        if result.kind == "mms":
+            result.unmatched.add_mms_head(raw, level, result.name, lambda: lines.at(start))
+            return
+        head = raw.decode("utf-8", errors="replace").rstrip("\r")
         result.unmatched.add(head, level, result.kind, result.name, lambda: lines.at(start))
 
     def _event(self, raw: bytes, ids: set[int], line: int, parser: Any, result: FileScan) -> None:
