@@ -177,6 +177,16 @@ def _collect_children(children: dict[int, tuple[int, list[int]]], sources: list[
         for fd in buffers:
             sel.register(fd, selectors.EVENT_READ)
         while sel.get_map():
+            if cancel is not None and cancel.is_cancelled():
+                for pid in children:
+                    with contextlib.suppress(ProcessLookupError):
+                        os.kill(pid, signal.SIGKILL)
+                for fd in list(sel.get_map()):
+                    sel.unregister(fd)
+                    os.close(fd)
+                for i, source in enumerate(sources):
+                    results.setdefault(i, Skipped(source.name, "analysis cancelled"))
+                break
             for key, _ in sel.select(timeout=0.2):
                 data = os.read(key.fd, 1 << 20)
                 if data:
@@ -193,15 +203,6 @@ def _collect_children(children: dict[int, tuple[int, list[int]]], sources: list[
                 if progress is not None:
                     progress(min(done_bytes / total, 1.0) if total else len(results) / len(sources),
                              f"Analyzed {len(results)} of {len(sources)} files")
-            if cancel is not None and cancel.is_cancelled():
-                for pid in children:
-                    with contextlib.suppress(ProcessLookupError):
-                        os.kill(pid, signal.SIGKILL)
-                for fd in list(sel.get_map()):
-                    sel.unregister(fd)
-                    os.close(fd)
-                for i, source in enumerate(sources):
-                    results.setdefault(i, Skipped(source.name, "analysis cancelled"))
     for pid in children:
         with contextlib.suppress(ChildProcessError):
             os.waitpid(pid, 0)

@@ -3,7 +3,9 @@ progress, and the forked two-worker path giving the same result as the serial on
 
 from __future__ import annotations
 
+import functools
 import io
+import os
 from pathlib import Path
 
 import pytest
@@ -109,3 +111,22 @@ def test_forked_workers_give_the_serial_result(valid, tmp_path, monkeypatch):
     a.pop("stats"), b.pop("stats")
     assert a == b
     assert a["findings"][0]["count"] == 120
+
+
+def test_forked_workers_cancel_and_unreadable_files(valid, tmp_path, monkeypatch):
+    for i in range(3):
+        (tmp_path / f"mms.{i}.log").write_text(HEAD.format(m=i) + "\n")
+    (tmp_path / "mms.1.log").chmod(0)
+    monkeypatch.setattr(analyze_mod, "PARALLEL_MIN_BYTES", 0)
+    result = analyze_paths([str(tmp_path)], valid)
+    if os.geteuid() != 0:  # root reads files without permission
+        assert [s.reason for s in result.skipped] == ["cannot read: Permission denied"]
+    assert result.stats.files + len(result.skipped) == 3
+
+    class Cancelled:
+        def is_cancelled(self):
+            return True
+
+    sources = [LogSource(str(p), functools.partial(p.open, "rb"), 10**9) for p in sorted(tmp_path.iterdir())]
+    result = analyze_mod._scan_parallel(analyze_mod.get_scanner(valid), sources, 2, Cancelled(), None, None)
+    assert [(type(r), r.reason) for r in result] == [(Skipped, "analysis cancelled")] * 3
