@@ -39,6 +39,10 @@ class NotApplicable(Exception):
         self.reason = reason
 
 
+class CollectorFailed(Exception):
+    """Raised by a collector that failed for a reason it can say in words; the manifest shows them as they are."""
+
+
 class Cancelled(Exception):
     """Raised inside a collector when its run was cancelled or timed out."""
 

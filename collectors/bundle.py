@@ -369,7 +369,9 @@ class ArtifactWriter:
             self.mark_partial(f"{result.command}: {result.describe()}")
         header = (
             f"# command: {result.command}\n# result: {result.describe()}; {result.duration_s:.2f} s"
-            f"{'; output truncated' if result.truncated else ''}\n\n"
+            f"{'; output truncated' if result.truncated else ''}\n"
+            + (f"# ran: {result.started_utc} on {_WHO}\n" if result.started_utc else "")
+            + "\n"
         ).encode()
         body = result.stdout
         if redact:
@@ -446,6 +448,21 @@ class ArtifactWriter:
             rec.truncated = True
             rec.note = rec.note or f"kept the last {max_bytes // (1024 * 1024)} MiB of {size // (1024 * 1024)} MiB"
         return rec
+
+
+def _who() -> str:
+    # Get-NetView's self-describing outputs: who ran the command where, so a file read alone still says so.
+    import getpass
+    import socket
+
+    try:
+        user = getpass.getuser()
+    except (OSError, KeyError):
+        user = "unknown user"
+    return f"{socket.gethostname()} as {user}"
+
+
+_WHO = _who()
 
 
 def _explicit_utf16(encoding: str, head: bytes) -> str:

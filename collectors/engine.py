@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from collectors.base import Cancelled, Collector, NotApplicable, Status
+from collectors.base import Cancelled, Collector, CollectorFailed, NotApplicable, Status
 from collectors.bundle import BundleWriter, DiskFull, SkipRecord
 from collectors.cancel import CancelToken
 from collectors.context import Context, Facts
@@ -209,6 +209,8 @@ class Engine:
         except Cancelled:
             reason = ctx.cancel.reason or "cancelled"
             self._finish(job, Status.TIMEOUT if reason.startswith("timed out") else Status.CANCELLED, reason)
+        except CollectorFailed as exc:
+            self._finish(job, Status.ERROR, str(exc))
         except DiskFull as exc:
             job.disk_full = exc
             self._finish(job, Status.ERROR, str(exc))

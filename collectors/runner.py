@@ -15,6 +15,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
@@ -39,6 +40,7 @@ class CommandResult:
     cancelled: bool = False
     error: str = ""
     truncated: bool = False
+    started_utc: str = ""  # empty for recorded outputs
 
     @property
     def ok(self) -> bool:
@@ -158,6 +160,7 @@ class SubprocessRunner:
         run_env = None
         if env is not None:
             run_env = {**os.environ, **env}
+        started_utc = datetime.now(UTC).isoformat(timespec="seconds")
         start = time.monotonic()
         try:
             proc = subprocess.Popen(
@@ -210,6 +213,7 @@ class SubprocessRunner:
             timed_out=timed_out,
             cancelled=cancelled,
             truncated=flags["truncated"],
+            started_utc=started_utc,
         )
 
 

@@ -13,7 +13,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from collectors.base import APPLICABLE, Applicability, Collector, not_applicable
+from collectors.base import APPLICABLE, Applicability, Collector, CollectorFailed, not_applicable
 from collectors.commands import first_line
 from collectors.context import Context
 from collectors.runner import CommandResult
@@ -40,10 +40,6 @@ SYSINFO_MAX_BYTES = 512 * 1024 * 1024
 GENERIC_ERROR = "An error occurred while executing the command."
 _CODE = re.compile(r"^\s+Error:\s*(?P<code>0x[0-9A-Fa-f]+)")
 _MODULE = re.compile(r'^\s+\$module\s*=\s*"(?P<module>[^"]*)"')
-
-
-class SysinfoFailed(Exception):
-    """acrocmd ran but gave no report; the message says why, in acrocmd's own words."""
 
 
 @dataclass
@@ -138,7 +134,7 @@ class AcronisSysinfo(Collector):
     def collect(self, ctx: Context) -> None:
         acrocmd = self.acrocmd or find_acrocmd(ctx.root)
         if acrocmd is None:
-            raise SysinfoFailed("acrocmd disappeared before it could run")
+            raise CollectorFailed("acrocmd disappeared before it could run")
         loc = Path(tempfile.mkdtemp(prefix="acronis-triage-sysinfo-"))
         try:
             ctx.progress(None, f"acrocmd sysinfo (about {self.expected_duration_s / 60:.0f} min)")
@@ -151,7 +147,7 @@ class AcronisSysinfo(Collector):
                                     max_bytes=SYSINFO_MAX_BYTES, display=f"acrocmd sysinfo: {path.name}")
             reason = failure_reason(result)
             if not reports:
-                raise SysinfoFailed(reason or f"acrocmd sysinfo reported success but wrote nothing in {loc}")
+                raise CollectorFailed(reason or f"acrocmd sysinfo reported success but wrote nothing in {loc}")
             if reason:
                 ctx.writer.mark_partial(reason)
         finally:

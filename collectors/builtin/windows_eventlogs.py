@@ -30,9 +30,13 @@ TEXT_EVENTS_MAX = 2000
 def window_ms(ctx: Context, now: datetime | None = None) -> tuple[int, int]:
     """(oldest, newest) ages in milliseconds for ``timediff(@SystemTime)``; newest is 0 when until is now."""
     now = now or datetime.now(UTC)
-    oldest = max(0, int((now - ctx.since).total_seconds() * 1000))
     newest = max(0, int((now - ctx.until).total_seconds() * 1000))
-    return oldest, newest if newest > 60_000 else 0
+    if newest <= 60_000:
+        # The run started moments ago: the window's own length, not "now minus since", which would grow by the
+        # seconds the run has taken so far.
+        newest = 0
+    oldest = newest + max(0, int((ctx.until - ctx.since).total_seconds() * 1000))
+    return oldest, newest
 
 
 def time_clause(oldest: int, newest: int) -> str:

@@ -81,7 +81,7 @@ def test_acrocmd_error_is_the_failure_reason(tmp_path):
 
     assert run.outcome.status == Status.ERROR
     assert run.outcome.reason == (
-        "SysinfoFailed: acrocmd sysinfo failed: Parameter 'loc' is not defined. "
+        "acrocmd sysinfo failed: Parameter 'loc' is not defined. "
         "(error 0x1510027, abr11cli_lxa64_39376); reported through 0x1510008")
     assert "Error: 0x1510008" in run.text("acrocmd_sysinfo_output.txt")
     assert not runner.loc.exists()

@@ -178,12 +178,16 @@ def test_command_output_is_self_describing(tmp_path: Path) -> None:
     aw = writer.for_collector("c", CancelToken())
     result = CommandResult(("vssadmin", "list", "writers"), 0, b"Writer name: 'System Writer'\n", b"", 1.5)
     aw.add_command("vssadmin_list_writers.txt", result)
+    ran = CommandResult(("uname", "-a"), 0, b"Linux\n", b"", 0.1, started_utc="2026-11-26T10:00:00+00:00")
+    aw.add_command("uname.txt", ran)
     missing = CommandResult(("dkms", "status"), None, error="command not found: dkms")
     assert aw.add_command("dkms_status.txt", missing) is None
     path, manifest = _finish(writer)
     text = zipfile.ZipFile(path).read("collected/c/vssadmin_list_writers.txt").decode()
-    assert text.startswith("# command: vssadmin list writers\n# result: exit code 0; 1.50 s")
+    assert text.startswith("# command: vssadmin list writers\n# result: exit code 0; 1.50 s\n\n")
     assert manifest["files"][0]["kind"] == "command"
+    uname = zipfile.ZipFile(path).read("collected/c/uname.txt").decode()
+    assert "\n# ran: 2026-11-26T10:00:00+00:00 on " in uname and uname.endswith("\n\nLinux\n")
     assert aw.skipped[0].reason == "command not found: dkms"
 
 

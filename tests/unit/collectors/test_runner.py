@@ -31,6 +31,7 @@ def test_output_and_exit_code() -> None:
     assert result.stderr.strip() == b"err"
     assert not result.ok
     assert result.describe() == "exit code 3"
+    assert result.started_utc.endswith("+00:00")
 
 
 def test_missing_program_is_reported_not_raised() -> None:
