@@ -383,6 +383,35 @@ class ArtifactWriter:
             self.add_bytes(name + ".stderr", result.stderr, source=result.command, kind="command")
         return rec
 
+    def add_zip_redacted(self, path: Path, name: str | None = None, *, display: str | None = None) -> FileRecord | None:
+        """Copy a zip another program made, with the text inside it redacted; never cut."""
+        from collectors.zip_redact import copy_zip_redacted
+
+        self._check()
+        source = display or str(path)
+        redactor = self.bundle.redactor
+        try:
+            if not zipfile.is_zipfile(path):
+                return self.add_file(path, name, display=display, structured=True)
+
+            def copy_text(src: Any, dst: Any, encoding: str, head: bytes) -> None:
+                _copy_redacted(src, _PlainSink(dst), _explicit_utf16(encoding, head), redactor, False)
+
+            report_box: list[Any] = []
+            rec = self.bundle.write_member(
+                self._name(name or path.name),
+                lambda sink: report_box.append(copy_zip_redacted(path, sink, redactor, copy_text)),
+                source=source, collector=self.collector, cancel=self.cancel,
+            )
+        except (OSError, zipfile.BadZipFile) as exc:
+            self.skip(source, f"cannot read the zip: {exc}")
+            return None
+        if report_box:
+            for member, reason in report_box[0].skipped:
+                self.exclude(f"{source}: {member}", reason)
+            rec.note = f"text of {report_box[0].members} members redacted"
+        return rec
+
     def add_file(
         self,
         path: Path,
@@ -463,6 +492,13 @@ def _who() -> str:
 
 
 _WHO = _who()
+
+
+class _PlainSink:
+    """`_copy_redacted` writes to a sink with ``write``; a plain file handle is one."""
+
+    def __init__(self, handle: Any) -> None:
+        self.write = handle.write
 
 
 def _explicit_utf16(encoding: str, head: bytes) -> str:

@@ -1,4 +1,4 @@
-"""Acronis' own system report: ``acrocmd sysinfo --loc=<folder>`` (DOMAIN §3), taken whole into the bundle.
+"""Acronis' own system report: ``acrocmd sysinfo --loc=<folder>`` (DOMAIN §3), its zip added with the text redacted.
 
 Support asks for this report first; we wrap it rather than re-implement it. It takes minutes, so it is
 tagged ``slow`` with its expected duration, and the end-user mode leaves it off.
@@ -35,7 +35,6 @@ CANDIDATES: dict[str, tuple[str, ...]] = {
     ),
 }
 COMMAND_TIMEOUT_S = 840.0  # the documented slow command: sysinfo gathers logs, dumps and the registry
-SYSINFO_MAX_BYTES = 512 * 1024 * 1024
 
 GENERIC_ERROR = "An error occurred while executing the command."
 _CODE = re.compile(r"^\s+Error:\s*(?P<code>0x[0-9A-Fa-f]+)")
@@ -111,7 +110,7 @@ def find_acrocmd(root: SystemRoot) -> Path | None:
 class AcronisSysinfo(Collector):
     name = "acronis_sysinfo"
     title = "Acronis system report (acrocmd sysinfo)"
-    description = "Runs Acronis' own system report (acrocmd sysinfo) and adds its zip whole. Takes minutes."
+    description = "Runs Acronis' own system report (acrocmd sysinfo) and adds its zip, secrets masked. Takes minutes."
     platforms = ("windows", "linux")
     needs_live = True
     needs_admin = True
@@ -143,8 +142,9 @@ class AcronisSysinfo(Collector):
             produced = sorted(p for p in loc.rglob("*") if p.is_file())
             reports = [p for p in produced if p.suffix.lower() == ".zip"] or produced
             for path in reports:
-                ctx.writer.add_file(path, path.relative_to(loc).as_posix(), structured=True,
-                                    max_bytes=SYSINFO_MAX_BYTES, display=f"acrocmd sysinfo: {path.name}")
+                # The report holds the same logs and configs our collectors redact: its text is redacted too.
+                ctx.writer.add_zip_redacted(path, path.relative_to(loc).as_posix(),
+                                            display=f"acrocmd sysinfo: {path.name}")
             reason = failure_reason(result)
             if not reports:
                 raise CollectorFailed(reason or f"acrocmd sysinfo reported success but wrote nothing in {loc}")
