@@ -231,7 +231,8 @@ class Products(Collector):
 
     def collect(self, ctx: Context) -> None:
         found = Findings()
-        steps = (self._installer_data, self._app_bundles, self._logs, self._configs, self._folders)
+        steps = (self._installer_data, self._installer_logs, self._app_bundles, self._logs, self._configs,
+                 self._folders)
         for index, step in enumerate(steps):
             ctx.progress(index / len(steps), step.__name__.strip("_").replace("_", " "))
             step(ctx, found)
@@ -373,7 +374,7 @@ class Products(Collector):
             if not paths:
                 found.looked(pattern, "absent")
                 continue
-            newest = max(paths, key=lambda p: p.stat().st_mtime if p.exists() else 0)
+            newest = max(paths, key=_log_recency)
             shown = ctx.root.display(newest)
             try:
                 head, text = read_head_and_tail(newest)
@@ -395,6 +396,40 @@ class Products(Collector):
                 found.sightings.append(Sighting(kind, component, f"kbLink in {shown}", version, kb_build))
             found.looked(shown, f"{len(modules)} $module fields, {len(kblinks)} kbLinks" + (
                 f", build {build}" if build else ""))
+
+    def _installer_logs(self, ctx: Context, found: Findings) -> None:
+        """Windows Installer's own verdict at the end of each verbose MSI log: what it installed, which version.
+
+        Only a successful install (status 0) says what is on the machine; a failed update names a version that
+        never arrived, which is worth knowing but is not the installed one. Offline roots have no registry to
+        ask, so this is their best source of the full version.
+        """
+        if ctx.target_os != "windows":
+            return
+        logs = ctx.root.glob(r"%ProgramData%\Acronis\InstallationLogs\**\*.log")
+        for path in sorted(logs, key=_log_recency, reverse=True):
+            shown = ctx.root.display(path)
+            try:
+                _, text = read_head_and_tail(path, 64 * 1024)
+            except OSError as exc:
+                found.looked(shown, f"unreadable: {exc.strerror or exc}")
+                continue
+            verdicts = list(_MSI_VERDICT.finditer(text))
+            if not verdicts:
+                continue
+            last = verdicts[-1]
+            name, version, status = last.group("name"), last.group("version"), last.group("status")
+            if status != "0":
+                found.looked(shown, f"{name} {version}: Windows Installer status {status} (not installed)")
+                continue
+            verdict = classify_display_name(name, "windows")
+            if verdict is None:
+                continue
+            kind, component, explicit = verdict
+            build = version.rsplit(".", 1)[-1]
+            found.sightings.append(Sighting(kind, component or _main_component(kind, "windows"),
+                                            f"MSI log {shown}", version, build, explicit, name))
+            found.looked(shown, f"{name} {version} installed")
 
     def _xml_root(self, head: bytes, kind: str, shown: str, os_name: str, found: Findings) -> None:
         m = _XML_ROOT.search(head)
@@ -532,6 +567,25 @@ def _normalise_address(value: str) -> str:
     """scheme://host[:port] for connectivity checks; FES URIs come without a scheme."""
     parts = urlsplit(value if "://" in value else f"https://{value}")
     return f"{parts.scheme}://{parts.netloc}"
+
+
+# The line Windows Installer writes at the end of every verbose log (and as MsiInstaller event 1033/11708).
+_MSI_VERDICT = re.compile(
+    r"Windows Installer (?:installed|reconfigured|updated|removed) the product\. Product Name: (?P<name>.+?)\. "
+    r"Product Version: (?P<version>\d+(?:\.\d+)+)\..*?Installation success or error status: (?P<status>\d+)"
+)
+_ROTATION = re.compile(r"\.(\d+)\.log(?:\.gz)?$", re.IGNORECASE)
+
+
+def _log_recency(path: Path) -> tuple[float, int]:
+    """Newest first by time; between copies with the same time (a restored or checked-out tree), the rotation
+    number decides: ``mms.0.log`` is the current log, ``mms.1.log`` the one before."""
+    try:
+        mtime = round(path.stat().st_mtime)
+    except OSError:
+        mtime = 0
+    m = _ROTATION.search(path.name)
+    return mtime, -int(m.group(1)) if m else 0
 
 
 def _log_patterns(os_name: str) -> tuple[tuple[str, str], ...]:

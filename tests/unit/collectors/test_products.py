@@ -206,3 +206,29 @@ def test_config_parser_ignores_entities():
     evil = (b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
             b'<registry><key name="S"><value name="InstanceID" type="TString">"&x;A"</value></key></registry>')
     assert parse_acronis_config(evil) == {"S\\InstanceID": "&x;A"}  # left as written, never resolved
+
+
+def _msi_log(path, product: str, version: str, status: int) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = (
+        "=== Verbose logging started: 5/1/2024  2:00:00  Build type: SHIP UNICODE 5.00.10011.00 ===\r\n"
+        f"MSI (s) (A4:6C) [02:01:40:130]: Windows Installer installed the product. Product Name: {product}. "
+        f"Product Version: {version}. Product Language: 1033. Manufacturer: Acronis. "
+        f"Installation success or error status: {status}.\r\n"
+    )
+    path.write_bytes(b"\xff\xfe" + text.encode("utf-16-le"))
+
+
+def test_msi_logs_give_the_installed_version_offline(run_windows, tmp_path):
+    tree = tmp_path / "win"
+    logs = tree / "ProgramData/Acronis/InstallationLogs"
+    _msi_log(logs / "install_20240501.log", "Cyber Protection Agent", "15.0.36432", 0)
+    _msi_log(logs / "live_update/update_20240511.log", "Cyber Protection Agent", "15.0.36791", 1603)
+    run = run_windows(Products, root=SystemRoot.offline(tree, "windows"))
+    assert run.status == "ok", run.outcome.reason
+    agent = _by_component(run)[("Acronis Cyber Protect", "Agent for Windows")]
+    assert (agent["version"], agent["build"]) == ("15.0.36432", "36432")
+    assert agent["source"].startswith("MSI log C:\\ProgramData\\Acronis\\InstallationLogs\\install_20240501.log")
+    searched = {s["where"]: s["result"] for s in run.json("products.json")["searched"]}
+    failed = "C:\\ProgramData\\Acronis\\InstallationLogs\\live_update\\update_20240511.log"
+    assert searched[failed] == "Cyber Protection Agent 15.0.36791: Windows Installer status 1603 (not installed)"
