@@ -13,6 +13,7 @@ import os
 import pickle
 import selectors
 import signal
+import struct
 import sys
 import threading
 import time
@@ -22,7 +23,7 @@ from typing import Any
 from analyzers.model import AnalysisResult, Finding, LogSource, Skipped
 from analyzers.scan import Cancelled, FileScan, Scanner, SignatureHits
 from analyzers.signatures import Signature, SignatureSet, load_signatures
-from analyzers.unmatched import UnmatchedCollector
+from analyzers.unmatched import UnmatchedCollector, preload_drain
 
 Progress = Callable[[float | None, str], None]
 _SEVERITY_ORDER = {"critical": 0, "error": 1, "warning": 2, "info": 3}
@@ -123,34 +124,42 @@ def _scan_serial(scanner: Scanner, sources: list[LogSource], cancel: Any, progre
 
 def _scan_parallel(scanner: Scanner, sources: list[LogSource], workers: int, cancel: Any,
                    progress: Progress | None, total: int | None) -> list[FileScan | Skipped]:
-    """Fork `workers` children, each scanning its share of the files (largest first to the least loaded), and
-    read their pickled results through pipes. Plain fork + pipe: ProcessPoolExecutor's queues, feeder and
-    manager threads cost ~0.2 s per run here. The children inherit the compiled database (each makes its own
-    hyperscan scratch); on cancel they are killed."""
+    """Scan in `workers` processes: this one and `workers - 1` forked children. Each takes the next file (largest
+    first) from a shared task pipe when it is free, so a core slowed down by other work, or one large file, does
+    not leave the other core idle at the end as a fixed share per worker did. The parent scanning too saves
+    one process (its fork, its copy-on-write faults and the pickling of its results). Plain fork + pipe:
+    ProcessPoolExecutor's queues, feeder and manager threads cost ~0.2 s per run here. The children inherit the
+    compiled database (each makes its own hyperscan scratch) and send pickled results back through a pipe; on
+    cancel they are killed."""
     import analyzers.formats  # noqa: F401 - imported once here rather than in every child
 
-    shares: list[list[int]] = [[] for _ in range(workers)]
-    loads = [0] * workers
-    for i in sorted(range(len(sources)), key=lambda i: -(sources[i].size or 0)):
-        w = loads.index(min(loads))
-        shares[w].append(i)
-        loads[w] += sources[i].size or 0
+    order = sorted(range(len(sources)), key=lambda i: -(sources[i].size or 0))
+    per = -(-len(order) // _MAX_TASKS)  # the pipe holds 64 KiB: very many files go out in runs of several
+    batches = [order[k:k + per] for k in range(0, len(order), per)]
+    tasks_r, tasks_w = os.pipe()
+    try:
+        records = b"".join(struct.pack("<I", b) for b in range(len(batches)))
+        while records:
+            records = records[os.write(tasks_w, records):]
+    finally:
+        os.close(tasks_w)  # an empty pipe with no writer reads as the end of the work
+    os.set_blocking(tasks_r, False)
     results: dict[int, FileScan | Skipped] = {}
-    children: dict[int, tuple[int, list[int]]] = {}
+    children: dict[int, int] = {}
     # Objects that exist before the fork are moved out of the collector's reach: otherwise the children's
     # collections write to every inherited page (copy-on-write faults) for nothing.
     gc.freeze()
     try:
-        for share in shares:
-            if not share:
-                continue
+        for _ in range(workers - 1):
             read_fd, write_fd = os.pipe()
             pid = os.fork()
             if pid == 0:  # pragma: no cover - runs in the child, which never returns
                 os.close(read_fd)
                 code = 0
                 try:
-                    out = [(i, _scan_one(scanner, sources[i])) for i in share]
+                    out = []
+                    for batch in iter(lambda: _next_task(tasks_r, batches), None):
+                        out.extend((i, _scan_one(scanner, sources[i])) for i in batch)
                     with os.fdopen(write_fd, "wb") as fh:
                         fh.write(pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL))
                 except BaseException:  # noqa: BLE001 - the parent reports the lost files
@@ -158,21 +167,58 @@ def _scan_parallel(scanner: Scanner, sources: list[LogSource], workers: int, can
                 finally:
                     os._exit(code)
             os.close(write_fd)
-            children[pid] = (read_fd, share)
+            children[pid] = read_fd
+        done = 0
+
+        def on_bytes(count: int) -> None:
+            nonlocal done
+            done += count
+
+        def scan_here() -> None:
+            for batch in iter(lambda: _next_task(tasks_r, batches), None):
+                for i in batch:
+                    if cancel is not None and cancel.is_cancelled():
+                        return
+                    if progress is not None and total:
+                        # the children report only when they finish: the share done here stands for all
+                        progress(min(done * workers / total, 0.99), f"Analyzing {sources[i].name}")
+                    results[i] = _scan_one(scanner, sources[i], cancel, on_bytes)
+
+        scan_here()
+        if any(isinstance(r, FileScan) and (r.unmatched.stats or r.held) for r in results.values()):
+            preload_drain()  # while the child finishes its last file: the import costs ~20 ms of combine()
         _collect_children(children, sources, results, cancel, progress, total)
+        if cancel is None or not cancel.is_cancelled():
+            scan_here()  # what a child that died early left in the pipe
     finally:
         gc.unfreeze()
+        os.close(tasks_r)
     for i, source in enumerate(sources):
+        if cancel is not None and cancel.is_cancelled():
+            results.setdefault(i, Skipped(source.name, "analysis cancelled"))
         results.setdefault(i, Skipped(source.name, "could not be analyzed (the worker process failed)"))
     return [results[i] for i in range(len(sources))]
 
 
-def _collect_children(children: dict[int, tuple[int, list[int]]], sources: list[LogSource],
+_MAX_TASKS = 4096
+
+
+def _next_task(fd: int, batches: list[list[int]]) -> list[int] | None:
+    """The next batch of file indices from the task pipe (reads of 4 bytes are atomic), None when it is empty."""
+    try:
+        record = os.read(fd, 4)
+    except BlockingIOError:
+        return None
+    if len(record) < 4:
+        return None
+    return batches[struct.unpack("<I", record)[0]]
+
+
+def _collect_children(children: dict[int, int], sources: list[LogSource],
                       results: dict[int, FileScan | Skipped], cancel: Any, progress: Progress | None,
                       total: int | None) -> None:
-    buffers: dict[int, list[bytes]] = {fd: [] for fd, _ in children.values()}
-    share_of = {fd: share for fd, share in children.values()}
-    done_bytes = 0
+    """Read every child's pickled results (child pid -> read end of its result pipe); kill them all on cancel."""
+    buffers: dict[int, list[bytes]] = {fd: [] for fd in children.values()}
     with selectors.DefaultSelector() as sel:
         for fd in buffers:
             sel.register(fd, selectors.EVENT_READ)
@@ -199,8 +245,8 @@ def _collect_children(children: dict[int, tuple[int, list[int]]], sources: list[
                         results[i] = outcome
                 except (pickle.UnpicklingError, EOFError, ValueError, TypeError):
                     pass  # a child that died mid-way: its files are reported as failed
-                done_bytes += sum(sources[i].size or 0 for i in share_of[key.fd])
                 if progress is not None:
+                    done_bytes = sum(sources[i].size or 0 for i in results)
                     progress(min(done_bytes / total, 1.0) if total else len(results) / len(sources),
                              f"Analyzed {len(results)} of {len(sources)} files")
     for pid in children:

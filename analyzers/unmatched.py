@@ -160,6 +160,15 @@ class UnmatchedCollector:
         return out[:limit]
 
 
+def preload_drain() -> None:
+    """Import Drain3 ahead of `templates` (the parallel scan calls this while it waits for a worker)."""
+    try:
+        import drain3.template_miner
+        import drain3.template_miner_config  # noqa: F401
+    except ImportError:
+        pass
+
+
 def _drain_groups(stats: dict[tuple[str, str], _Stat]) -> dict[tuple[str, str], list[_Stat]]:
     """Merge masked templates that differ in a few tokens, with Drain3 in memory."""
     if len(stats) < 2:

@@ -91,3 +91,90 @@ def test_unwritable_cache_folder_costs_nothing_but_time(cache):
         assert load_signatures(DATA / "valid").signatures
     finally:
         cache.chmod(0o700)
+
+
+# -- work shared between processes ---------------------------------------------------------------------------------
+
+HEAD = "2021-03-01T10:{m:02d}:{s:02d}:000+01:00 100 E029B1398: Storage request timeout"
+
+
+def _write_logs(folder: Path, sizes: list[int]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for i, lines in enumerate(sizes):
+        rows = []
+        for j in range(lines):
+            rows.append(HEAD.format(m=(i * 7 + j) % 60, s=j % 60))
+            rows.append(f"2021-03-01T11:{j % 60:02d}:00:000+01:00 5 W00000001: slow {j} ms in job{i}")
+            if j % 5 == 0:
+                rows.append("| trace level: warning\n| code: 0x80070005")
+            rows.append(f"2021-03-01T11:{j % 60:02d}:01:000+01:00 5 I00000002: fine {j}")
+        (folder / f"mms.{i}.log").write_text("\n".join(rows) + "\n", encoding="utf-8")
+
+
+@pytest.fixture
+def no_cache(monkeypatch):
+    monkeypatch.setenv("ACRONIS_TRIAGE_NO_CACHE", "1")
+
+
+def _json(result):
+    out = result.to_json()
+    out["stats"].pop("seconds")
+    return out
+
+
+def test_shared_task_pipe_gives_the_serial_result(no_cache, tmp_path, monkeypatch):
+    """Unequal files, more files than processes: the parent and the child take files as they come, and the
+    result is that of one process scanning them in order."""
+    import analyzers.analyze as analyze_mod
+
+    sigs = load_signatures(DATA / "valid")
+    _write_logs(tmp_path / "logs", [300, 5, 120, 40, 1, 260, 75])
+    serial = analyze_mod.analyze_paths([str(tmp_path / "logs")], sigs)
+    assert serial.findings and serial.unmatched
+    monkeypatch.setattr(analyze_mod, "PARALLEL_MIN_BYTES", 0)
+    forked = []
+    real_fork = analyze_mod.os.fork
+
+    def counting_fork():
+        forked.append(1)
+        return real_fork()
+
+    monkeypatch.setattr(analyze_mod.os, "fork", counting_fork)
+    parallel = analyze_mod.analyze_paths([str(tmp_path / "logs")], sigs)
+    assert len(forked) == 1  # two workers: this process and one child
+    assert _json(parallel) == _json(serial)
+
+
+def test_more_files_than_task_records(no_cache, tmp_path, monkeypatch):
+    """Past `_MAX_TASKS` files, runs of files are handed out together; every file is still scanned once."""
+    import analyzers.analyze as analyze_mod
+
+    sigs = load_signatures(DATA / "valid")
+    _write_logs(tmp_path / "logs", [3] * 9)
+    serial = analyze_mod.analyze_paths([str(tmp_path / "logs")], sigs)
+    monkeypatch.setattr(analyze_mod, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(analyze_mod, "_MAX_TASKS", 4)
+    parallel = analyze_mod.analyze_paths([str(tmp_path / "logs")], sigs)
+    assert parallel.stats.files == 9
+    assert _json(parallel) == _json(serial)
+
+
+def test_cancel_during_the_parents_share(no_cache, tmp_path, monkeypatch):
+    import analyzers.analyze as analyze_mod
+    from analyzers.inputs import resolve_inputs
+    from analyzers.model import Skipped
+
+    sigs = load_signatures(DATA / "valid")
+    _write_logs(tmp_path / "logs", [50] * 4)
+
+    class CancelAfterFirst:
+        calls = 0
+
+        def is_cancelled(self):
+            self.calls += 1
+            return self.calls > 1
+
+    sources = [s for s in resolve_inputs([str(tmp_path / "logs")])]
+    out = analyze_mod._scan_parallel(analyze_mod.get_scanner(sigs), sources, 2, CancelAfterFirst(), None, None)
+    assert len(out) == 4
+    assert any(isinstance(r, Skipped) and r.reason == "analysis cancelled" for r in out)
