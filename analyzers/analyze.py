@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import multiprocessing
 import os
 import pickle
 import selectors
@@ -81,7 +80,8 @@ PARALLEL_MIN_BYTES = 64 * 2**20
 def _worker_count(sources: list[LogSource]) -> int:
     """Two processes when there is enough to read in several files and fork is available (each keeps its own
     hyperscan scratch; the compiled database is inherited, not recompiled)."""
-    if len(sources) < 2 or "fork" not in multiprocessing.get_all_start_methods() or sys.platform == "darwin":
+    # os.fork exactly where multiprocessing offers "fork"; not importing multiprocessing saves ~6 ms per run
+    if len(sources) < 2 or not hasattr(os, "fork") or sys.platform == "darwin":
         return 1
     if threading.active_count() > 1:  # forking a threaded process (the GUI) is unsafe: stay in-process
         return 1
