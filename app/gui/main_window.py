@@ -34,15 +34,21 @@ from app import TOOL_NAME, __version__
 from app.gui import dialogs
 from app.gui.collector_model import CollectorFilterModel, CollectorTableModel
 from app.gui.result_panel import ResultPanel
+from app.gui.slow_option import SlowCollectorsOption
 from app.gui.style import RUNNING
 from app.gui.worker import CollectWorker, RunFunction
 from app.pipeline import CollectOptions, CollectResult, default_bundle_name, run_collect
 from collectors.base import Collector, Status
 from collectors.engine import EngineEvent
+from collectors.registry import discover
+from collectors.sysroot import detect_layout, host_os
 
 log = logging.getLogger(__name__)
 
 SOURCE_LIVE, SOURCE_DEMO, SOURCE_OFFLINE = range(3)
+
+# The demo machine is a recorded Windows system (`app.pipeline.resolve_root`).
+DEMO_OS = "windows"
 
 # The overall bar: collectors fill the first part, then each pipeline phase moves it on.
 BAR_MAX = 1000
@@ -170,6 +176,7 @@ class MainWindow(QMainWindow):
         self.offline_field = QLineEdit()
         self.offline_field.setPlaceholderText(self.tr("Folder of the offline system"))
         self.offline_field.setAccessibleName(self.tr("Offline folder"))
+        self.offline_field.editingFinished.connect(self._refresh_slow_option)
         self.offline_browse = QPushButton(self.tr("&Browse…"))
         self.offline_browse.setStatusTip(self.tr("Choose the folder of the offline system"))
         self.offline_browse.clicked.connect(self.browse_offline)
@@ -206,6 +213,12 @@ class MainWindow(QMainWindow):
         output_row.addWidget(self.output_browse)
         form.addRow(output_label, output_row)
 
+        # The run chooses among the same classes, so the option lists exactly what it switches.
+        classes = self._collectors if self._collectors is not None else discover().collectors
+        self.slow_option = SlowCollectorsOption(classes, checked=True)
+        self.slow_option.setAccessibleName(self.tr("Include the slow collectors"))
+        self._refresh_slow_option()
+
         self.start_button = QPushButton(self.tr("Start collection"))
         self.start_button.setDefault(True)
         self.start_button.setToolTip(self.tr("Start (Ctrl+R)"))
@@ -215,11 +228,13 @@ class MainWindow(QMainWindow):
         self.cancel_button.setToolTip(self.tr("Cancel (Esc)"))
         self.cancel_button.setStatusTip(self.cancel_action.statusTip())
         self.cancel_button.clicked.connect(self.cancel)
+        # The option shares the buttons' row: it is the last choice before starting, and it costs no height.
         buttons = QHBoxLayout()
+        buttons.addWidget(self.slow_option)
         buttons.addStretch(1)
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.start_button)
-        form.addRow(buttons)
+        form.addRow(self.tr("Slow collectors:"), buttons)
         self._show_offline_row(False)
         return self.setup_box
 
@@ -283,6 +298,7 @@ class MainWindow(QMainWindow):
         if source == SOURCE_OFFLINE and not self.offline_field.text().strip():
             self.browse_offline()
         self._refresh_default_output()
+        self._refresh_slow_option()
 
     def _show_offline_row(self, visible: bool) -> None:
         self.offline_label.setVisible(visible)
@@ -295,6 +311,7 @@ class MainWindow(QMainWindow):
         if folder is not None:
             self.offline_field.setText(str(folder))
             self._refresh_default_output()
+            self._refresh_slow_option()
 
     def browse_output(self) -> None:
         path = dialogs.ask_bundle_path(self, self.output_path() or default_output_folder())
@@ -310,6 +327,20 @@ class MainWindow(QMainWindow):
             folder = self.offline_field.text().strip()
             return "offline-" + (Path(folder).name if folder else "folder")
         return socket.gethostname()
+
+    def _target_os(self) -> str | None:
+        """The operating system the chosen source holds; None while an offline folder says nothing yet."""
+        source = self.source()
+        if source == SOURCE_DEMO:
+            return DEMO_OS
+        if source == SOURCE_OFFLINE:
+            text = self.offline_field.text().strip()
+            folder = Path(text).expanduser()
+            return detect_layout(folder) if text and folder.is_dir() else None
+        return host_os()
+
+    def _refresh_slow_option(self) -> None:
+        self.slow_option.show_for(self._target_os(), live=self.source() == SOURCE_LIVE)
 
     def _refresh_default_output(self) -> None:
         text = self.output_field.text().strip()
@@ -342,7 +373,7 @@ class MainWindow(QMainWindow):
             return self.tr("The folder %1 does not exist; choose another place for the bundle.").replace(
                 "%1", str(output.parent))
         return CollectOptions(root=root, demo=source == SOURCE_DEMO, since_days=float(self.days_spin.value()),
-                              output=output)
+                              output=output, include_slow=self.slow_option.include_slow())
 
     # ---- running
 
@@ -354,6 +385,7 @@ class MainWindow(QMainWindow):
         if self.running:
             return
         self._refresh_default_output()
+        self._refresh_slow_option()
         options = self.options()
         if isinstance(options, str):
             self.status_line.setText(options)
@@ -391,6 +423,7 @@ class MainWindow(QMainWindow):
         for widget in (self.live_radio, self.demo_radio, self.offline_radio, self.offline_field,
                        self.offline_browse, self.days_spin, self.output_field, self.output_browse):
             widget.setEnabled(not running)
+        self.slow_option.set_busy(running)
         self.start_button.setEnabled(not running)
         self.start_action.setEnabled(not running)
         self.cancel_button.setEnabled(running)

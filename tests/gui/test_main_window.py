@@ -10,16 +10,18 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QGuiApplication
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtGui import QDesktopServices, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import QAbstractButton, QFileDialog, QLabel
 from sample_collectors import AbsentCollector, CrashingCollector, NotesCollector, SlowCollector
 
 from app.gui import main_window as main_window_module
 from app.gui.collector_model import CollectorTableModel, StateRole
 from app.gui.main_window import SOURCE_DEMO, SOURCE_LIVE, SOURCE_OFFLINE, MainWindow
 from app.gui.result_panel import COMPLETE, INCOMPLETE, NOTHING_WRITTEN
-from app.pipeline import CollectOptions, CollectResult
-from collectors.base import Status
+from app.pipeline import EXIT_NOTHING_WRITTEN, CollectOptions, CollectResult
+from collectors.base import Collector, Status
+from collectors.cancel import CancelToken
+from collectors.context import Context
 
 TIMEOUT_MS = 30000
 MakeWindow = Callable[..., MainWindow]
@@ -305,3 +307,195 @@ def test_run_gui_shows_the_window_and_returns_the_loop_status(qapp: Any, monkeyp
     assert run_gui([]) == 3
     assert seen == ["Acronis Triage"]
     assert qapp.applicationName() == "Acronis Triage"
+
+
+# ---- the slow collectors' option
+
+
+class LiveSlowCollector(Collector):
+    """Slow and live-only, like Acronis's own system report."""
+
+    name = "test_live_slow"
+    title = "Vendor system report"
+    description = "Runs the vendor's report tool."
+    platforms = ("windows", "linux")
+    needs_live = True
+    needs_admin = True
+    expected_duration_s = 90.0
+    tags = ("slow",)
+
+    def collect(self, ctx: Context) -> None:
+        ctx.writer.add_text("report.txt", "report\n", source="test")
+
+
+class MacSlowCollector(LiveSlowCollector):
+    name = "test_mac_slow"
+    title = "Mac profile"
+    platforms = ("darwin",)
+    expected_duration_s = 20.0
+
+
+class FileSlowCollector(LiveSlowCollector):
+    """Slow but reads files only, so it runs on copies of a system too."""
+
+    name = "test_file_slow"
+    title = "Deep file scan"
+    platforms = ("windows",)
+    needs_live = False
+    needs_admin = False
+    expected_duration_s = 900.0
+
+
+SLOW_SAMPLES = [NotesCollector, LiveSlowCollector, MacSlowCollector, FileSlowCollector]
+
+
+def listed(window: MainWindow) -> set[str]:
+    return {cls.name for cls in window.slow_option.listed()}
+
+
+@pytest.mark.parametrize("host", ["windows", "linux", "darwin"])
+def test_the_slow_option_lists_the_discovered_slow_collectors_of_the_host(
+        make_main_window: MakeWindow, monkeypatch: pytest.MonkeyPatch, host: str) -> None:
+    monkeypatch.setattr(main_window_module, "host_os", lambda: host)
+    window = make_main_window()
+    names = listed(window)
+    assert names
+    assert all("slow" in cls.tags and host in cls.platforms for cls in window.slow_option.listed())
+    assert ("acronis_sysinfo" in names) == (host != "darwin")
+    assert ("macos_profiler" in names) == (host == "darwin")
+    option = window.slow_option
+    assert option.isEnabled() and option.isChecked()
+    assert option.text().startswith("&Include ")
+    if host != "darwin":
+        assert "Acronis system report (acrocmd sysinfo): about 5 minutes" in option.text()
+    assert "Also runs" in option.statusTip()
+    options = window.options()
+    assert isinstance(options, CollectOptions) and options.include_slow
+
+
+def test_the_slow_option_has_a_mnemonic_of_its_own(make_main_window: MakeWindow) -> None:
+    # Under Xvfb Alt+I toggles it; the offscreen platform delivers no mnemonics, so uniqueness is checked here.
+    window = make_main_window()
+    texts = [w.text() for w in window.findChildren(QAbstractButton) + window.findChildren(QLabel)]
+    mnemonics = [QKeySequence.mnemonic(t).toString() for t in texts if QKeySequence.mnemonic(t).toString()]
+    assert QKeySequence.mnemonic(window.slow_option.text()).toString() == "Alt+I"
+    assert mnemonics.count("Alt+I") == 1
+
+
+def test_the_slow_option_names_each_collector_with_its_duration(make_main_window: MakeWindow,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(main_window_module, "host_os", lambda: "windows")
+    window = make_main_window(collectors=SLOW_SAMPLES)
+    assert window.slow_option.listed() == (LiveSlowCollector, FileSlowCollector)
+    assert window.slow_option.text() == ("&Include Vendor system report: about 1 minute 30 seconds; "
+                                         "Deep file scan: about 15 minutes")
+    tip = window.slow_option.toolTip()
+    assert "Runs the vendor&#x27;s report tool." in tip and "Needs administrator rights." in tip
+
+
+@pytest.mark.parametrize(("seconds", "words"), [
+    (0.2, "about 1 second"), (20, "about 20 seconds"), (60, "about 1 minute"), (61, "about 1 minute 1 second"),
+    (90, "about 1 minute 30 seconds"), (300, "about 5 minutes"), (630, "about 10 minutes"),
+    (900, "about 15 minutes"),
+])
+def test_durations_in_plain_words(make_main_window: MakeWindow, seconds: float, words: str) -> None:
+    window = make_main_window(collectors=[NotesCollector])
+    assert window.slow_option.duration_words(seconds) == words
+
+
+def test_the_slow_option_is_disabled_for_the_demo_and_the_choice_comes_back(
+        make_main_window: MakeWindow, qtbot: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(main_window_module, "host_os", lambda: "linux")
+    window = make_main_window()
+    option = window.slow_option
+    qtbot.mouseClick(window.demo_radio, Qt.MouseButton.LeftButton)
+    # The demo machine is Windows: its slow collectors are listed, but they read the running system.
+    assert "acronis_sysinfo" in listed(window)
+    assert all("windows" in cls.platforms for cls in option.listed())
+    assert not option.isEnabled() and not option.isChecked()
+    assert "reads the running system" in option.toolTip() and "This computer" in option.toolTip()
+    assert "Not available" in option.statusTip()
+    options = window.options()
+    assert isinstance(options, CollectOptions) and not options.include_slow
+    qtbot.mouseClick(window.live_radio, Qt.MouseButton.LeftButton)
+    assert option.isEnabled() and option.isChecked()
+    option.click()
+    assert not option.isChecked()
+    qtbot.mouseClick(window.demo_radio, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(window.live_radio, Qt.MouseButton.LeftButton)
+    assert option.isEnabled() and not option.isChecked()
+
+
+def test_a_slow_collector_that_reads_files_stays_available_for_the_demo(make_main_window: MakeWindow,
+                                                                         qtbot: Any) -> None:
+    window = make_main_window(collectors=SLOW_SAMPLES)
+    qtbot.mouseClick(window.demo_radio, Qt.MouseButton.LeftButton)
+    assert window.slow_option.isEnabled() and window.slow_option.isChecked()
+    assert window.options().include_slow
+
+
+@pytest.mark.parametrize(("marker", "expected"), [("etc", "test_live_slow"), ("Library/Application Support",
+                                                                               "test_mac_slow")])
+def test_the_offline_folder_decides_the_platform(make_main_window: MakeWindow, qtbot: Any, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch, marker: str,
+                                                 expected: str) -> None:
+    (tmp_path / marker).mkdir(parents=True)
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *args: str(tmp_path))
+    window = make_main_window(collectors=SLOW_SAMPLES)
+    qtbot.mouseClick(window.offline_radio, Qt.MouseButton.LeftButton)
+    assert listed(window) == {expected}
+    assert not window.slow_option.isEnabled()
+
+
+def test_an_offline_folder_not_chosen_yet_lists_every_platform(make_main_window: MakeWindow, qtbot: Any,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *args: "")
+    window = make_main_window(collectors=SLOW_SAMPLES)
+    qtbot.mouseClick(window.offline_radio, Qt.MouseButton.LeftButton)
+    assert listed(window) == {"test_live_slow", "test_mac_slow", "test_file_slow"}
+    # The file-reading one could run on a Windows copy; until the folder says so the option stays usable.
+    assert window.slow_option.isEnabled()
+
+
+def test_without_slow_collectors_the_option_says_so(make_main_window: MakeWindow) -> None:
+    window = make_main_window(collectors=[NotesCollector])
+    assert window.slow_option.listed() == ()
+    assert not window.slow_option.isEnabled()
+    assert window.slow_option.text() == "&Include slow collectors (none for this system)"
+
+
+@pytest.mark.parametrize("uncheck", [False, True])
+def test_the_choice_reaches_the_worker(make_main_window: MakeWindow, qtbot: Any, bundle_path: Path,
+                                       monkeypatch: pytest.MonkeyPatch, uncheck: bool) -> None:
+    monkeypatch.setattr(main_window_module, "host_os", lambda: "linux")
+    received: list[CollectOptions] = []
+
+    def record(options: CollectOptions, **kwargs: Any) -> CollectResult:
+        received.append(options)
+        return CollectResult(EXIT_NOTHING_WRITTEN, reason="recorded the options")
+
+    window = make_main_window(collectors=SLOW_SAMPLES, run=record)
+    window.output_field.setText(str(bundle_path))
+    if uncheck:
+        qtbot.mouseClick(window.slow_option, Qt.MouseButton.LeftButton)
+    click_start(qtbot, window)
+    assert window.worker is not None and window.worker.options.include_slow is not uncheck
+    wait_done(qtbot, window)
+    assert [o.include_slow for o in received] == [not uncheck]
+
+
+def test_the_slow_option_is_locked_during_a_run(make_main_window: MakeWindow, qtbot: Any, bundle_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(main_window_module, "host_os", lambda: "linux")
+
+    def until_cancelled(options: CollectOptions, *, cancel: CancelToken, **kwargs: Any) -> CollectResult:
+        cancel.wait(20)
+        return CollectResult(EXIT_NOTHING_WRITTEN, reason="cancelled")
+
+    window = make_main_window(collectors=SLOW_SAMPLES, run=until_cancelled)
+    window.output_field.setText(str(bundle_path))
+    click_start(qtbot, window)
+    assert window.running and not window.slow_option.isEnabled()
+    window.cancel()
+    wait_done(qtbot, window)
+    assert window.slow_option.isEnabled() and window.slow_option.isChecked()
