@@ -16,6 +16,7 @@ from __future__ import annotations
 import codecs
 import io
 import os
+import re
 import threading
 from array import array
 from collections.abc import Callable, Iterable, Iterator
@@ -43,6 +44,14 @@ DOCUMENT_MAX_BYTES = 256 * 1024 * 1024
 HEAD_BYTES = 64 * 1024
 ERROR_LEVELS = frozenset(("warning", "error", "critical"))
 _START_PROBE = 256  # is_event_start only needs the head of a line
+
+# Bytes forms of a parser's event-start test, checked on the buffer without decoding (a match implies the parser's
+# own test on the decoded line succeeds; a miss on an ASCII line implies it fails, so only non-ASCII misses are
+# decoded and asked again). MMS: `analyzers.formats.mms.HEAD` up to the event code.
+_START_BYTES = {
+    "mms": re.compile(
+        rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[:.,]\d{1,6}(?:Z|[+-]\d\d:?\d\d)? \d+ [A-Z][0-9A-Fa-f]{8}:(?: |$)"),
+}
 
 
 class Cancelled(Exception):
@@ -206,10 +215,18 @@ class Scanner:
         is_start = parser.is_event_start
 
         n = 0
+        fast_start = _START_BYTES.get(result.kind)
 
         def starts(buf: bytes, pos: int) -> bool:
             end = buf.find(b"\n", pos, min(pos + _START_PROBE, n))
-            return is_start(buf[pos:end if end >= 0 else min(pos + _START_PROBE, n)].decode("utf-8", errors="replace"))
+            if end < 0:
+                end = min(pos + _START_PROBE, n)
+            if fast_start is not None:
+                if fast_start.match(buf, pos, end) is not None:
+                    return True
+                probe = buf[pos:end]
+                return not probe.isascii() and is_start(probe.decode("utf-8", errors="replace"))
+            return is_start(buf[pos:end].decode("utf-8", errors="replace"))
 
         lines_before = 0
         tail, tail_ids, tail_line = b"", set(), 1
@@ -243,7 +260,7 @@ class Scanner:
                 line_end = chunk.find(b"\n", pos, n)
                 if line_end < 0:
                     line_end = n
-                if is_start(chunk[ls:min(line_end, ls + _START_PROBE)].decode("utf-8", errors="replace")):
+                if starts(chunk, ls):
                     start = ls
                 else:
                     start = _walk_back(chunk, ls, p0, starts)

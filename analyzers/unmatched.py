@@ -24,6 +24,11 @@ _NO_DIGITS = str.maketrans("", "", "0123456789")
 _QUOTE_MARK = "\x00"
 _ZEROS = str.maketrans("123456789", "000000000")
 _ZERO_BYTES = bytes.maketrans(b"123456789", b"000000000")
+# The shape of an MMS message body, bytes only: quoted strings as the quote mark, and each run of printable ASCII
+# (no space, no quote) that holds a digit as "0". Two bodies of one shape mask to one template (see `_shape`).
+_CODE_TOKEN = re.compile(rb"[A-Z][0-9A-F]{8}:?")
+_QUOTED_BYTES = re.compile(rb"'[^']*'|\"[^\"]*\"")
+_DIGIT_RUN = re.compile(rb"[!#-&(-~]*[0-9][!#-&(-~]*")
 
 
 def mask(text: str) -> str:
@@ -68,9 +73,10 @@ class UnmatchedCollector:
         self.stats: dict[tuple[str, str], _Stat] = {}
         self._masked: dict[str, str] = {}
         self._masked_raw: dict[bytes, str] = {}
+        self._shapes: dict[bytes, str] = {}
 
     def __getstate__(self) -> dict:
-        return {"stats": self.stats, "_masked": {}, "_masked_raw": {}}
+        return {"stats": self.stats, "_masked": {}, "_masked_raw": {}, "_shapes": {}}
 
     def add(self, text: str, level: str, kind: str, file: str, line: int | Callable[[], int],
             time: datetime | None = None) -> None:
@@ -108,7 +114,15 @@ class UnmatchedCollector:
         if template is None:
             if len(self._masked_raw) > 50_000:
                 self._masked_raw.clear()
-            template = self._masked_raw[key] = mask(body.decode("utf-8", errors="replace").rstrip("\r"))
+                self._shapes.clear()
+            # GUIDs, names and paths make most keys new (~1 in 5 MMS warning lines); their shape is shared
+            shape = _shape(body, cut)
+            template = self._shapes.get(shape) if shape is not None else None
+            if template is None:
+                template = mask(body.decode("utf-8", errors="replace").rstrip("\r"))
+                if shape is not None:
+                    self._shapes[shape] = template
+            self._masked_raw[key] = template
         st = self.stats.get((template, level))
         if st is not None:
             st.count += 1
@@ -157,6 +171,19 @@ class UnmatchedCollector:
             ))
         out.sort(key=lambda t: (-t.count, t.template))
         return out[:limit]
+
+
+def _shape(body: bytes | bytearray, cut: int) -> bytes | None:
+    """A key that determines `mask` of an MMS body beginning with its event code, or None when it cannot.
+
+    Sound because `mask` keeps the leading event code, replaces each quoted string by one mark before splitting,
+    and turns every later token that holds a digit into a wildcard whatever its other characters: quoted strings
+    become the mark here too, and a digit run becomes "0", which changes no token boundary (spaces, control
+    characters and non-ASCII bytes, where Unicode whitespace lives, are never part of a run) and leaves a digit in
+    its token. Bodies longer than `MAX_TEXT` are left out: `mask` cuts them before looking at the tokens."""
+    if cut <= 0 or len(body) > MAX_TEXT or _CODE_TOKEN.fullmatch(body, 0, cut) is None:
+        return None
+    return bytes(body[:cut]) + _DIGIT_RUN.sub(b"0", _QUOTED_BYTES.sub(b"\x00", body[cut:]))
 
 
 def preload_drain() -> None:

@@ -178,3 +178,71 @@ def test_cancel_during_the_parents_share(no_cache, tmp_path, monkeypatch):
     out = analyze_mod._scan_parallel(analyze_mod.get_scanner(sigs), sources, 2, CancelAfterFirst(), None, None)
     assert len(out) == 4
     assert any(isinstance(r, Skipped) and r.reason == "analysis cancelled" for r in out)
+
+
+# -- unknown-error templates: the shape cache and the bytes event-start test give what `mask` and the parser give --
+
+def _mms_lines(seed: int, count: int) -> list[bytes]:
+    import random
+
+    rnd = random.Random(seed)
+    words = ("Retrying", "request", "'Arquivos'", "'a 1 b'", '"x y"', "it's", "C:\\Users\\jsmith", "/var/log",
+             "0x8004230f", "C0FFEE-11", "é5", "١٢", "\tTab", "\x1cword", "a\xa0b", "é\u2003x", "E00640002:",
+             "(3/5)", "ms", "x'1", "\x00", "/", "DB67-49E2")
+    lines = []
+    for _ in range(count):
+        code = rnd.choice(("W0057002C:", "W01C90009:", "E0064004D:", "w0057002c:", "W0057002C:\tx"))
+        body = " ".join(rnd.choice(words) for _ in range(rnd.randint(0, 9)))
+        if rnd.random() < 0.05:
+            body += " " + "long " * 120
+        lines.append(f"2024-05-01T10:01:50:260+02:00 9044 {code} {body}".encode("utf-8", errors="replace"))
+    return lines
+
+
+def test_cached_mms_templates_equal_mask():
+    from analyzers.unmatched import UnmatchedCollector, mask
+
+    collector = UnmatchedCollector()
+    for raw in _mms_lines(1, 4000):
+        collector.add_mms_head(raw, "warning", "f", lambda: 1)
+        text = raw.decode("utf-8", errors="replace")
+        template = mask(text.split(" ", 2)[-1])
+        assert (template, "warning") in collector.stats, text
+    expected = {}
+    for raw in _mms_lines(1, 4000):
+        template = mask(raw.decode("utf-8", errors="replace").split(" ", 2)[-1])
+        expected[template] = expected.get(template, 0) + 1
+    assert {t: st.count for (t, _), st in collector.stats.items()} == expected
+
+
+def test_one_code_with_several_templates_stays_split():
+    from analyzers.unmatched import UnmatchedCollector
+
+    collector = UnmatchedCollector()
+    heads = (b"2024-05-01T10:01:50:260+02:00 9044 W01C90009: Connection to 10.0.0.1 is slow: 120 ms",
+             b"2024-05-01T10:01:51:260+02:00 9044 W01C90009: Connection to 10.0.0.2 is slow: 80 ms",
+             b"2024-05-01T10:01:52:260+02:00 9044 W01C90009: Connection lost to 'Teste'",
+             b"2024-05-01T10:01:53:260+02:00 9044 W01C90009: Connection lost to 'Fileserver 2'")
+    for i, raw in enumerate(heads):
+        collector.add_mms_head(raw, "warning", "f", lambda i=i: i + 1)
+    stats = {t: (st.count, st.example.line) for (t, _), st in collector.stats.items()}
+    assert stats == {"W01C90009: Connection to <*> is slow: <*> ms": (2, 1),
+                     "W01C90009: Connection lost to <*>": (2, 3)}
+
+
+def test_bytes_event_start_agrees_with_the_mms_parser():
+    from analyzers.formats import get_parser
+    from analyzers.scan import _START_BYTES
+
+    parser = get_parser("mms")
+    fast = _START_BYTES["mms"]
+    samples = [*_mms_lines(2, 300),
+        b"| trace level: error", b"", b"2024-05-01T10:01:50:260 9044 W0057002C:",
+        b"2024-05-01T10:01:50:260 9044 W0057002C:\r",
+        b"2024-05-01T10:01:50.2604+0200 1 I0000000a: x", b"2024-05-01T10:01:50:260Z 1 i0000000A: x",
+        "٢٠٢٤-05-01T10:01:50:260 9044 W0057002C: arabic digits".encode(), b"2024-05-01 10:01:50:260 9044 W0057002C: x"]
+    for raw in samples:
+        if fast.match(raw, 0, len(raw)) is not None:
+            assert parser.is_event_start(raw.decode("utf-8", errors="replace")), raw
+        elif raw.isascii():
+            assert not parser.is_event_start(raw.decode("ascii")), raw
