@@ -7,38 +7,30 @@ lines (`Parser.parse_block`); document parsers parse a whole text or a stream (`
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterable, Iterator
 
-from analyzers.formats.activity_json import ActivityJsonParser
 from analyzers.formats.base import Parser
-from analyzers.formats.console_block import ConsoleBlockParser
 from analyzers.formats.detect import KINDS, detect_kind
-from analyzers.formats.installer import InstallerParser
-from analyzers.formats.jsonl import JsonlParser
-from analyzers.formats.mms import MmsParser
-from analyzers.formats.text import TextParser
-from analyzers.formats.vssadmin import VssadminParser
-from analyzers.formats.windows_event import WindowsEventParser
-from analyzers.formats.xml_activity import XmlActivityParser
 from analyzers.model import Event
 from analyzers.reader import Source, iter_utf8_chunks, read_head, source_name
 
 __all__ = ("KINDS", "Parser", "detect_kind", "get_parser", "iter_events", "iter_line_events", "parse_text")
 
-_PARSERS: dict[str, Parser] = {
-    p.kind: p
-    for p in (
-        MmsParser(),
-        XmlActivityParser(),
-        JsonlParser(),
-        ConsoleBlockParser(),
-        ActivityJsonParser(),
-        InstallerParser(),
-        WindowsEventParser(),
-        VssadminParser(),
-        TextParser(),
-    )
+# kind -> (module, class): a parser's module is imported when its format is first met (the XML parser pulls in
+# lxml, ~9 ms of every start otherwise, though most runs read no XML log).
+_PARSER_CLASSES = {
+    "mms": ("mms", "MmsParser"),
+    "xml_activity": ("xml_activity", "XmlActivityParser"),
+    "jsonl": ("jsonl", "JsonlParser"),
+    "console_block": ("console_block", "ConsoleBlockParser"),
+    "activity_json": ("activity_json", "ActivityJsonParser"),
+    "installer": ("installer", "InstallerParser"),
+    "windows_event": ("windows_event", "WindowsEventParser"),
+    "vssadmin": ("vssadmin", "VssadminParser"),
+    "text": ("text", "TextParser"),
 }
+_PARSERS: dict[str, Parser] = {}
 
 
 # Parsing, not reading, is the cost here; smaller chunks keep the split lines of one chunk small in memory.
@@ -46,10 +38,14 @@ _EVENT_CHUNK = 4 * 1024 * 1024
 
 
 def get_parser(kind: str) -> Parser:
-    try:
-        return _PARSERS[kind]
-    except KeyError:
-        raise ValueError(f"unknown log format {kind!r}; known formats: {', '.join(KINDS)}") from None
+    parser = _PARSERS.get(kind)
+    if parser is None:
+        try:
+            module, name = _PARSER_CLASSES[kind]
+        except (KeyError, TypeError):
+            raise ValueError(f"unknown log format {kind!r}; known formats: {', '.join(KINDS)}") from None
+        parser = _PARSERS[kind] = getattr(importlib.import_module(f"analyzers.formats.{module}"), name)()
+    return parser
 
 
 def parse_text(text: str, file: str = "<text>", kind: str | None = None, exclude: Iterable[str] = ()) -> list[Event]:

@@ -246,3 +246,20 @@ def test_bytes_event_start_agrees_with_the_mms_parser():
             assert parser.is_event_start(raw.decode("utf-8", errors="replace")), raw
         elif raw.isascii():
             assert not parser.is_event_start(raw.decode("ascii")), raw
+
+
+def test_xml_parser_and_lxml_are_imported_only_for_xml_logs(tmp_path):
+    import subprocess
+
+    log = tmp_path / "mms.0.log"
+    log.write_bytes(b"2024-05-01T10:01:50:260+02:00 9044 E00640002: Error 0x640002: failed\n")
+    xml = tmp_path / "activity.xml"
+    xml.write_text('<?xml version="1.0"?><log><event id="1" level="4" module="1" code="2" time="3" '
+                   'message="m"/></log>', encoding="utf-8")
+    probe = ("import sys; from analyzers.analyze import analyze_paths; analyze_paths([sys.argv[1]]); "
+             "print('lxml' in sys.modules, 'analyzers.formats.xml_activity' in sys.modules)")
+    root = Path(__file__).resolve().parents[3]
+    for path, expected in ((log, "False False"), (xml, "True True")):
+        out = subprocess.run([sys.executable, "-c", probe, str(path)], capture_output=True, text=True, cwd=root,
+                             check=True).stdout.split()
+        assert " ".join(out) == expected, (path, out)
