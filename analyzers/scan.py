@@ -232,6 +232,12 @@ class Scanner:
         tail, tail_ids, tail_line = b"", set(), 1
         fast = result.kind in _RAW_TEMPLATE_KINDS
         signature_pids = self.signature_pids
+        # MMS warning/error heads (thousands per file) are templated here, without a call per event to _template
+        mms_heads = result.kind == "mms"
+        errorish_level = self.db.errorish_level
+        add_head = result.unmatched.add_mms_head
+        name = result.name
+        templated = 0
         for chunk, n in chunks:
             hits = scan(memoryview(chunk)[:n])
             lines = _Lines(chunk, lines_before + 1)
@@ -260,7 +266,9 @@ class Scanner:
                 line_end = chunk.find(b"\n", pos, n)
                 if line_end < 0:
                     line_end = n
-                if starts(chunk, ls):
+                if (fast_start is not None and fast_start.match(
+                        chunk, ls, line_end if line_end - ls < _START_PROBE else ls + _START_PROBE) is not None) \
+                        or starts(chunk, ls):
                     start = ls
                 else:
                     start = _walk_back(chunk, ls, p0, starts)
@@ -268,7 +276,15 @@ class Scanner:
                         ids.add(pid)
                         continue
                 if cur_start >= 0:
-                    if fast and ids.isdisjoint(signature_pids):
+                    if mms_heads and cur_head_end >= 0 and ids.isdisjoint(signature_pids):
+                        templated += 1
+                        level = "warning"
+                        for p in ids:
+                            if errorish_level.get(p) == "error":
+                                level = "error"
+                        add_head(chunk[cur_start:min(cur_head_end, cur_start + MAX_EVENT_BYTES)], level, name,
+                                 lines.at, cur_start)
+                    elif fast and ids.isdisjoint(signature_pids):
                         self._template(chunk, n, cur_start, cur_head_end, ids, lines, result)
                     else:
                         end = _walk_forward(chunk, cur_start, starts, n)
@@ -287,6 +303,7 @@ class Scanner:
             lines_before = lines.at(n) - 1
         if tail_ids:
             self._event(tail, tail_ids, tail_line, parser, result)
+        result.events += templated
 
     def _template(self, chunk: bytes, n: int, start: int, head_end: int, ids: set[int], lines: _Lines,
                   result: FileScan) -> None:
@@ -303,7 +320,7 @@ class Scanner:
                 level = "error"
         raw = chunk[start:min(head_end, start + MAX_EVENT_BYTES)]
         if result.kind == "mms":
-            result.unmatched.add_mms_head(raw, level, result.name, lambda: lines.at(start))
+            result.unmatched.add_mms_head(raw, level, result.name, lines.at, start)
             return
         head = raw.decode("utf-8", errors="replace").rstrip("\r")
         result.unmatched.add(head, level, result.kind, result.name, lambda: lines.at(start))

@@ -104,9 +104,11 @@ class UnmatchedCollector:
         line_no = line() if callable(line) else line
         self.stats[key] = _Stat(level, kind, 1, Evidence(file, line_no, text[:MAX_TEXT]), text, time, time)
 
-    def add_mms_head(self, raw: bytes | bytearray, level: str, file: str, line: Callable[[], int]) -> None:
+    def add_mms_head(self, raw: bytes | bytearray, level: str, file: str, line_at: Callable[[int], int],
+                     offset: int) -> None:
         """`add` for an MMS head line still in bytes: the cache key is built with a bytes translate (several
-        times cheaper than str.translate), and the line is decoded only when its template is new."""
+        times cheaper than str.translate), and the line is decoded, and its number ``line_at(offset)`` counted,
+        only when its template is new."""
         body = raw.split(b" ", 2)[-1]
         cut = body.find(b" ")
         key = bytes(body[:cut] + body[cut:].translate(_ZERO_BYTES)) if cut > 0 else bytes(body)
@@ -129,7 +131,7 @@ class UnmatchedCollector:
             st.last_text = raw
             return
         text = raw.decode("utf-8", errors="replace").rstrip("\r")
-        self.stats[(template, level)] = _Stat(level, "mms", 1, Evidence(file, line(), text[:MAX_TEXT]), text)
+        self.stats[(template, level)] = _Stat(level, "mms", 1, Evidence(file, line_at(offset), text[:MAX_TEXT]), text)
 
     def resolve_times(self, time_of: Callable[[str, str], datetime | None]) -> None:
         """Fill first/last times from the stored example lines; `time_of(kind, text)` parses one line."""

@@ -204,7 +204,7 @@ def test_cached_mms_templates_equal_mask():
 
     collector = UnmatchedCollector()
     for raw in _mms_lines(1, 4000):
-        collector.add_mms_head(raw, "warning", "f", lambda: 1)
+        collector.add_mms_head(raw, "warning", "f", lambda offset: 1, 0)
         text = raw.decode("utf-8", errors="replace")
         template = mask(text.split(" ", 2)[-1])
         assert (template, "warning") in collector.stats, text
@@ -224,7 +224,7 @@ def test_one_code_with_several_templates_stays_split():
              b"2024-05-01T10:01:52:260+02:00 9044 W01C90009: Connection lost to 'Teste'",
              b"2024-05-01T10:01:53:260+02:00 9044 W01C90009: Connection lost to 'Fileserver 2'")
     for i, raw in enumerate(heads):
-        collector.add_mms_head(raw, "warning", "f", lambda i=i: i + 1)
+        collector.add_mms_head(raw, "warning", "f", lambda offset: offset + 1, i)
     stats = {t: (st.count, st.example.line) for (t, _), st in collector.stats.items()}
     assert stats == {"W01C90009: Connection to <*> is slow: <*> ms": (2, 1),
                      "W01C90009: Connection lost to <*>": (2, 3)}
