@@ -18,6 +18,7 @@ import json
 import os
 import random
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -130,6 +131,12 @@ def _run(cmd: list[str], **kw) -> tuple[float, subprocess.CompletedProcess]:
     return time.perf_counter() - start, proc
 
 
+def _children_cpu() -> float:
+    """User + system CPU seconds of every finished child process so far (and of the children they waited for)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _run_measured(cmd: list[str], sample: bool = False, **kw) -> tuple[float, int, int, bytes, bytes]:
     """Wall seconds, peak memory in MB, exit code, stdout, stderr. Peak memory is the largest single-process
     peak from os.wait4; with `sample`, also the sum of the RSS of the process and its worker processes sampled
@@ -204,14 +211,21 @@ def main() -> int:
         patterns = fh.name
     n_patterns = len(proc.stdout.splitlines())
     ours, theirs, peak = [], [], 0
+    # CPU seconds as well as wall time: on a shared machine the wall time of both tools moves by 30 % from run to
+    # run, while the CPU each one needs for the same work moves much less.
+    our_cpu, their_cpu = [], []
     result = {}
     for _ in range(args.runs):  # interleaved, so both see the same machine state
+        cpu = _children_cpu()
         secs, proc = _run([rg, "-c", "-f", patterns, *map(str, files)])
+        their_cpu.append(_children_cpu() - cpu)
         if proc.returncode not in (0, 1):
             print("rg failed:", proc.stderr.decode(), file=sys.stderr)
             return 1
         theirs.append(secs)
+        cpu = _children_cpu()
         secs, rss, code, out, err = _run_measured([*tool, "analyze", str(CORPUS), "--json"], env=env, cwd=ROOT)
+        our_cpu.append(_children_cpu() - cpu)
         if code != 0:
             print("analyze failed:", err.decode()[-2000:], file=sys.stderr)
             return 1
@@ -230,6 +244,8 @@ def main() -> int:
     print(f"acronis-triage    : {our_s:.2f} s (runs {', '.join(f'{s:.2f}' for s in ours)}), "
           f"{total / 1e6 / our_s:.0f} MB/s")
     print(f"ratio rg/ours     : {rg_s / our_s:.2f}  (required >= 0.5, aim >= 1.0)")
+    print(f"CPU s user+sys    : rg {statistics.median(their_cpu):.2f}, ours {statistics.median(our_cpu):.2f} "
+          f"(medians; both use 2 cores)")
     print(f"peak RSS (ours)   : {peak} MB, all processes together  (required < 300 MB)")
     ok = rg_s / our_s >= 0.5 and peak < 300
     return 0 if ok else 1
