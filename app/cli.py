@@ -6,14 +6,18 @@ Qt is imported only by the ``gui`` path, so the CLI runs on servers without a di
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import signal
 import sys
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app import TOOL_NAME, __version__
-from collectors.cancel import CancelToken
+
+if TYPE_CHECKING:
+    from collectors.cancel import CancelToken
 
 COLLECT_EPILOG = """\
 exit codes:
@@ -100,6 +104,7 @@ def cmd_gui(args: argparse.Namespace) -> int:
 def cmd_collect(args: argparse.Namespace) -> int:
     from app.cli_progress import ProgressPrinter
     from app.pipeline import CollectOptions, run_collect
+    from collectors.cancel import CancelToken
 
     if args.list:
         return _list_collectors()
@@ -172,11 +177,14 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 1
     try:
-        return int(handler(args))
+        code = int(handler(args))
     except KeyboardInterrupt:
         return 1
     except BrokenPipeError:
         return 1
+    # Everything the run built is garbage now; freezing it spares the collector a last walk over it at exit.
+    gc.freeze()
+    return code
 
 
 if __name__ == "__main__":
