@@ -48,7 +48,8 @@ def test_bad_root_is_one_line_exit_1(tmp_path: Path) -> None:
     proc = _cli("collect", "--root", str(tmp_path / "missing"), "--output", str(tmp_path / "x.zip"))
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr
-    assert proc.stderr.strip().splitlines()[-1] == f"acronis-triage: offline root {tmp_path / 'missing'} is not a folder"
+    expected = f"acronis-triage: offline root {tmp_path / 'missing'} is not a folder"
+    assert proc.stderr.strip().splitlines()[-1] == expected
     assert not (tmp_path / "x.zip").exists()
 
 
@@ -97,3 +98,14 @@ def test_demo_bundle_end_to_end(tmp_path: Path) -> None:
     assert statuses["system_info"] == "not_applicable"  # the demo is an offline root
     for entry in manifest["files"]:
         assert set(entry) >= {"path", "size", "sha256", "source", "collector", "truncated"}
+
+
+def test_window_without_a_display_is_one_sentence_not_a_crash(monkeypatch: pytest.MonkeyPatch,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    if sys.platform in ("win32", "darwin"):
+        pytest.skip("Windows and macOS always have a display")
+    for var in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
+        monkeypatch.delenv(var, raising=False)
+    assert main([]) == 1
+    err = capsys.readouterr().err
+    assert "no display to open the window on" in err and "acronis-triage collect" in err
