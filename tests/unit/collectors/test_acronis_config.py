@@ -4,38 +4,17 @@ from __future__ import annotations
 
 import json
 import shutil
-import zipfile
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
 from collectors import bundle as bundle_module
 from collectors.base import NotApplicable
 from collectors.builtin.acronis_config import AcronisConfig
-from collectors.bundle import BundleWriter
-from collectors.cancel import CancelToken
-from collectors.context import Context, Facts
 from collectors.redact import Redactor
-from collectors.runner import ReplayRunner
 from collectors.sysroot import SystemRoot
 
 ROOTS = Path(__file__).resolve().parents[2] / "data" / "roots"
-
-
-def collect(root: SystemRoot, tmp_path: Path) -> tuple[dict[str, bytes], Context]:
-    bundle = BundleWriter(tmp_path / "b.zip", disk_usage=lambda _p: SimpleNamespace(free=10**12))
-    bundle.open()
-    token = CancelToken()
-    now = datetime.now(UTC)
-    ctx = Context(root=root, since=now - timedelta(days=7), until=now,
-                  writer=bundle.for_collector("acronis_config", token), cancel=token,
-                  progress=lambda f, t: None, runner=ReplayRunner(), facts=Facts())
-    AcronisConfig().collect(ctx)
-    with zipfile.ZipFile(bundle.finalize({})) as zf:
-        prefix = "collected/acronis_config/"
-        return {n[len(prefix):]: zf.read(n) for n in zf.namelist() if n.startswith(prefix)}, ctx
 
 
 def test_registry_xml_password_on_its_own_line_is_masked() -> None:
@@ -65,20 +44,20 @@ def test_proxy_credentials_without_a_scheme_are_masked(line: str, expected: str)
     assert Redactor().redact_text(line) == expected
 
 
-def test_utf16_settings_keep_their_encoding(tmp_path: Path) -> None:
+def test_utf16_settings_keep_their_encoding(tmp_path: Path, harness) -> None:
     tree = tmp_path / "lx"
     (tree / "etc/Acronis").mkdir(parents=True)
     text = '<registry name="Global"><key name="HttpProxy"><value name="Password" type="TString">"Pw16"</value>' \
            "</key></registry>\n"
     (tree / "etc/Acronis/Global.config").write_bytes(b"\xff\xfe" + text.encode("utf-16-le"))
-    files, _ = collect(SystemRoot.offline(tree, "linux"), tmp_path)
+    files, _ = harness(SystemRoot.offline(tree, "linux"), AcronisConfig).collect()
     data = files["etc/Acronis/Global.config"]
     assert data.startswith(b"\xff\xfe")
     assert '"*****"' in data.decode("utf-16") and "Pw16" not in data.decode("utf-16")
 
 
-def test_unchanged_settings_are_byte_identical(tmp_path: Path) -> None:
-    files, _ = collect(SystemRoot.offline(ROOTS / "linux"), tmp_path)
+def test_unchanged_settings_are_byte_identical(harness) -> None:
+    files, _ = harness(SystemRoot.offline(ROOTS / "linux"), AcronisConfig).collect()
     assert files["etc/Acronis/MMS.config"] == (ROOTS / "linux/etc/Acronis/MMS.config").read_bytes()
     index = json.loads(files["index.json"])
     assert {f["path"] for f in index["files"]} == {
@@ -89,28 +68,33 @@ def test_unchanged_settings_are_byte_identical(tmp_path: Path) -> None:
         assert b"*****" in files[masked]
 
 
-def test_oversized_settings_file_is_skipped_not_cut(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_oversized_settings_file_is_skipped_not_cut(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                    harness) -> None:
     monkeypatch.setattr(bundle_module, "DEFAULT_STRUCTURED_CAP", 300)
     tree = tmp_path / "lx"
     shutil.copytree(ROOTS / "linux", tree)
-    files, ctx = collect(SystemRoot.offline(tree), tmp_path)
+    h = harness(SystemRoot.offline(tree), AcronisConfig)
+    files, _ = h.collect()
+    ctx = h.ctx
     assert "etc/Acronis/BackupAndRecovery.config" not in files  # 692 bytes
     assert "etc/Acronis/MMS.config" in files  # 276 bytes
     reasons = {s.what: s.reason for s in ctx.writer.skipped}
     assert "not cut" in reasons["/etc/Acronis/BackupAndRecovery.config"]
 
 
-def test_no_settings_is_not_applicable(tmp_path: Path) -> None:
+def test_no_settings_is_not_applicable(tmp_path: Path, harness) -> None:
     (tmp_path / "lx/etc").mkdir(parents=True)
     with pytest.raises(NotApplicable, match="no Acronis settings files"):
-        collect(SystemRoot.offline(tmp_path / "lx"), tmp_path)
+        harness(SystemRoot.offline(tmp_path / "lx"), AcronisConfig).collect()
 
 
-def test_key_material_next_to_settings_is_never_taken(tmp_path: Path) -> None:
+def test_key_material_next_to_settings_is_never_taken(tmp_path: Path, harness) -> None:
     tree = tmp_path / "win"
     shutil.copytree(ROOTS / "windows", tree)
     (tree / "ProgramData/Acronis/BackupAndRecovery/MMS/Locations/share.pfx").write_bytes(b"\x30\x82fake")
-    files, ctx = collect(SystemRoot.offline(tree), tmp_path)
+    h = harness(SystemRoot.offline(tree), AcronisConfig)
+    files, _ = h.collect()
+    ctx = h.ctx
     assert not any(name.endswith(".pfx") for name in files)
     excluded = {e.what: e.reason for e in ctx.writer.excluded}
     assert "key" in excluded[r"C:\ProgramData\Acronis\BackupAndRecovery\MMS\Locations\share.pfx"]

@@ -7,10 +7,7 @@ import json
 import os
 import re
 import shutil
-import zipfile
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
@@ -19,37 +16,10 @@ from collectors import bundle as bundle_module
 from collectors.acronis_locations import LOCATIONS, Finder, bundle_name
 from collectors.base import Cancelled
 from collectors.builtin.acronis_logs import AcronisLogs, sniff_form
-from collectors.bundle import BundleWriter
-from collectors.cancel import CancelToken
-from collectors.context import Context, Facts
-from collectors.runner import ReplayRunner
 from collectors.sysroot import SystemRoot
 
 ROOTS = Path(__file__).resolve().parents[2] / "data" / "roots"
 MMS = "ProgramData/Acronis/BackupAndRecovery/MMS"
-
-
-class Harness:
-    """A Context built by hand around a BundleWriter in tmp_path; `finish` reads the zip back."""
-
-    def __init__(self, root: SystemRoot, tmp_path: Path, options: dict | None = None, progress=None) -> None:
-        self.bundle = BundleWriter(tmp_path / "b.zip", disk_usage=lambda _p: SimpleNamespace(free=10**12))
-        self.bundle.open()
-        self.token = CancelToken()
-        now = datetime.now(UTC)
-        self.ctx = Context(root=root, since=now - timedelta(days=7), until=now,
-                           writer=self.bundle.for_collector("acronis_logs", self.token), cancel=self.token,
-                           progress=progress or (lambda f, t: None), runner=ReplayRunner(), facts=Facts(),
-                           options=options or {})
-
-    def finish(self) -> tuple[dict[str, bytes], dict[str, dict]]:
-        path = self.bundle.finalize({})
-        with zipfile.ZipFile(path) as zf:
-            members = {n: zf.read(n) for n in zf.namelist()}
-        manifest = json.loads(members.pop("manifest.json"))
-        prefix = "collected/acronis_logs/"
-        return ({k[len(prefix):]: v for k, v in members.items()},
-                {f["path"][len(prefix):]: f for f in manifest["files"]})
 
 
 def windows_copy(tmp_path: Path) -> Path:
@@ -58,11 +28,10 @@ def windows_copy(tmp_path: Path) -> Path:
     return dest
 
 
-def test_text_logs_keep_their_tail_from_a_line_start(tmp_path: Path) -> None:
+def test_text_logs_keep_their_tail_from_a_line_start(tmp_path: Path, harness) -> None:
     tree = windows_copy(tmp_path)
-    h = Harness(SystemRoot.offline(tree), tmp_path, {"acronis_logs.max_file_mb": 600 / 2**20})
-    AcronisLogs().collect(h.ctx)
-    files, records = h.finish()
+    h = harness(SystemRoot.offline(tree), AcronisLogs, options={"acronis_logs.max_file_mb": 600 / 2**20})
+    files, records = h.collect()
     original = (tree / MMS / "mms.0.log").read_bytes()
     kept = files[f"{MMS}/mms.0.log"]
     assert len(kept) <= 600 and original.endswith(kept)
@@ -81,27 +50,25 @@ def test_text_logs_keep_their_tail_from_a_line_start(tmp_path: Path) -> None:
     assert {f["taken"] for f in index["files"] if f["path"].endswith("mms.0.log")} == {"tail"}
 
 
-def test_gzip_rotation_over_the_cap_keeps_its_decompressed_tail(tmp_path: Path) -> None:
+def test_gzip_rotation_over_the_cap_keeps_its_decompressed_tail(tmp_path: Path, harness) -> None:
     tree = windows_copy(tmp_path)
     lines = b"".join(b"2024-05-10T22:00:%02d:000+02:00 9044 I00000000: line %04d\n" % (i % 60, i) for i in range(2000))
     (tree / MMS / "mms.3.log.gz").write_bytes(gzip.compress(lines))
-    h = Harness(SystemRoot.offline(tree), tmp_path, {"acronis_logs": {"max_file_mb": 4096 / 2**20}})
-    AcronisLogs().collect(h.ctx)
-    files, records = h.finish()
+    h = harness(SystemRoot.offline(tree), AcronisLogs, options={"acronis_logs": {"max_file_mb": 4096 / 2**20}})
+    files, records = h.collect()
     kept = files[f"{MMS}/mms.3.log"]
     assert lines.endswith(kept) and len(kept) <= 4096 and kept.startswith(b"2024-05-10T")
     assert records[f"{MMS}/mms.3.log"]["truncated"] is True
     assert "decompressed from mms.3.log.gz" in records[f"{MMS}/mms.3.log"]["note"]
 
 
-def test_damaged_gzip_keeps_what_was_readable_and_says_so(tmp_path: Path) -> None:
+def test_damaged_gzip_keeps_what_was_readable_and_says_so(tmp_path: Path, harness) -> None:
     tree = windows_copy(tmp_path)
     data = gzip.compress(b"".join(b"line %05d of a rotation\n" % i for i in range(20000)))
     (tree / MMS / "mms.4.log.gz").write_bytes(data[: len(data) // 2])
     (tree / MMS / "mms.5.log.gz").write_bytes(b"\x1f\x8b" + b"garbage")
-    h = Harness(SystemRoot.offline(tree), tmp_path)
-    AcronisLogs().collect(h.ctx)
-    files, records = h.finish()
+    h = harness(SystemRoot.offline(tree), AcronisLogs)
+    files, records = h.collect()
     assert files[f"{MMS}/mms.4.log"].startswith(b"line 00000 of a rotation\n")
     assert "cut off" in records[f"{MMS}/mms.4.log"]["note"]
     assert records[f"{MMS}/mms.4.log"]["truncated"] is True
@@ -111,7 +78,7 @@ def test_damaged_gzip_keeps_what_was_readable_and_says_so(tmp_path: Path) -> Non
     assert any("mms.4.log.gz" in r for r in h.ctx.writer.partial_reasons)
 
 
-def test_symlinks_never_lead_out_of_the_root(tmp_path: Path) -> None:
+def test_symlinks_never_lead_out_of_the_root(tmp_path: Path, harness) -> None:
     outside = tmp_path / "outside"
     outside.mkdir()
     (outside / "host-secret.log").write_text("the examiner's own file\n")
@@ -121,9 +88,8 @@ def test_symlinks_never_lead_out_of_the_root(tmp_path: Path) -> None:
     os.symlink(outside / "host-secret.log", acronis / "escape.log")
     os.symlink(outside, acronis / "escape-dir")
     os.symlink("atp-downloader/stderror", acronis / "inside.log")  # inside the tree: same file, taken once
-    h = Harness(SystemRoot.offline(tree), tmp_path)
-    AcronisLogs().collect(h.ctx)
-    files, _ = h.finish()
+    h = harness(SystemRoot.offline(tree), AcronisLogs)
+    files, _ = h.collect()
     assert not any(b"examiner" in data for data in files.values())
     assert not any("escape" in name for name in files)
     excluded = {e.what: e.reason for e in h.ctx.writer.excluded}
@@ -131,7 +97,7 @@ def test_symlinks_never_lead_out_of_the_root(tmp_path: Path) -> None:
     assert sum(1 for name in files if name.endswith(("stderror", "inside.log"))) == 1
 
 
-def test_a_symlinked_log_folder_of_an_offline_root_is_not_read_from_the_host(tmp_path: Path) -> None:
+def test_a_symlinked_log_folder_of_an_offline_root_is_not_read_from_the_host(tmp_path: Path, harness) -> None:
     outside = tmp_path / "host-logs"
     outside.mkdir()
     (outside / "mms.0.log").write_text("host file\n")
@@ -139,9 +105,8 @@ def test_a_symlinked_log_folder_of_an_offline_root_is_not_read_from_the_host(tmp
     (tree / "etc").mkdir(parents=True)
     (tree / "var/lib/Acronis/BackupAndRecovery").mkdir(parents=True)
     os.symlink(outside, tree / "var/lib/Acronis/BackupAndRecovery/MMS")
-    h = Harness(SystemRoot.offline(tree), tmp_path)
-    AcronisLogs().collect(h.ctx)
-    files, _ = h.finish()
+    h = harness(SystemRoot.offline(tree), AcronisLogs)
+    files, _ = h.collect()
     assert not any(b"host file" in data for data in files.values())
     excluded = {e.what: e.reason for e in h.ctx.writer.excluded}
     assert "outside" in excluded["/var/lib/Acronis/BackupAndRecovery/MMS/mms.0.log"]
@@ -159,49 +124,45 @@ def test_each_file_is_taken_once_under_its_most_specific_location(tmp_path: Path
     assert mms.location.product == "agent"
 
 
-def test_offline_windows_paths_are_case_insensitive(tmp_path: Path) -> None:
+def test_offline_windows_paths_are_case_insensitive(tmp_path: Path, harness) -> None:
     tree = tmp_path / "win"
     (tree / "programdata/acronis/backupandrecovery/mms").mkdir(parents=True)
     (tree / "programdata/acronis/backupandrecovery/mms/MMS.0.LOG").write_text("2024-05-12T22:00:07:205+02:00 1 I0:\n")
-    h = Harness(SystemRoot.offline(tree, "windows"), tmp_path)
-    AcronisLogs().collect(h.ctx)
-    files, _ = h.finish()
+    h = harness(SystemRoot.offline(tree, "windows"), AcronisLogs)
+    files, _ = h.collect()
     assert "programdata/acronis/backupandrecovery/mms/MMS.0.LOG" in files
 
 
-def test_cancel_stops_between_files(tmp_path: Path) -> None:
+def test_cancel_stops_between_files(tmp_path: Path, harness) -> None:
     seen: list[str] = []
-    h: Harness
 
     def progress(fraction: float | None, text: str) -> None:
         seen.append(text)
         if len(seen) == 3:
             h.token.cancel("cancelled by the user")
 
-    h = Harness(SystemRoot.offline(windows_copy(tmp_path)), tmp_path, progress=progress)
+    h = harness(SystemRoot.offline(windows_copy(tmp_path)), AcronisLogs, progress=progress)
     with pytest.raises(Cancelled):
-        AcronisLogs().collect(h.ctx)
+        h.collect()
     assert len(seen) == 3
     assert len(h.bundle.records) <= 2
 
 
-def test_structured_file_over_the_cap_is_skipped_not_cut(tmp_path: Path, monkeypatch) -> None:
+def test_structured_file_over_the_cap_is_skipped_not_cut(tmp_path: Path, monkeypatch, harness) -> None:
     monkeypatch.setattr(bundle_module, "DEFAULT_STRUCTURED_CAP", 100)
-    h = Harness(SystemRoot.offline(windows_copy(tmp_path)), tmp_path)
-    AcronisLogs().collect(h.ctx)
-    files, _ = h.finish()
+    h = harness(SystemRoot.offline(windows_copy(tmp_path)), AcronisLogs)
+    files, _ = h.collect()
     assert not any("ti_demon_" in name for name in files)
     reasons = [s.reason for s in h.ctx.writer.skipped if "ti_demon_" in s.what]
     assert reasons and "not cut" in reasons[0]
 
 
-def test_secrets_in_text_logs_are_redacted_by_the_writer(tmp_path: Path) -> None:
+def test_secrets_in_text_logs_are_redacted_by_the_writer(tmp_path: Path, harness) -> None:
     tree = windows_copy(tmp_path)
     (tree / "ProgramData/Acronis/Agent/var/log/aakore/aakore.log").write_text(
         '{"level":"info","msg":"GET /api/x","authorization":"Bearer abcdefghijklmnopqrstuvwxyz012345"}\n')
-    h = Harness(SystemRoot.offline(tree), tmp_path)
-    AcronisLogs().collect(h.ctx)
-    files, _ = h.finish()
+    h = harness(SystemRoot.offline(tree), AcronisLogs)
+    files, _ = h.collect()
     assert b"abcdefghijklmnopqrstuvwxyz" not in files["ProgramData/Acronis/Agent/var/log/aakore/aakore.log"]
 
 
@@ -253,12 +214,11 @@ def test_location_table_is_well_formed() -> None:
         assert needed in patterns, needed
 
 
-def test_programdata_comes_from_the_environment(tmp_path: Path) -> None:
+def test_programdata_comes_from_the_environment(tmp_path: Path, harness) -> None:
     tree = tmp_path / "win"
     (tree / "Data/PD/Acronis/BackupAndRecovery/MMS").mkdir(parents=True)
     (tree / "Data/PD/Acronis/BackupAndRecovery/MMS/mms.0.log").write_text("2024-05-12T22:00:07:205+02:00 1 I0: x\n")
     root = SystemRoot(path=tree, os="windows", live=False, env={"PROGRAMDATA": r"C:\Data\PD"})
-    h = Harness(root, tmp_path)
-    AcronisLogs().collect(h.ctx)
-    files, _ = h.finish()
+    h = harness(root, AcronisLogs)
+    files, _ = h.collect()
     assert "Data/PD/Acronis/BackupAndRecovery/MMS/mms.0.log" in files

@@ -7,7 +7,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from _ctx_linux import DATA, run_collector
 
 from collectors.base import Status
 from collectors.builtin import acronis_sysinfo
@@ -15,6 +14,7 @@ from collectors.builtin.acronis_sysinfo import AcronisSysinfo, failure_reason, f
 from collectors.runner import CommandResult, ReplayRunner
 from collectors.sysroot import SystemRoot
 
+DATA = Path(__file__).resolve().parents[2] / "data"
 SYSINFO = DATA / "sysinfo"
 
 
@@ -54,30 +54,30 @@ def test_metadata_lets_end_user_mode_turn_it_off():
     assert AcronisSysinfo.timeout_s > acronis_sysinfo.COMMAND_TIMEOUT_S
 
 
-def test_report_is_added_whole(tmp_path):
+def test_report_is_added_whole(tmp_path, run_live):
     root = tmp_path / "root"
     exe = fake_install(root)
     runner = AcrocmdReplay()
     runner.add(f"{exe} sysinfo", stdout=(SYSINFO / "acrocmd_success.txt").read_bytes())
-    run = run_collector(AcronisSysinfo, runner, tmp_path, root=root)
+    run = run_live(AcronisSysinfo, runner, root=root)
 
     assert run.outcome.status == Status.OK, run.outcome.reason
     ((argv0, sub, loc),) = run.calls
     assert (argv0, sub) == (str(exe), "sysinfo") and loc.startswith("--loc=")
     assert run.names() == {"acrocmd_sysinfo_output.txt", "sysinfo_db01_2024-03-05.zip"}
-    with zipfile.ZipFile(io.BytesIO(run.files["collected/acronis_sysinfo/sysinfo_db01_2024-03-05.zip"])) as inner:
+    with zipfile.ZipFile(io.BytesIO(run.files["sysinfo_db01_2024-03-05.zip"])) as inner:
         assert inner.namelist() == ["mms.0.log"]
     assert run.record("sysinfo_db01_2024-03-05.zip").get("truncated") is False
     assert "The operation completed successfully." in run.text("acrocmd_sysinfo_output.txt")
     assert not runner.loc.exists(), "the temporary --loc folder is removed"
 
 
-def test_acrocmd_error_is_the_failure_reason(tmp_path):
+def test_acrocmd_error_is_the_failure_reason(tmp_path, run_live):
     root = tmp_path / "root"
     exe = fake_install(root, "usr/sbin/acrocmd")
     runner = AcrocmdReplay()
     runner.add(f"{exe} sysinfo", stdout=(SYSINFO / "acrocmd_missing_loc.txt").read_bytes(), returncode=1)
-    run = run_collector(AcronisSysinfo, runner, tmp_path, root=root)
+    run = run_live(AcronisSysinfo, runner, root=root)
 
     assert run.outcome.status == Status.ERROR
     assert run.outcome.reason == (
@@ -87,33 +87,33 @@ def test_acrocmd_error_is_the_failure_reason(tmp_path):
     assert not runner.loc.exists()
 
 
-def test_timeout_is_a_clear_failure(tmp_path, monkeypatch):
+def test_timeout_is_a_clear_failure(tmp_path, monkeypatch, run_live):
     monkeypatch.setattr(acronis_sysinfo, "COMMAND_TIMEOUT_S", 0.3)
     root = tmp_path / "root"
     exe = fake_install(root)
     runner = AcrocmdReplay()
     runner.add(f"{exe} sysinfo", delay_s=30.0)
-    run = run_collector(AcronisSysinfo, runner, tmp_path, root=root)
+    run = run_live(AcronisSysinfo, runner, root=root)
 
     assert run.outcome.status == Status.ERROR
     assert "did not finish in 0 s; its process tree was killed" in run.outcome.reason
 
 
-def test_success_without_a_report_is_a_failure(tmp_path):
+def test_success_without_a_report_is_a_failure(tmp_path, run_live):
     root = tmp_path / "root"
     exe = fake_install(root)
     runner = AcrocmdReplay(report_names=())
     runner.add(f"{exe} sysinfo", stdout=b"The operation completed successfully.\n")
-    run = run_collector(AcronisSysinfo, runner, tmp_path, root=root)
+    run = run_live(AcronisSysinfo, runner, root=root)
 
     assert run.outcome.status == Status.ERROR
     assert re.search(r"reported success but wrote nothing in \S+acronis-triage-sysinfo-", run.outcome.reason)
 
 
-def test_not_applicable_without_acrocmd(tmp_path, monkeypatch):
+def test_not_applicable_without_acrocmd(tmp_path, monkeypatch, run_live):
     monkeypatch.setattr(acronis_sysinfo.shutil, "which", lambda name: None)
     (tmp_path / "root").mkdir()
-    run = run_collector(AcronisSysinfo, ReplayRunner(), tmp_path, root=tmp_path / "root")
+    run = run_live(AcronisSysinfo, ReplayRunner(), root=tmp_path / "root")
 
     assert run.outcome.status == Status.NOT_APPLICABLE
     assert run.outcome.reason.startswith("acrocmd (the Acronis command-line tool) is not installed")
@@ -121,10 +121,10 @@ def test_not_applicable_without_acrocmd(tmp_path, monkeypatch):
     assert run.calls == []
 
 
-def test_not_applicable_without_admin_rights(tmp_path):
+def test_not_applicable_without_admin_rights(tmp_path, run_live):
     root = tmp_path / "root"
     fake_install(root)
-    run = run_collector(AcronisSysinfo, AcrocmdReplay(), tmp_path, root=root, is_admin=False)
+    run = run_live(AcronisSysinfo, AcrocmdReplay(), root=root, admin=False)
     assert run.outcome.status == Status.NOT_APPLICABLE
     assert run.outcome.reason == "needs administrator rights"
 

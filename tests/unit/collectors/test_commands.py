@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from _ctx_linux import run_collector
 
 from collectors.base import Collector
 from collectors.commands import Outcome, classify, is_denied, problem_of, run_and_store, run_step
@@ -82,15 +79,15 @@ class Steps(Collector):
                 run_and_store(ctx, argv, name)
 
 
-def _steps(tmp_path: Path, judge: bool):
+def _steps(run_live, judge: bool):
     runner = (ReplayRunner()
               .add("systemctl status aakore", stderr=b"Unit aakore.service could not be found.\n", returncode=4)
               .add("dmesg", stderr=b"dmesg: read kernel buffer failed: Operation not permitted\n", returncode=1))
-    return run_collector(Steps, runner, tmp_path, options={"judge": judge})
+    return run_live(Steps, runner, options={"judge": judge})
 
 
-def test_judged_steps_skip_refusals_and_mark_failures_partial(tmp_path):
-    run = _steps(tmp_path, judge=True)
+def test_judged_steps_skip_refusals_and_mark_failures_partial(run_live):
+    run = _steps(run_live, judge=True)
     assert run.outcome.status == "partial"
     assert {s.what: s.reason for s in run.outcome.skipped} == {
         "dmesg": "needs administrator rights: dmesg: read kernel buffer failed: Operation not permitted",
@@ -100,8 +97,8 @@ def test_judged_steps_skip_refusals_and_mark_failures_partial(tmp_path):
     assert run.names() == {"status.txt", "status.txt.stderr"}
 
 
-def test_unjudged_steps_store_every_answer_and_skip_only_missing_programs(tmp_path):
-    run = _steps(tmp_path, judge=False)
+def test_unjudged_steps_store_every_answer_and_skip_only_missing_programs(run_live):
+    run = _steps(run_live, judge=False)
     assert {s.what: s.reason for s in run.outcome.skipped} == {"lsmod": "command not found: lsmod"}
     assert run.names() == {"status.txt", "status.txt.stderr", "dmesg.txt", "dmesg.txt.stderr"}
     assert "exit code" not in run.outcome.reason

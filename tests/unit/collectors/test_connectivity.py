@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import json
 import socket
-import zipfile
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -23,10 +21,7 @@ from collectors.builtin.connectivity import (
     probe,
     text_table,
 )
-from collectors.bundle import BundleWriter
-from collectors.cancel import CancelToken
-from collectors.context import Context, Facts, Product
-from collectors.runner import ReplayRunner
+from collectors.context import Facts, Product
 from collectors.sysroot import SystemRoot
 
 ROOTS = Path(__file__).resolve().parents[2] / "data" / "roots"
@@ -50,35 +45,23 @@ def closed_port() -> int:
     return port
 
 
-def make_ctx(tmp_path: Path, root: SystemRoot, options: dict,
-             facts: Facts | None = None) -> tuple[Context, BundleWriter]:
-    bundle = BundleWriter(tmp_path / "b.zip", disk_usage=lambda _p: SimpleNamespace(free=10**12))
-    bundle.open()
-    token = CancelToken()
-    now = datetime.now(UTC)
-    ctx = Context(root=root, since=now - timedelta(days=7), until=now,
-                  writer=bundle.for_collector("connectivity", token), cancel=token,
-                  progress=lambda f, t: None, runner=ReplayRunner(), facts=facts or Facts(), options=options)
-    return ctx, bundle
-
-
 def no_dns(host: str, port: int) -> list[str]:
     if host == "127.0.0.1":
         return ["127.0.0.1"]
     raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
 
 
-def test_open_refused_and_dns_failure(tmp_path: Path, listening: int, closed_port: int) -> None:
+def test_open_refused_and_dns_failure(harness, listening: int, closed_port: int) -> None:
     live = SystemRoot(path=Path("/"), os="linux", live=True)
     targets = [("127.0.0.1", listening, "test listener"), ("127.0.0.1", closed_port, "closed"),
                ("unresolvable.invalid", 443, "no such name")]
-    ctx, bundle = make_ctx(tmp_path, live, {"connectivity.targets": targets, "connectivity.resolver": no_dns,
-                                            "connectivity.timeout_s": 2})
+    h = harness(live, Connectivity, options={"connectivity.targets": targets, "connectivity.resolver": no_dns,
+                                             "connectivity.timeout_s": 2})
+    ctx = h.ctx
     assert Connectivity().check(ctx)
-    Connectivity().collect(ctx)
-    with zipfile.ZipFile(bundle.finalize({})) as zf:
-        data = json.loads(zf.read("collected/connectivity/connectivity.json"))
-        table = zf.read("collected/connectivity/connectivity.txt").decode()
+    files, _ = h.collect()
+    data = json.loads(files["connectivity.json"])
+    table = files["connectivity.txt"].decode()
     results = {(r["host"], r["port"]): r for r in data["results"]}
     assert results[("127.0.0.1", listening)]["result"] == "open"
     assert results[("127.0.0.1", listening)]["addresses"] == ["127.0.0.1"]
@@ -107,8 +90,8 @@ def test_a_hung_resolver_counts_as_dns_timeout(listening: int) -> None:
     assert result.result == "DNS timed out"
 
 
-def test_offline_root_is_not_applicable(tmp_path: Path) -> None:
-    ctx, _ = make_ctx(tmp_path, SystemRoot.offline(ROOTS / "linux"), {})
+def test_offline_root_is_not_applicable(harness) -> None:
+    ctx = harness(SystemRoot.offline(ROOTS / "linux"), Connectivity, options={}).ctx
     verdict = Connectivity().check(ctx)
     assert not verdict and "live system" in verdict.reason
 
@@ -157,7 +140,7 @@ def test_endpoints_from_text_ignores_loopback_and_documentation_hosts() -> None:
     assert endpoints_from_text(disabled, "x") == []
 
 
-def test_no_address_tests_local_ports_and_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+def test_no_address_tests_local_ports_and_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, harness,
                                                  listening: int, closed_port: int) -> None:
     import collectors.builtin.connectivity as conn
 
@@ -168,31 +151,28 @@ def test_no_address_tests_local_ports_and_says_so(tmp_path: Path, monkeypatch: p
     root = SystemRoot(path=tree, os="linux", live=True)
     monkeypatch.setattr(root, "resolve", lambda p: tree / p.lstrip("/"))
     monkeypatch.setattr(root, "glob", lambda p: sorted(tree.glob(p.lstrip("/"))))
-    ctx, bundle = make_ctx(tmp_path, root, {"connectivity.resolver": no_dns})
-    Connectivity().collect(ctx)
-    with zipfile.ZipFile(bundle.finalize({})) as zf:
-        data = json.loads(zf.read("collected/connectivity/connectivity.json"))
-        table = zf.read("collected/connectivity/connectivity.txt").decode()
+    files, _ = harness(root, Connectivity, options={"connectivity.resolver": no_dns}).collect()
+    data = json.loads(files["connectivity.json"])
+    table = files["connectivity.txt"].decode()
     assert "no Acronis data center" in data["note"] and table.startswith("# no Acronis data center")
     assert [(r["port"], r["result"]) for r in data["results"]] == [(closed_port, "refused"), (listening, "open")]
 
 
-def test_nothing_acronis_at_all_is_not_applicable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_nothing_acronis_at_all_is_not_applicable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                  harness) -> None:
     tree = tmp_path / "empty"
     tree.mkdir()
     root = SystemRoot(path=tree, os="linux", live=True)
     monkeypatch.setattr(root, "glob", lambda p: [])
-    ctx, _ = make_ctx(tmp_path, root, {})
     with pytest.raises(NotApplicable, match="no Acronis agent settings"):
-        Connectivity().collect(ctx)
+        harness(root, Connectivity, options={}).collect()
     # Once product detection saw an Acronis product, the local ports are worth testing even without settings.
-    ctx, bundle = make_ctx(tmp_path, root, {"connectivity.resolver": no_dns})
-    ctx.facts.add_product(Product("Cyber Protect agent"))
+    h = harness(root, Connectivity, options={"connectivity.resolver": no_dns})
+    h.ctx.facts.add_product(Product("Cyber Protect agent"))
     monkeypatch.setattr("collectors.builtin.connectivity.probe",
                         lambda t, **k: Probe(t.host, t.port, t.purpose, "", ["127.0.0.1"], "refused", 1.0))
-    Connectivity().collect(ctx)
-    with zipfile.ZipFile(bundle.finalize({})) as zf:
-        data = json.loads(zf.read("collected/connectivity/connectivity.json"))
+    files, _ = h.collect()
+    data = json.loads(files["connectivity.json"])
     assert [r["port"] for r in data["results"]] == [43234, 9999]
 
 

@@ -2,20 +2,20 @@ from __future__ import annotations
 
 import sys
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
-from _ctx_linux import DATA, replay_from, run_collector
 
 from collectors.base import Status
 from collectors.builtin.linux_services import LinuxServices, journal_since, parse_list_units, parse_status
 from collectors.runner import ReplayRunner, SubprocessRunner
 
-HEALTHY = DATA / "linux" / "ubuntu2404_healthy"
-BROKEN = DATA / "linux" / "centos7_broken"
+HEALTHY = Path(__file__).resolve().parents[2] / "data" / "linux" / "ubuntu2404_healthy"
+BROKEN = HEALTHY.parent / "centos7_broken"
 
 
-def test_running_services_and_journal(tmp_path):
-    run = run_collector(LinuxServices, replay_from(HEALTHY), tmp_path)
+def test_running_services_and_journal(run_live, replay_from):
+    run = run_live(LinuxServices, replay_from(HEALTHY))
 
     assert run.outcome.status == Status.OK, run.outcome.reason
     units = run.json("services_summary.json")["units"]
@@ -28,8 +28,8 @@ def test_running_services_and_journal(tmp_path):
     assert "Started acronis_mms.service" in run.text("journal_acronis.txt")
 
 
-def test_oom_killed_mms_is_visible(tmp_path):
-    run = run_collector(LinuxServices, replay_from(BROKEN), tmp_path)
+def test_oom_killed_mms_is_visible(run_live, replay_from):
+    run = run_live(LinuxServices, replay_from(BROKEN))
 
     assert run.outcome.status == Status.OK
     units = run.json("services_summary.json")["units"]
@@ -41,25 +41,25 @@ def test_oom_killed_mms_is_visible(tmp_path):
     assert "status=9/KILL" in run.text("journal_acronis.txt")
 
 
-def test_other_acronis_units_are_followed_too(tmp_path):
+def test_other_acronis_units_are_followed_too(run_live):
     runner = ReplayRunner()
     runner.add("systemctl list-units", stdout=(
         b"aakore.service                   loaded active running Acronis Agent Core Service\n"
         b"acronis-storage-gateway.service  loaded active running Acronis Storage Gateway\n"))
-    run = run_collector(LinuxServices, runner, tmp_path)
+    run = run_live(LinuxServices, runner)
 
     status_call = next(c for c in run.calls if c[:2] == ("systemctl", "status"))
     assert status_call == ("systemctl", "status", "acronis_mms", "aakore", "acronis-storage-gateway", "--no-pager")
     assert "acronis-storage-gateway" in next(c for c in run.calls if c[0] == "journalctl")
 
 
-def test_machine_without_systemd(tmp_path):
+def test_machine_without_systemd(run_live):
     # What systemctl prints in a container or a SysV-init system (recorded on this project's build machine).
     denied = (b"System has not been booted with systemd as init system (PID 1). Can't operate.\n"
               b"Failed to connect to bus: Host is down\n")
     runner = ReplayRunner().add("systemctl", stderr=denied, returncode=1).add(
         "journalctl", stdout=b"-- No entries --\n", stderr=b"No journal files were found.\n")
-    run = run_collector(LinuxServices, runner, tmp_path)
+    run = run_live(LinuxServices, runner)
 
     summary = run.json("services_summary.json")
     assert summary["systemd"].startswith("not running: System has not been booted with systemd")
@@ -86,8 +86,8 @@ def test_journal_since_is_local_wall_time_without_T():
 
 @pytest.mark.linux
 @pytest.mark.skipif(sys.platform != "linux", reason="runs the real Linux commands")
-def test_runs_for_real_on_this_linux_machine(tmp_path):
-    run = run_collector(LinuxServices, SubprocessRunner(), tmp_path)
+def test_runs_for_real_on_this_linux_machine(run_live):
+    run = run_live(LinuxServices, SubprocessRunner())
 
     assert run.outcome.status in (Status.OK, Status.PARTIAL), run.outcome.reason
     summary = run.json("services_summary.json")

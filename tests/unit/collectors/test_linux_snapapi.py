@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import pytest
-from _ctx_linux import DATA, replay_from, run_collector
 
 from collectors.base import Status
 from collectors.builtin.linux_snapapi import LinuxSnapapi
@@ -16,12 +16,12 @@ from collectors.builtin.linux_snapapi_state import (
 )
 from collectors.runner import SubprocessRunner
 
-HEALTHY = DATA / "linux" / "ubuntu2404_healthy"
-BROKEN = DATA / "linux" / "centos7_broken"
+HEALTHY = Path(__file__).resolve().parents[2] / "data" / "linux" / "ubuntu2404_healthy"
+BROKEN = HEALTHY.parent / "centos7_broken"
 
 
-def test_healthy_acronis_machine_has_no_problems(tmp_path):
-    run = run_collector(LinuxSnapapi, replay_from(HEALTHY), tmp_path)
+def test_healthy_acronis_machine_has_no_problems(run_live, replay_from):
+    run = run_live(LinuxSnapapi, replay_from(HEALTHY))
 
     assert run.outcome.status == Status.OK, run.outcome.reason
     state = run.json("snapapi_state.json")
@@ -39,8 +39,8 @@ def test_healthy_acronis_machine_has_no_problems(tmp_path):
     assert run.facts.values["snapapi"] == {"loaded": True, "problems": []}
 
 
-def test_healthy_outputs_are_named_and_self_describing(tmp_path):
-    run = run_collector(LinuxSnapapi, replay_from(HEALTHY), tmp_path)
+def test_healthy_outputs_are_named_and_self_describing(run_live, replay_from):
+    run = run_live(LinuxSnapapi, replay_from(HEALTHY))
 
     assert {"lsmod.txt", "lsmod_acronis.txt", "dkms_status.txt", "modinfo_snapapi26.txt", "kernel_headers.txt",
             "mokutil_sb_state.txt", "snapapi_state.json"} <= run.names()
@@ -52,8 +52,8 @@ def test_healthy_outputs_are_named_and_self_describing(tmp_path):
     assert run.text("kernel_headers.txt").startswith("# command: ls -ldL /lib/modules/6.8.0-45-generic/build")
 
 
-def test_kernel_update_without_headers_is_explained(tmp_path):
-    run = run_collector(LinuxSnapapi, replay_from(BROKEN), tmp_path)
+def test_kernel_update_without_headers_is_explained(run_live, replay_from):
+    run = run_live(LinuxSnapapi, replay_from(BROKEN))
 
     # mokutil is not installed on that machine: a skip, so the collector is partial, not failed.
     assert run.outcome.status == Status.PARTIAL
@@ -119,8 +119,8 @@ def test_secure_boot_states(text, expected):
 
 @pytest.mark.linux
 @pytest.mark.skipif(sys.platform != "linux", reason="runs the real Linux commands")
-def test_runs_for_real_on_this_linux_machine(tmp_path):
-    run = run_collector(LinuxSnapapi, SubprocessRunner(), tmp_path)
+def test_runs_for_real_on_this_linux_machine(run_live):
+    run = run_live(LinuxSnapapi, SubprocessRunner())
 
     # Missing tools (dkms, mokutil ... on a machine without Acronis) are skips, never errors.
     assert run.outcome.status in (Status.OK, Status.PARTIAL), run.outcome.reason

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import pytest
-from _ctx_linux import DATA, replay_from, run_collector
 
 from collectors.base import Status
 from collectors.builtin.linux_dmesg import LinuxDmesg, keep_tail
@@ -15,13 +15,13 @@ from collectors.builtin.linux_packages import LinuxPackages
 from collectors.builtin.linux_storage import LinuxStorage
 from collectors.runner import CommandResult, ReplayRunner, SubprocessRunner
 
-HEALTHY = DATA / "linux" / "ubuntu2404_healthy"
-BROKEN = DATA / "linux" / "centos7_broken"
+HEALTHY = Path(__file__).resolve().parents[2] / "data" / "linux" / "ubuntu2404_healthy"
+BROKEN = HEALTHY.parent / "centos7_broken"
 LINUX_COLLECTORS = (LinuxKernel, LinuxMemory, LinuxStorage, LinuxPackages, LinuxDmesg)
 
 
-def test_kernel_and_distribution(tmp_path):
-    run = run_collector(LinuxKernel, replay_from(BROKEN), tmp_path)
+def test_kernel_and_distribution(run_live, replay_from):
+    run = run_live(LinuxKernel, replay_from(BROKEN))
 
     assert run.outcome.status == Status.OK
     assert run.names() == {"uname_a.txt", "uname_r.txt", "os_release.txt", "proc_version.txt"}
@@ -36,16 +36,16 @@ def test_os_release_quoting():
         "NAME": "Ubuntu", "VERSION": "24.04.1 LTS (Noble Numbat)", "ID": "ubuntu"}
 
 
-def test_memory(tmp_path):
-    run = run_collector(LinuxMemory, replay_from(BROKEN), tmp_path)
+def test_memory(run_live, replay_from):
+    run = run_live(LinuxMemory, replay_from(BROKEN))
 
     assert run.facts.values["linux_memory_mb"]["mem"]["available"] == 118
     assert run.facts.values["linux_memory_mb"]["swap"]["total"] == 0
     assert parse_free("garbage") == {}
 
 
-def test_storage_on_old_util_linux(tmp_path):
-    run = run_collector(LinuxStorage, replay_from(BROKEN), tmp_path)
+def test_storage_on_old_util_linux(run_live, replay_from):
+    run = run_live(LinuxStorage, replay_from(BROKEN))
 
     assert run.outcome.status == Status.OK
     assert "centos-root xfs" in run.text("lsblk_f.txt")
@@ -56,27 +56,27 @@ def test_storage_on_old_util_linux(tmp_path):
     assert "/dev/mapper/centos-root" in run.text("findmnt.txt")
 
 
-def test_storage_hung_df_falls_back_to_local_file_systems(tmp_path, monkeypatch):
+def test_storage_hung_df_falls_back_to_local_file_systems(monkeypatch, run_live, replay_from):
     runner = replay_from(HEALTHY)
     runner.add("df -h -l", stdout=b"Filesystem Size Used Avail Use% Mounted on\n/dev/sda2 2.0G 183M 1.6G 11% /boot\n")
     runner.recordings["df -h"].delay_s = 60.0  # a dead NFS mount: df never returns
     monkeypatch.setattr("collectors.builtin.linux_storage.NORMAL_S", 0.3)
-    run = run_collector(LinuxStorage, runner, tmp_path)
+    run = run_live(LinuxStorage, runner)
     assert run.outcome.status == Status.PARTIAL
     assert "df -h: timed out" in run.outcome.reason
     assert "/dev/sda2" in run.text("df_h_local.txt")
 
 
-def test_findmnt_missing_falls_back_to_proc_mounts(tmp_path):
+def test_findmnt_missing_falls_back_to_proc_mounts(run_live):
     runner = ReplayRunner().add("cat /proc/mounts", stdout=b"/dev/vda / ext4 rw,relatime 0 0\n")
-    run = run_collector(LinuxStorage, runner, tmp_path)
+    run = run_live(LinuxStorage, runner)
 
     assert "/dev/vda / ext4" in run.text("proc_mounts.txt")
     assert ("findmnt", "command not found: findmnt") in [(s.what, s.reason) for s in run.outcome.skipped]
 
 
-def test_packages_on_debian_family(tmp_path):
-    run = run_collector(LinuxPackages, replay_from(HEALTHY), tmp_path)
+def test_packages_on_debian_family(run_live, replay_from):
+    run = run_live(LinuxPackages, replay_from(HEALTHY))
 
     assert run.outcome.status == Status.OK
     assert [(e.what, e.reason) for e in run.outcome.excluded] == [
@@ -88,8 +88,8 @@ def test_packages_on_debian_family(tmp_path):
     assert run.facts.values["linux_packages_acronis"]["dpkg"][0] == "backupandrecoveryagent 15.0.38151-1"
 
 
-def test_packages_on_rhel_family(tmp_path):
-    run = run_collector(LinuxPackages, replay_from(BROKEN), tmp_path)
+def test_packages_on_rhel_family(run_live, replay_from):
+    run = run_live(LinuxPackages, replay_from(BROKEN))
 
     assert run.facts.values["linux_packages_acronis"] == {"rpm": [
         "BackupAndRecoveryAgent-15.0.36432-1.x86_64", "BackupAndRecoveryBootableComponents-15.0.36432-1.x86_64",
@@ -97,15 +97,15 @@ def test_packages_on_rhel_family(tmp_path):
     assert "kernel-devel" not in run.text("rpm_qa_acronis.txt")
 
 
-def test_no_package_manager_at_all(tmp_path):
-    run = run_collector(LinuxPackages, ReplayRunner(), tmp_path)
+def test_no_package_manager_at_all(run_live):
+    run = run_live(LinuxPackages, ReplayRunner())
 
     assert run.outcome.status == Status.PARTIAL
     assert [s.reason for s in run.outcome.skipped] == ["command not found: rpm", "command not found: dpkg"]
 
 
-def test_dmesg_shows_the_oom_kill(tmp_path):
-    run = run_collector(LinuxDmesg, replay_from(BROKEN), tmp_path)
+def test_dmesg_shows_the_oom_kill(run_live, replay_from):
+    run = run_live(LinuxDmesg, replay_from(BROKEN))
 
     assert run.outcome.status == Status.OK
     assert run.text("dmesg.txt").startswith("# command: dmesg -T\n")
@@ -114,9 +114,9 @@ def test_dmesg_shows_the_oom_kill(tmp_path):
     assert "XFS (dm-0)" not in excerpt
 
 
-def test_dmesg_access_denied_is_a_skip(tmp_path):
+def test_dmesg_access_denied_is_a_skip(run_live):
     runner = ReplayRunner().add("dmesg -T", stderr=(BROKEN / "dmesg_denied.stderr").read_bytes(), returncode=1)
-    run = run_collector(LinuxDmesg, runner, tmp_path, is_admin=False)
+    run = run_live(LinuxDmesg, runner, admin=False)
 
     assert run.outcome.status == Status.PARTIAL
     (skip,) = run.outcome.skipped
@@ -138,8 +138,8 @@ def test_dmesg_keeps_the_newest_lines():
 @pytest.mark.linux
 @pytest.mark.skipif(sys.platform != "linux", reason="runs the real Linux commands")
 @pytest.mark.parametrize("cls", LINUX_COLLECTORS, ids=lambda c: c.name)
-def test_runs_for_real_on_this_linux_machine(cls, tmp_path):
-    run = run_collector(cls, SubprocessRunner(), tmp_path)
+def test_runs_for_real_on_this_linux_machine(cls, run_live):
+    run = run_live(cls, SubprocessRunner())
 
     assert run.outcome.status in (Status.OK, Status.PARTIAL), run.outcome.reason
     assert all(s.reason.startswith(("command not found", "access denied")) for s in run.outcome.skipped)
@@ -151,9 +151,9 @@ def test_runs_for_real_on_this_linux_machine(cls, tmp_path):
 
 @pytest.mark.linux
 @pytest.mark.skipif(sys.platform != "linux", reason="runs the real Linux commands")
-def test_real_kernel_output_matches_this_machine(tmp_path):
+def test_real_kernel_output_matches_this_machine(run_live):
     import platform
 
-    run = run_collector(LinuxKernel, SubprocessRunner(), tmp_path)
+    run = run_live(LinuxKernel, SubprocessRunner())
     assert run.facts.values["linux_release"]["kernel"] == platform.release()
     assert platform.release() in run.text("uname_a.txt")

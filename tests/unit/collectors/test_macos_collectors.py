@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
-from _ctx_linux import DATA, replay_from, run_collector
 
 from collectors.base import Status
 from collectors.builtin.macos_launchd import MacosLaunchd, parse_launchctl_list
@@ -14,21 +15,23 @@ from collectors.builtin.macos_system import MacosSystem
 from collectors.builtin.macos_unified_log import MAX_BYTES, MacosUnifiedLog, last_window
 from collectors.runner import ReplayRunner
 
+DATA = Path(__file__).resolve().parents[2] / "data"
 AGENT = DATA / "macos" / "cyber_protect_agent"
 
 
-def mac(cls, runner, tmp_path, **kwargs):
-    return run_collector(cls, runner, tmp_path, os_name="darwin", **kwargs)
+@pytest.fixture
+def mac(run_live):
+    return functools.partial(run_live, os_name="darwin")
 
 
-def test_not_applicable_on_linux(tmp_path):
-    run = run_collector(MacosSystem, replay_from(AGENT), tmp_path, os_name="linux")
+def test_not_applicable_on_linux(run_live, replay_from):
+    run = run_live(MacosSystem, replay_from(AGENT), os_name="linux")
     assert run.outcome.status == Status.NOT_APPLICABLE
     assert run.calls == []
 
 
-def test_version_disks_and_system_extensions(tmp_path):
-    run = mac(MacosSystem, replay_from(AGENT), tmp_path)
+def test_version_disks_and_system_extensions(mac, replay_from):
+    run = mac(MacosSystem, replay_from(AGENT))
 
     assert run.outcome.status == Status.OK, run.outcome.reason
     assert run.names() == {"sw_vers.txt", "uname_a.txt", "diskutil_list.txt", "systemextensionsctl_list.txt",
@@ -42,10 +45,10 @@ def test_version_disks_and_system_extensions(tmp_path):
     assert "com.acronis.cyberprotect.endpointsecurity is [activated waiting for user]" in problem
 
 
-def test_older_macos_without_systemextensionsctl(tmp_path):
+def test_older_macos_without_systemextensionsctl(mac, replay_from):
     runner = replay_from(AGENT)
     del runner.recordings["systemextensionsctl list"]
-    run = mac(MacosSystem, runner, tmp_path)
+    run = mac(MacosSystem, runner)
 
     assert run.outcome.status == Status.PARTIAL
     assert [(s.what, s.reason) for s in run.outcome.skipped] == [
@@ -53,8 +56,8 @@ def test_older_macos_without_systemextensionsctl(tmp_path):
     assert "sw_vers.txt" in run.names()
 
 
-def test_acronis_launchd_jobs(tmp_path):
-    run = mac(MacosLaunchd, replay_from(AGENT), tmp_path)
+def test_acronis_launchd_jobs(mac, replay_from):
+    run = mac(MacosLaunchd, replay_from(AGENT))
 
     assert run.outcome.status == Status.OK
     text = run.text("launchctl_list_acronis.txt")
@@ -72,14 +75,14 @@ def test_launchctl_list_parsing():
         {"label": "com.acronis.monitor", "pid": None, "last_exit_status": 0}]
 
 
-def test_profiler_is_slow_and_late(tmp_path):
+def test_profiler_is_slow_and_late(mac, replay_from):
     assert MacosProfiler.priority > MacosSystem.priority and PROFILER_TIMEOUT_S == 120.0
-    run = mac(MacosProfiler, replay_from(AGENT), tmp_path)
+    run = mac(MacosProfiler, replay_from(AGENT))
     assert "System Integrity Protection: Enabled" in run.text("system_profiler.txt")
 
 
-def test_log_show_for_the_window(tmp_path):
-    run = mac(MacosUnifiedLog, replay_from(AGENT), tmp_path, days=3)
+def test_log_show_for_the_window(mac, replay_from):
+    run = mac(MacosUnifiedLog, replay_from(AGENT), days=3)
 
     assert run.outcome.status == Status.OK
     (call,) = run.calls
@@ -98,22 +101,22 @@ def test_last_window(delta, expected):
     assert last_window(now - delta, now) == expected
 
 
-def test_log_show_timing_out_is_partial(tmp_path, monkeypatch):
+def test_log_show_timing_out_is_partial(monkeypatch, mac):
     monkeypatch.setattr(MacosUnifiedLog, "log_timeout_s", 0.3)
     runner = ReplayRunner().add("log show", stdout=(AGENT / "log_show.txt").read_bytes(), delay_s=30.0)
-    run = mac(MacosUnifiedLog, runner, tmp_path)
+    run = mac(MacosUnifiedLog, runner)
 
     assert run.outcome.status == Status.PARTIAL
     assert "timed out" in run.outcome.reason
     assert run.record("log_show_acronis.txt")["truncated"] is True
 
 
-def test_log_show_over_the_cap_fetches_the_newest_hour(tmp_path, monkeypatch):
+def test_log_show_over_the_cap_fetches_the_newest_hour(monkeypatch, mac):
     assert MAX_BYTES == 25 * 1024 * 1024
     monkeypatch.setattr("collectors.builtin.macos_unified_log.MAX_BYTES", 64 * 1024)
     big = b"2024-04-18 02:00:01.208741+0200  mbp acronis_mms[1310]: (CFNetwork) x\n" * 2000
     runner = ReplayRunner().add("log show --last 3d", stdout=big).add("log show --last 1h", stdout=b"recent\n")
-    run = mac(MacosUnifiedLog, runner, tmp_path)
+    run = mac(MacosUnifiedLog, runner)
 
     assert run.outcome.status == Status.PARTIAL
     assert run.record("log_show_acronis.txt")["truncated"] is True
@@ -121,16 +124,16 @@ def test_log_show_over_the_cap_fetches_the_newest_hour(tmp_path, monkeypatch):
     assert run.text("log_show_acronis_last_1h.txt").endswith("recent\n")
 
 
-def test_log_show_denied_for_non_admin(tmp_path):
+def test_log_show_denied_for_non_admin(mac):
     runner = ReplayRunner().add("log show", stderr=(DATA / "macos" / "log_show_denied.stderr").read_bytes(),
                                 returncode=64)
-    run = mac(MacosUnifiedLog, runner, tmp_path, is_admin=False)
+    run = mac(MacosUnifiedLog, runner, admin=False)
 
     (skip,) = run.outcome.skipped
     assert skip.reason.startswith("access denied: log show needs an administrator")
     assert "Must be admin" in skip.reason
 
 
-def test_missing_log_command(tmp_path):
-    run = mac(MacosUnifiedLog, ReplayRunner(), tmp_path)
+def test_missing_log_command(mac):
+    run = mac(MacosUnifiedLog, ReplayRunner())
     assert [(s.what.split()[0], s.reason) for s in run.outcome.skipped] == [("log", "command not found: log")]

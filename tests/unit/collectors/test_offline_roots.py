@@ -10,45 +10,18 @@ import json
 import os
 import shutil
 import time
-import zipfile
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from types import SimpleNamespace
-from typing import Any
 
 import pytest
 
-from collectors.base import Collector, Status
+from collectors.base import Status
 from collectors.builtin.acronis_config import AcronisConfig
 from collectors.builtin.acronis_logs import AcronisLogs
 from collectors.builtin.connectivity import Connectivity
-from collectors.bundle import BundleWriter
-from collectors.cancel import CancelToken
-from collectors.context import Facts
-from collectors.engine import CollectorOutcome, Engine, RunSettings
-from collectors.runner import ReplayRunner
 from collectors.sysroot import SystemRoot, detect_layout
 
 ROOTS = Path(__file__).resolve().parents[2] / "data" / "roots"
 DAY = 86400
-
-
-@dataclass
-class Run:
-    outcomes: dict[str, CollectorOutcome]
-    members: dict[str, bytes]
-    manifest: dict[str, Any]
-
-    def files(self, collector: str) -> dict[str, bytes]:
-        prefix = f"collected/{collector}/"
-        return {k[len(prefix):]: v for k, v in self.members.items() if k.startswith(prefix)}
-
-    def record(self, path: str) -> dict[str, Any]:
-        return next(f for f in self.manifest["files"] if f["path"] == path)
-
-    def excluded(self, collector: str) -> dict[str, str]:
-        return {e["what"]: e["reason"] for e in self.outcomes[collector].to_json().get("excluded", [])}
 
 
 def copy_tree(layout: str, tmp_path: Path, *, old: tuple[str, ...] = ()) -> Path:
@@ -64,20 +37,6 @@ def copy_tree(layout: str, tmp_path: Path, *, old: tuple[str, ...] = ()) -> Path
     return dest
 
 
-def run(root: SystemRoot, tmp_path: Path, classes: list[type[Collector]], *, options: dict[str, Any] | None = None,
-        days: float = 7, facts: Facts | None = None) -> Run:
-    bundle = BundleWriter(tmp_path / "bundle.zip", disk_usage=lambda _p: SimpleNamespace(free=10**12))
-    bundle.open()
-    now = datetime.now(UTC)
-    settings = RunSettings(root=root, since=now - timedelta(days=days), until=now, runner=ReplayRunner(),
-                           facts=facts or Facts(), options=options or {})
-    outcomes = Engine(settings, bundle, CancelToken()).run(classes)
-    path = bundle.finalize({"test": True})
-    with zipfile.ZipFile(path) as zf:
-        members = {n: zf.read(n) for n in zf.namelist()}
-    return Run({o.name: o for o in outcomes}, members, json.loads(members["manifest.json"]))
-
-
 ALL = [AcronisLogs, AcronisConfig, Connectivity]
 
 
@@ -87,10 +46,10 @@ def test_layouts_are_detected() -> None:
     assert detect_layout(ROOTS / "darwin") == "darwin"
 
 
-def test_windows_root(tmp_path: Path) -> None:
+def test_windows_root(tmp_path: Path, harness) -> None:
     mms = "ProgramData/Acronis/BackupAndRecovery/MMS/"
     tree = copy_tree("windows", tmp_path, old=(mms + "mms.1.log",))
-    result = run(SystemRoot.offline(tree), tmp_path, ALL)
+    result = harness(SystemRoot.offline(tree)).run(*ALL)
 
     assert result.outcomes["connectivity"].status is Status.NOT_APPLICABLE
     assert "live system" in result.outcomes["connectivity"].reason
@@ -147,9 +106,9 @@ def test_windows_root(tmp_path: Path) -> None:
     assert "ProgramData/Acronis/BackupAndRecovery/MMS/Locations/7E2C9D51-3F0B-4C1A-9E33-0D6B3C2A11F4.xml" in config
 
 
-def test_linux_root(tmp_path: Path) -> None:
+def test_linux_root(tmp_path: Path, harness) -> None:
     tree = copy_tree("linux", tmp_path)
-    result = run(SystemRoot.offline(tree), tmp_path, ALL)
+    result = harness(SystemRoot.offline(tree)).run(*ALL)
     assert result.outcomes["acronis_logs"].status is Status.OK
     logs = result.files("acronis_logs")
     for expected in (
@@ -181,9 +140,9 @@ def test_linux_root(tmp_path: Path) -> None:
     assert "MaxNumberOfSimultaneousBackups" in config["etc/Acronis/MMS.config"].decode()
 
 
-def test_darwin_root(tmp_path: Path) -> None:
+def test_darwin_root(tmp_path: Path, harness) -> None:
     tree = copy_tree("darwin", tmp_path)
-    result = run(SystemRoot.offline(tree), tmp_path, ALL)
+    result = harness(SystemRoot.offline(tree)).run(*ALL)
     logs = result.files("acronis_logs")
     for expected in (
         "Library/Application Support/Acronis/BackupAndRecovery/MMS/mms.0.log",
@@ -202,25 +161,25 @@ def test_darwin_root(tmp_path: Path) -> None:
     assert "MacProxyPw" not in config["Library/Application Support/Acronis/Agent/etc/aakore.yaml"].decode()
 
 
-def test_offline_window_is_anchored_at_the_newest_log(tmp_path: Path) -> None:
+def test_offline_window_is_anchored_at_the_newest_log(tmp_path: Path, harness) -> None:
     # A copy taken 40 days ago: every log is older than a window ending now, yet the recent ones are wanted.
     tree = copy_tree("windows", tmp_path, old=("ProgramData/Acronis/BackupAndRecovery/MMS/mms.1.log",))
     for path in tree.rglob("*"):
         if path.is_file():
             st = path.stat()
             os.utime(path, (st.st_mtime - 40 * DAY, st.st_mtime - 40 * DAY))
-    result = run(SystemRoot.offline(tree), tmp_path, [AcronisLogs])
+    result = harness(SystemRoot.offline(tree)).run(AcronisLogs)
     logs = result.files("acronis_logs")
     assert "ProgramData/Acronis/BackupAndRecovery/MMS/mms.0.log" in logs
     assert "ProgramData/Acronis/BackupAndRecovery/MMS/mms.1.log" not in logs
 
 
-def test_explicit_window_on_an_offline_root_is_taken_as_given(tmp_path: Path) -> None:
+def test_explicit_window_on_an_offline_root_is_taken_as_given(tmp_path: Path, harness) -> None:
     tree = copy_tree("windows", tmp_path)
     for path in tree.rglob("*"):
         if path.is_file():
             os.utime(path, (time.time() - 40 * DAY,) * 2)
-    result = run(SystemRoot.offline(tree), tmp_path, [AcronisLogs], options={"window_explicit": True})
+    result = harness(SystemRoot.offline(tree), options={"window_explicit": True}).run(AcronisLogs)
     logs = result.files("acronis_logs")
     assert not any(name.endswith("mms.0.log") for name in logs)
     # Databases are state, not logs: taken whatever their age.
@@ -229,18 +188,18 @@ def test_explicit_window_on_an_offline_root_is_taken_as_given(tmp_path: Path) ->
         "older than the time window")
 
 
-def test_a_root_without_acronis_says_so(tmp_path: Path) -> None:
+def test_a_root_without_acronis_says_so(tmp_path: Path, harness) -> None:
     (tmp_path / "empty" / "ProgramData" / "Microsoft").mkdir(parents=True)
-    result = run(SystemRoot.offline(tmp_path / "empty"), tmp_path, [AcronisLogs, AcronisConfig])
+    result = harness(SystemRoot.offline(tmp_path / "empty")).run(AcronisLogs, AcronisConfig)
     assert result.outcomes["acronis_logs"].status is Status.NOT_APPLICABLE
     assert "no Acronis log files" in result.outcomes["acronis_logs"].reason
     assert result.outcomes["acronis_config"].status is Status.NOT_APPLICABLE
 
 
 @pytest.mark.parametrize("layout", ["windows", "linux", "darwin"])
-def test_manifest_lists_every_collected_file_with_its_source(layout: str, tmp_path: Path) -> None:
+def test_manifest_lists_every_collected_file_with_its_source(layout: str, tmp_path: Path, harness) -> None:
     tree = copy_tree(layout, tmp_path)
-    result = run(SystemRoot.offline(tree), tmp_path, [AcronisLogs, AcronisConfig])
+    result = harness(SystemRoot.offline(tree)).run(AcronisLogs, AcronisConfig)
     for name in result.members:
         if name.startswith("collected/") and not name.endswith("index.json"):
             record = result.record(name)
@@ -250,14 +209,14 @@ def test_manifest_lists_every_collected_file_with_its_source(layout: str, tmp_pa
 DEMO = Path(__file__).resolve().parents[3] / "resources" / "demo"
 
 
-def test_the_embedded_demo_gives_its_logs_whatever_their_file_times(tmp_path: Path) -> None:
+def test_the_embedded_demo_gives_its_logs_whatever_their_file_times(tmp_path: Path, harness) -> None:
     # The demo is unpacked or checked out at any time: its logs must be taken even when all look 40 days old.
     demo = tmp_path / "demo"
     shutil.copytree(DEMO, demo)
     for path in demo.rglob("*"):
         if path.is_file():
             os.utime(path, (time.time() - 40 * DAY,) * 2)
-    result = run(SystemRoot.offline(demo, "windows"), tmp_path, ALL)
+    result = harness(SystemRoot.offline(demo, "windows")).run(*ALL)
     logs = result.files("acronis_logs")
     assert "ProgramData/Acronis/BackupAndRecovery/MMS/mms.0.log" in logs
     assert "ProgramData/Acronis/Agent/var/log/aakore/aakore.log" in logs
