@@ -221,7 +221,7 @@ def run_collect(
         writer.reopen_for_append()
         findings = _analyze(writer, options, cancel)
         writer.add_generated("analysis/findings.json", json.dumps(findings, indent=2, ensure_ascii=False))
-        manifest = _manifest(options, root, facts, outcomes, discovery.load_errors, now)
+        manifest = _manifest(options, settings, outcomes, discovery.load_errors, now)
         emit(EngineEvent("phase", text="writing the report and the escalation form"))
         _write_documents(writer, manifest, findings, output.name)
         emit(EngineEvent("phase", text="verifying the bundle"))
@@ -266,18 +266,19 @@ def _analyze(writer: BundleWriter, options: CollectOptions, cancel: CancelToken)
     return data
 
 
-def _manifest(options: CollectOptions, root: SystemRoot, facts: Facts, outcomes: list[CollectorOutcome],
+def _manifest(options: CollectOptions, settings: RunSettings, outcomes: list[CollectorOutcome],
               load_errors: list[tuple[str, str]], now: datetime) -> dict[str, Any]:
+    facts = settings.facts
     return {
         "schema_version": MANIFEST_SCHEMA_VERSION,
         "tool": {"name": TOOL_NAME, "version": __version__},
         "created_utc": now.isoformat(timespec="seconds"),
-        "host": host_facts(root, facts),
+        "host": host_facts(settings.root, facts),
         "collected_on": {"hostname": socket.gethostname(), "platform": platform.platform(),
                          "python": platform.python_version()},
         "options": options.to_json(),
-        "time_window": {"since": (now - timedelta(days=options.since_days)).isoformat(timespec="seconds"),
-                        "until": now.isoformat(timespec="seconds")},
+        "time_window": {"since": settings.since.isoformat(timespec="seconds"),
+                        "until": settings.until.isoformat(timespec="seconds")},
         "products": [p.to_json() for p in facts.products],
         "identifiers": dict(facts.identifiers),
         "collectors": [o.to_json() for o in outcomes],
