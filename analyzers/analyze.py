@@ -269,7 +269,7 @@ def analyze_paths(
                            use_hyperscan=use_hyperscan)
 
 
-def combine(scans: list[FileScan], sigset: SignatureSet, result: AnalysisResult) -> None:
+def combine(scans: list[FileScan], sigset: SignatureSet, result: AnalysisResult, related: bool = True) -> None:
     """Merge per-file scans into findings (min_count/window applied) and unmatched templates."""
     merged: dict[str, SignatureHits] = {}
     held: dict[str, UnmatchedCollector] = {}
@@ -300,6 +300,10 @@ def combine(scans: list[FileScan], sigset: SignatureSet, result: AnalysisResult)
     findings.sort(key=lambda f: (_SEVERITY_ORDER.get(f.severity, 9), -f.count, f.signature))
     result.findings = findings
     result.unmatched = unmatched.templates()
+    if related:
+        from analyzers.kb.related import attach
+
+        attach(result)
 
 
 def fires(sig: Signature, hits: SignatureHits) -> bool:

@@ -70,6 +70,8 @@ class Event:
     kind: str = "text"
     codes: list[ErrorCode] = field(default_factory=list)
     fields: dict[str, Any] = field(default_factory=dict)
+    # Normalised code keys (`analyzers.codes.event_keys`), computed once when a rule first asks.
+    code_keys: frozenset[str] | None = field(default=None, compare=False, repr=False)
 
     @property
     def root_cause(self) -> ErrorCode | None:
@@ -140,6 +142,37 @@ class Finding:
 
 
 @dataclass
+class DecodedCode:
+    """One code of an error, in words: its normalised key (`analyzers.codes`), its spellings, and the message and
+    component Acronis documents for it where known."""
+
+    key: str
+    description: str
+    message: str = ""
+    component: str = ""
+    source: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {"key": self.key, "description": self.description, "message": self.message,
+                "component": self.component, "source": self.source}
+
+
+@dataclass
+class RelatedArticle:
+    """A KB article (or documentation page) that looks like an unconfirmed error: a lead, not a finding."""
+
+    kb: str
+    title: str
+    url: str
+    score: float
+    kind: str = "kb"
+    source: str = "page"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kb": self.kb, "title": self.title, "url": self.url, "score": self.score, "kind": self.kind}
+
+
+@dataclass
 class UnmatchedTemplate:
     """Error/warning events no signature claimed, grouped into one template."""
 
@@ -149,6 +182,10 @@ class UnmatchedTemplate:
     first_seen: datetime | None = None
     last_seen: datetime | None = None
     example: Evidence | None = None
+    context: str = ""  # the first event's whole text when it is more than its first line (a console block)
+    codes: list[DecodedCode] = field(default_factory=list)
+    lookup_url: str | None = None
+    related: list[RelatedArticle] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -158,6 +195,9 @@ class UnmatchedTemplate:
             "first_seen": self.first_seen.isoformat() if self.first_seen else None,
             "last_seen": self.last_seen.isoformat() if self.last_seen else None,
             "example": self.example.to_json() if self.example else None,
+            "codes": [c.to_json() for c in self.codes],
+            "lookup_url": self.lookup_url,
+            "related": [r.to_json() for r in self.related],
         }
 
 
@@ -188,10 +228,18 @@ class AnalysisResult:
     skipped: list[Skipped] = field(default_factory=list)
     stats: Stats = field(default_factory=Stats)
     signature_problems: list[str] = field(default_factory=list)
+    # "Possibly related" KB articles for the unmatched errors, best first per error; never confirmed findings.
+    related: list[tuple[RelatedArticle, UnmatchedTemplate]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {
             "findings": [f.to_json() for f in self.findings],
+            "related": [
+                {**r.to_json(), "event": {
+                    "template": t.template, "level": t.level, "count": t.count,
+                    **(t.example.to_json() if t.example else {"file": "", "line": 0, "text": t.template})}}
+                for r, t in self.related
+            ],
             "unmatched": [u.to_json() for u in self.unmatched],
             "skipped": [s.to_json() for s in self.skipped],
             "stats": self.stats.to_json(),

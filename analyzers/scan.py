@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import IO, Any
 
+from analyzers.errorish import promote
 from analyzers.model import ErrorCode, Event, Evidence, LogSource
 from analyzers.reader import CHUNK_SIZE, Source, iter_utf8_chunks, source_name
 from analyzers.signatures.database import PatternDatabase
@@ -50,8 +51,30 @@ _START_PROBE = 256  # is_event_start only needs the head of a line
 # decoded and asked again). MMS: `analyzers.formats.mms.HEAD` up to the event code.
 _START_BYTES = {
     "mms": re.compile(
-        rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[:.,]\d{1,6}(?:Z|[+-]\d\d:?\d\d)? \d+ [A-Z][0-9A-Fa-f]{8}:(?: |$)"),
+        rb"\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d[:.,]\d{1,6}(?:Z|[+-]\d\d:?\d\d)? \d+ [A-Z][0-9A-Fa-f]{8}:(?: |$)"
+        rb"|(?i:(?:error|event|warning)\s+0x[0-9a-f]{1,8}\s*:)"),  # `mms.BARE_HEAD`
 }
+
+
+# Free text and console blocks are read as a paste (every line examined, flattened blocks restored, anything that
+# looks like an error reported) when they are small enough to parse whole: stdin, the window's paste box, a text
+# file someone saved a pasted error in.
+PASTE_KINDS = frozenset(("text", "console_block"))
+PASTE_MAX_BYTES = 4 * 2**20
+PASTED_NAMES = frozenset(("<stdin>", "<paste>"))
+
+
+def _pasted(source: Source) -> bool:
+    if isinstance(source, LogSource):
+        if source.name in PASTED_NAMES:
+            return True
+        return source.size is not None and source.size <= PASTE_MAX_BYTES
+    if isinstance(source, bytes):
+        return len(source) <= PASTE_MAX_BYTES
+    try:
+        return os.path.getsize(source) <= PASTE_MAX_BYTES
+    except (OSError, TypeError, ValueError):
+        return False
 
 
 class Cancelled(Exception):
@@ -162,6 +185,8 @@ class Scanner:
         if kind is None:
             head = bytes(first[0][:min(first[1], HEAD_BYTES)]) if first else b""
             kind = formats.detect_kind(head.decode("utf-8", errors="replace"), result.name)
+            if kind in PASTE_KINDS and _pasted(source):
+                kind = "paste"
         result.kind = kind
         parser = formats.get_parser(kind)
         stream = _counting(_chain_first(first, chunks), result, cancel, on_bytes)
@@ -359,13 +384,16 @@ class Scanner:
                 if hits is None:
                     hits = result.hits[sig.id] = SignatureHits()
                 hits.add(event, rule)
-        if for_sure or event.level not in ERROR_LEVELS:
+        if for_sure:
+            return
+        if event.level not in ERROR_LEVELS and promote(event).level not in ERROR_LEVELS:
             return
         text = (event.raw or event.message) if event.kind in _RAW_TEMPLATE_KINDS else event.message
         head = text.split("\n", 1)[0].rstrip("\r")
         # An event claimed only by min_count signatures is held until we know whether one of them fires.
         collector = result.held.setdefault(claimed[0], UnmatchedCollector()) if claimed else result.unmatched
-        collector.add(head, event.level, event.kind, event.file, event.line, event.time)
+        context = event.raw if event.kind not in _RAW_TEMPLATE_KINDS or "\n" in event.raw else ""
+        collector.add(head, event.level, event.kind, event.file, event.line, event.time, context)
 
 
 # Kinds whose first raw line is the message with a time/level head: templated from the raw line, without parsing.

@@ -16,6 +16,7 @@ from analyzers.model import Evidence, UnmatchedTemplate
 
 MAX_TEMPLATES = 50
 MAX_TEXT = 500
+MAX_CONTEXT = 8000
 WILDCARD = "<*>"
 
 _QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
@@ -64,6 +65,7 @@ class _Stat:
     last_text: str | bytes
     first_time: datetime | None = None
     last_time: datetime | None = None
+    context: str = ""
 
 
 class UnmatchedCollector:
@@ -79,7 +81,7 @@ class UnmatchedCollector:
         return {"stats": self.stats, "_masked": {}, "_masked_raw": {}, "_shapes": {}}
 
     def add(self, text: str, level: str, kind: str, file: str, line: int | Callable[[], int],
-            time: datetime | None = None) -> None:
+            time: datetime | None = None, context: str = "") -> None:
         # MMS heads start with time and thread id, which masking drops; after the event code, the template does not
         # depend on digit values (every token with a digit is masked), so the cache key has them all as 0.
         if kind == "mms":
@@ -102,7 +104,8 @@ class UnmatchedCollector:
                 st.last_time = time
             return
         line_no = line() if callable(line) else line
-        self.stats[key] = _Stat(level, kind, 1, Evidence(file, line_no, text[:MAX_TEXT]), text, time, time)
+        self.stats[key] = _Stat(level, kind, 1, Evidence(file, line_no, text[:MAX_TEXT]), text, time, time,
+                                context[:MAX_CONTEXT] if context != text else "")
 
     def add_mms_head(self, raw: bytes | bytearray, level: str, file: str, line_at: Callable[[int], int],
                      offset: int) -> None:
@@ -154,6 +157,7 @@ class UnmatchedCollector:
             mine.count += st.count
             if st.first_time and (mine.first_time is None or _sortable(st.first_time) < _sortable(mine.first_time)):
                 mine.example = st.example
+                mine.context = st.context
             mine.first_time = _earliest(mine.first_time, st.first_time)
             mine.last_time = _latest(mine.last_time, st.last_time)
 
@@ -170,6 +174,7 @@ class UnmatchedCollector:
                 first_seen=_fold(_earliest, (s.first_time for s in members)),
                 last_seen=_fold(_latest, (s.last_time for s in members)),
                 example=first.example,
+                context=first.context,
             ))
         out.sort(key=lambda t: (-t.count, t.template))
         return out[:limit]

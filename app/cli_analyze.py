@@ -107,7 +107,7 @@ def format_report(result: Any) -> str:
                f"in {s.seconds:.1f} s.")
     out.append("")
     if not result.findings:
-        out.append("No known issue found.")
+        out.append("No known issue confirmed." if result.unmatched else "No known issue found.")
     for f in result.findings:
         seen = ""
         if f.first_seen:
@@ -134,6 +134,17 @@ def format_report(result: Any) -> str:
             out.append(f"  {u.count:>6}x {u.level:<7} {u.template[:160]}")
             if u.example:
                 out.append(f"          e.g. {u.example.file}:{u.example.line}")
+            for code in u.codes:
+                extra = "; ".join(x for x in (code.component and f"module: {code.component}",
+                                               code.message and f"Acronis documents: {code.message}") if x)
+                out.append(f"          code: {code.description}" + (f" ({extra})" if extra else ""))
+            if u.lookup_url:
+                out.append(f"          look up: {u.lookup_url}")
+            if u.related:
+                out.append("          possibly related, not confirmed:")
+                for r in u.related:
+                    label = "KB" if r.kind == "kb" else "doc"
+                    out.append(f"            {label} {r.kb} (score {r.score:.1f}) {r.title[:100]}  {r.url}")
         out.append("")
     if result.skipped:
         out.append("Skipped:")

@@ -29,6 +29,7 @@ _PARSER_CLASSES = {
     "windows_event": ("windows_event", "WindowsEventParser"),
     "vssadmin": ("vssadmin", "VssadminParser"),
     "text": ("text", "TextParser"),
+    "paste": ("paste", "PasteParser"),  # not a detected format: mixed pasted text (`analyzers.scan.PASTE_KINDS`)
 }
 _PARSERS: dict[str, Parser] = {}
 
@@ -43,7 +44,7 @@ def get_parser(kind: str) -> Parser:
         try:
             module, name = _PARSER_CLASSES[kind]
         except (KeyError, TypeError):
-            raise ValueError(f"unknown log format {kind!r}; known formats: {', '.join(KINDS)}") from None
+            raise ValueError(f"unknown log format {kind!r}; known formats: {', '.join((*KINDS, 'paste'))}") from None
         parser = _PARSERS[kind] = getattr(importlib.import_module(f"analyzers.formats.{module}"), name)()
     return parser
 

@@ -77,13 +77,94 @@ def _alternation(labels: Any) -> str:
     return "|".join(re.escape(x) for x in sorted(labels, key=len, reverse=True))
 
 
-_LABEL_RE = _alternation(ENTRY_LABELS)
-ENTRY_LINE = re.compile(r"^\s*(?P<label>" + _LABEL_RE + r")\s*[:：]\s?(?P<value>.*)$", re.IGNORECASE)
-# "Error code: 10001, Module: 20, Fields: {...}" on one line (DOMAIN.md §2.7).
-INLINE_SPLIT = re.compile(r",\s*(?=(?:" + _LABEL_RE + r")\s*[:：])", re.IGNORECASE)
+def _with_localization() -> None:
+    """Labels of the other console languages, from resources/kb/localization.yaml (each seen on a real page)."""
+    try:
+        from analyzers.kb import localization
+    except ImportError:  # pragma: no cover
+        return
+    try:
+        for label, canon in localization.entry_labels().items():
+            ENTRY_LABELS.setdefault(label, canon)
+        for label, canon in localization.header_labels().items():
+            HEADER_LABELS.setdefault(label, canon)
+        global ADDITIONAL_INFO
+        ADDITIONAL_INFO = tuple(dict.fromkeys((*ADDITIONAL_INFO, *localization.additional_info_labels())))
+    except Exception:  # noqa: BLE001 - a broken language file must not stop the analysis
+        return
+
+
+_with_localization()
+
+
+@dataclass(frozen=True)
+class Labels:
+    """The entry labels one document is read with: the known ones, plus any learned from its own lines."""
+
+    canon: dict[str, str]
+    entry_line: re.Pattern[str]
+    inline_split: re.Pattern[str]
+
+    @classmethod
+    def of(cls, labels: dict[str, str]) -> Labels:
+        alternation = _alternation(labels)
+        return cls(
+            {k.lower(): v for k, v in labels.items()},
+            re.compile(r"^\s*(?P<label>" + alternation + r")\s*[:：]\s?(?P<value>.*)$", re.IGNORECASE),
+            # "Error code: 10001, Module: 20, Fields: {...}" on one line (DOMAIN.md §2.7).
+            re.compile(r",\s*(?=(?:" + alternation + r")\s*[:：])", re.IGNORECASE),
+        )
+
+    def match(self, line: str) -> tuple[str, str] | None:
+        """``(canonical name, value)`` of an entry line."""
+        m = self.entry_line.match(line)
+        if m is None:
+            return None
+        return self.canon[m["label"].lower()], m["value"]
+
+
+BASE_LABELS = Labels.of(ENTRY_LABELS)
+ENTRY_LINE = BASE_LABELS.entry_line
 ADDITIONAL_LINE = re.compile(r"^\s*(?:" + _alternation(ADDITIONAL_INFO) + r")\s*[:：]?\s*$", re.IGNORECASE)
 SEPARATOR = re.compile(r"^\s*-{6,}\s*$")
-_LABEL_CANON = {k.lower(): v for k, v in ENTRY_LABELS.items()}
+_LABEL_CANON = BASE_LABELS.canon
+
+# An entry in a language with no known labels is still recognisable by its values, in the console's fixed order:
+# "<label>: <integer>", "<label>: <integer>", "<label>: 0x<16 hex digits>", "<label>: {json}", "<label>: <text>".
+_LABELLED = re.compile(r"^\s*(?P<label>[^\W\d_][^:：\n]{0,40}?)\s*[:：]\s?(?P<value>.*)$")
+_INT = re.compile(r"^\d[\d,.\u00a0 ]*$")
+_LINE_TAG = re.compile(r"^(?:0x)?[0-9A-Fa-f]{16}$")
+
+
+def learn_labels(lines: list[str]) -> Labels:
+    """`BASE_LABELS`, plus the labels of entries written in a language we have no sample of."""
+    learned: dict[str, str] = {}
+    for i in range(len(lines) - 2):
+        trio = [_LABELLED.match(x) for x in lines[i:i + 3]]
+        if not all(trio) or not (_INT.match(trio[0]["value"].strip()) and _INT.match(trio[1]["value"].strip())
+                                 and _LINE_TAG.match(trio[2]["value"].strip())):
+            continue
+        names = ["code", "module", "lineinfo"]
+        for j in (3, 4):
+            m = _LABELLED.match(lines[i + j]) if i + j < len(lines) else None
+            if m is None:
+                break
+            if j == 3 and m["value"].lstrip().startswith("{"):
+                trio.append(m)
+                names.append("fields")
+            elif m["label"].lower() not in learned and len(names) >= 3:
+                trio.append(m)
+                names.append("message")
+                break
+        for m, name in zip(trio, names, strict=False):
+            label = m["label"].strip()
+            if label.lower() not in _LABEL_CANON:
+                learned.setdefault(label, name)
+    if not learned:
+        return BASE_LABELS
+    return Labels.of({**ENTRY_LABELS, **learned})
+
+
 _JSON_PAIR = re.compile(r'"(?P<key>[^"\\]+)"\s*:\s*(?P<value>"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?|true|false|null)')
 
 
@@ -145,14 +226,15 @@ class ConsoleBlockParser(Parser):
     line_based = False
 
     def parse_document(self, text: str, file: str) -> list[Event]:
-        blocks, outside = self.split(text.splitlines())
+        lines = text.splitlines()
+        blocks, outside = self.split(lines, learn_labels(lines))
         events = [self._event(b, file) for b in blocks]
         if outside:
             events.extend(_parse_outside(outside, file))
         events.sort(key=lambda e: e.line)
         return events
 
-    def split(self, lines: list[str]) -> tuple[list[_Block], list[tuple[int, str]]]:
+    def split(self, lines: list[str], labels: Labels = BASE_LABELS) -> tuple[list[_Block], list[tuple[int, str]]]:
         """Blocks, and the ``(line number, line)`` pairs that belong to no block."""
         blocks: list[_Block] = []
         outside: list[tuple[int, str]] = []
@@ -177,25 +259,26 @@ class ConsoleBlockParser(Parser):
                 mode, entry = "entries", None
                 block.lines.append(line)
                 continue
-            if SEPARATOR.match(line) and (mode == "header" or (mode == "" and self._entry_follows(lines, number))):
+            if SEPARATOR.match(line) and (mode == "header" or (mode == "" and self._entry_follows(lines, number,
+                                                                                                 labels))):
                 if block is None or mode == "":
                     block = _Block(number)
                     blocks.append(block)
                 mode, entry = "entries", None
                 block.lines.append(line)
                 continue
-            m = ENTRY_LINE.match(line)
-            if m and (mode == "entries" or _LABEL_CANON.get(m["label"].lower()) == "code"):
+            m = labels.entry_line.match(line)
+            if m and (mode == "entries" or labels.canon.get(m["label"].lower()) == "code"):
                 if block is None or mode == "":
                     block = _Block(number)
                     blocks.append(block)
                     entry = None
                 mode = "entries"
-                for part in INLINE_SPLIT.split(stripped):
-                    pm = ENTRY_LINE.match(part)
+                for part in labels.inline_split.split(stripped):
+                    pm = labels.entry_line.match(part)
                     if pm is None:
                         continue
-                    key = _LABEL_CANON[pm["label"].lower()]
+                    key = labels.canon[pm["label"].lower()]
                     if entry is None or key in entry.values:
                         entry = _Entry()
                         block.entries.append(entry)
@@ -233,11 +316,11 @@ class ConsoleBlockParser(Parser):
         return blocks, outside
 
     @staticmethod
-    def _entry_follows(lines: list[str], number: int) -> bool:
+    def _entry_follows(lines: list[str], number: int, labels: Labels = BASE_LABELS) -> bool:
         """A dashes line outside a block starts one only if an ``Error code:`` line comes next."""
         following = next((x for x in lines[number : number + 3] if x.strip()), "")
-        m = ENTRY_LINE.match(following)
-        return bool(m and _LABEL_CANON.get(m["label"].lower()) == "code")
+        m = labels.match(following)
+        return bool(m and m[0] == "code")
 
     @staticmethod
     def _header_follows(lines: list[str], number: int) -> bool:

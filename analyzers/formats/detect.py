@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable
 
 from analyzers.formats.activity_json import MARKERS as ACTIVITY_MARKERS
-from analyzers.formats.console_block import ADDITIONAL_LINE, ENTRY_LINE, header_label
+from analyzers.formats.console_block import ADDITIONAL_LINE, BASE_LABELS, ENTRY_LINE, header_label, learn_labels
 from analyzers.formats.installer import MSI_BANNER, MSI_ENGINE, MSI_LINE, SETUP_LINE, SYSLOG_LINE
 from analyzers.formats.jsonl import LEVEL_KEYS, MESSAGE_KEYS, TIME_KEYS
 from analyzers.formats.mms import HEAD as MMS_HEAD
@@ -60,7 +60,8 @@ def _console_markers(lines: list[str]) -> bool:
         m = ENTRY_LINE.match(line)
         if m and any(ENTRY_LINE.match(x) for x in lines[i + 1 : i + 4]):
             return True
-    return False
+    # entries in a console language we have no labels for, recognised by their values
+    return "0x" in "".join(lines) and learn_labels(lines) is not BASE_LABELS
 
 
 def _installer_line(line: str) -> bool:

@@ -8,13 +8,14 @@ from functools import lru_cache
 from typing import Any
 
 from analyzers.errorcodes import find_codes, parse_mms_code
-from analyzers.formats.base import Parser, add_codes, guess_level, parse_detail
+from analyzers.formats.base import Parser, add_codes, guess_level, level_from_word, parse_detail
 from analyzers.formats.timeparse import tz_from_offset
 from analyzers.model import ErrorCode, Event
 
-# 2018-08-16T22:00:07:205-03:00 9044 I0135003A: message  (colon before the milliseconds; a dot is accepted)
+# 2018-08-16T22:00:07:205-03:00 9044 I0135003A: message  (colon before the milliseconds; a dot is accepted), and the
+# older head of Backup & Recovery 10/11 agents: a space instead of the T and no UTC offset.
 HEAD = re.compile(
-    r"(?P<Y>\d{4})-(?P<m>\d\d)-(?P<d>\d\d)T(?P<H>\d\d):(?P<M>\d\d):(?P<S>\d\d)[:.,](?P<ms>\d{1,6})"
+    r"(?P<Y>\d{4})-(?P<m>\d\d)-(?P<d>\d\d)[T ](?P<H>\d\d):(?P<M>\d\d):(?P<S>\d\d)[:.,](?P<ms>\d{1,6})"
     r"(?P<tz>Z|[+-]\d\d:?\d\d)? (?P<tid>\d+) (?P<lvl>[A-Z])(?P<code>[0-9A-Fa-f]{8}):(?: (?P<msg>.*)|$)"
 )
 LEVEL_LETTERS = {
@@ -28,6 +29,11 @@ LEVEL_LETTERS = {
     "F": "critical",
 }
 _ERROR_PREFIX = re.compile(r"^Error 0x[0-9A-Fa-f]+:\s*", re.IGNORECASE)
+# What the console's activity details and e-mails show: "Error 0x950505: text" (or "Event 0x...:") with the
+# ``|`` detail lines below, and no time or thread.
+BARE_HEAD = re.compile(r"^(?P<word>Error|Event|Warning)\s+0x(?P<code>[0-9A-Fa-f]{1,8})\s*:\s*(?P<msg>.*)$",
+                       re.IGNORECASE)
+_TRACE_LEVEL = re.compile(r"^\|\s*trace level\s*:\s*(?P<level>\w+)", re.IGNORECASE | re.MULTILINE)
 
 
 def _head_time(m: re.Match[str]) -> datetime | None:
@@ -48,9 +54,15 @@ def _head_time(m: re.Match[str]) -> datetime | None:
 
 
 def _head(line: str) -> re.Match[str] | None:
-    # Cheap test first: every head begins "YYYY-MM-DDT".
-    if len(line) > 30 and line[10] == "T" and line[4] == "-":
+    # Cheap test first: every head begins "YYYY-MM-DDT" (or "YYYY-MM-DD ").
+    if len(line) > 30 and (line[10] == "T" or line[10] == " ") and line[4] == "-":
         return HEAD.match(line)
+    return None
+
+
+def _bare(line: str) -> re.Match[str] | None:
+    if line[:1] in "EeWw" and "0x" in line[:20]:
+        return BARE_HEAD.match(line)
     return None
 
 
@@ -64,7 +76,7 @@ class MmsParser(Parser):
     line_based = True
 
     def is_event_start(self, line: str) -> bool:
-        return _head(line) is not None
+        return _head(line) is not None or _bare(line) is not None
 
     def parse_block(self, lines: list[str], first_line: int, file: str) -> list[Event]:
         events = []
@@ -72,7 +84,7 @@ class MmsParser(Parser):
         head: re.Match[str] | None = None
         clean = [line.rstrip("\r\n") for line in lines]
         for i, line in enumerate(clean):
-            m = _head(line)
+            m = _head(line) or _bare(line)
             if m is None:
                 continue
             if i > start:
@@ -85,6 +97,8 @@ class MmsParser(Parser):
     def _event(self, m: re.Match[str] | None, lines: list[str], line_no: int, file: str) -> Event:
         codes: list[ErrorCode] = []
         fields: dict[str, Any] = {}
+        if m is not None and m.re is BARE_HEAD:
+            return self._bare_event(m, lines, line_no, file)
         if m is None:
             # Detail lines without their head (a rotated log starts mid-event): keep them, undated.
             parse_detail((x[1:] for x in lines if x.startswith("|")), codes, fields)
@@ -113,3 +127,21 @@ class MmsParser(Parser):
             codes,
             fields,
         )
+
+    def _bare_event(self, m: re.Match[str], lines: list[str], line_no: int, file: str) -> Event:
+        codes: list[ErrorCode] = []
+        fields: dict[str, Any] = {}
+        message = m["msg"].strip()
+        value = int(m["code"], 16)
+        if value:
+            head = _head_code(f"{value:08X}")
+            if head is not None:
+                codes.append(ErrorCode(head.module, head.code, message))
+        if len(lines) > 1:
+            parse_detail((x[1:] for x in lines[1:] if x.startswith("|")), codes, fields)
+        text = "\n".join(lines)
+        trace = _TRACE_LEVEL.search(text)
+        level = level_from_word(trace["level"]) if trace else None
+        if m["word"].lower() == "error" or any(c.module is None or c.composite for c in codes[1:]):
+            level = "error" if level in (None, "info", "debug") else level
+        return Event(None, level or guess_level(message), message, file, line_no, text, self.kind, codes, fields)

@@ -32,8 +32,10 @@ def hs_flags(spec: PatternSpec) -> int:
     flags = hyperscan.HS_FLAG_MULTILINE
     if spec.caseless:
         flags |= hyperscan.HS_FLAG_CASELESS
-        if not spec.regex.isascii():
-            flags |= hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_UCP
+    if not spec.regex.isascii():
+        # A non-ASCII character (in a class such as ["“], or caseless) is one character only in UTF-8 mode: without
+        # it, hyperscan reads each of its bytes as a character of its own and the class never matches.
+        flags |= hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_UCP
     return flags
 
 
@@ -152,7 +154,7 @@ class PatternDatabase:
     @property
     def needs_valid_utf8(self) -> bool:
         """Hyperscan's UTF-8 mode (non-ASCII caseless patterns) is undefined on invalid UTF-8 input."""
-        return self.use_hyperscan and any(s.caseless and not s.regex.isascii() for s in self.specs)
+        return self.use_hyperscan and any(not s.regex.isascii() for s in self.specs)
 
     def scanner(self) -> Callable[[bytes | memoryview], Hits]:
         """A scan function for the calling thread: hyperscan scratch space cannot be shared between threads."""

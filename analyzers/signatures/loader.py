@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from analyzers.codes import CodeSpecError, spec_keys
 from analyzers.model import LEVELS, SEVERITIES, KBRef
 from analyzers.signatures.patterns import PatternSpec
 from analyzers.signatures.schema import (
@@ -26,7 +27,7 @@ from analyzers.signatures.schema import (
     SignatureSet,
 )
 
-_CACHE_VERSION = 1
+_CACHE_VERSION = 2
 REQUIRED = ("id", "title", "severity", "kb", "match", "samples")
 _WINDOW_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -363,6 +364,23 @@ def parse_code(value: Any, field: str) -> int:
     return code
 
 
+def _code_condition(value: Any, field: str) -> Condition:
+    """``code:`` as before (``0x80042313``, ``20250646``), or with its space: ``win32:1326``,
+    ``hresult:0x8007052E``, ``ntstatus:0xC0000022``, ``errno:ENOSPC``, ``http:503``."""
+    if isinstance(value, str) and ":" in value:
+        try:
+            keys = spec_keys(value)
+        except CodeSpecError as exc:
+            raise _Invalid(field, f"{value!r}: {exc}") from None
+        space, _, rest = keys[0].partition(":")
+        composite = int(rest, 16) if space in ("acr", "hr", "nt") else 0
+        if space == "win32":
+            composite = 0x80070000 | int(rest)
+        return Condition("code", code=composite, keys=keys)
+    code = parse_code(value, field)
+    return Condition("code", code=code, keys=spec_keys(code))
+
+
 def _condition(item: Any, field: str) -> Condition:
     if not isinstance(item, dict):
         raise _Invalid(field, "must be a mapping such as {literal: \"...\"}")
@@ -384,11 +402,11 @@ def _condition(item: Any, field: str) -> Condition:
         code = parse_code(item["code"], f"{field}.code")
         if code > 0xFFFF:
             raise _Invalid(f"{field}.code", "with module, code is the 16-bit code inside the module")
-        return Condition("code", code=code, module=module)
+        return Condition("code", code=code, module=module, keys=spec_keys(code, module))
     if "code" in item:
         if kinds:
             raise _Invalid(field, "one condition holds one of literal, regex, code")
-        return Condition("code", code=parse_code(item["code"], f"{field}.code"))
+        return _code_condition(item["code"], f"{field}.code")
     if len(kinds) != 1:
         raise _Invalid(field, "must hold exactly one of literal, regex, code (or module + code)")
     key = kinds[0]

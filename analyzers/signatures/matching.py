@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from analyzers.codes import event_keys
 from analyzers.model import Event
 from analyzers.signatures.patterns import code_regex
 from analyzers.signatures.schema import Condition, Signature
@@ -28,19 +29,16 @@ def _compile(cond: Condition) -> Test:
     if cond.kind == "regex":
         flags = re.MULTILINE | (re.IGNORECASE if cond.ignore_case else 0)
         return lambda ev, text, low: re.search(cond.value, text, flags) is not None
-    composite, module, code = cond.composite, cond.module, cond.code
-    pattern = code_regex(composite)
+    keys = frozenset(cond.keys)
+    # Printed forms the decoder does not turn into a key (a bare decimal composite such as 20250646).
+    pattern = code_regex(cond.composite) if cond.composite else None
 
-    def in_chain(ev: Event, text: str, low: str) -> bool:
-        for c in ev.codes:
-            if module is not None:
-                if c.module == module and c.code == code:
-                    return True
-            elif c.composite == composite or c.code == composite:
-                return True
-        return re.search(pattern, text) is not None
+    def by_key(ev: Event, text: str, low: str) -> bool:
+        if not keys.isdisjoint(event_keys(ev)):
+            return True
+        return pattern is not None and re.search(pattern, text) is not None
 
-    return in_chain
+    return by_key
 
 
 class CompiledRule:
@@ -66,7 +64,7 @@ class CompiledRule:
             self._text_regexes = tuple(
                 re.compile(code_regex(c.composite) if c.kind == "code" else (
                     re.escape(c.value) if c.kind == "literal" else c.value), re.IGNORECASE if c.ignore_case else 0)
-                for c in (*r.any, *r.all)
+                for c in (*r.any, *r.all) if c.kind != "code" or c.composite
             )
         return self._text_regexes
 

@@ -85,12 +85,45 @@ def code_prefilter(value: int) -> tuple[PatternSpec, ...]:
     return tuple(forms)
 
 
+def key_prefilter(key: str) -> tuple[PatternSpec, ...]:
+    """Search forms for one normalised code key (`analyzers.codes`): every spelling the key is decoded from."""
+    space, _, value = key.partition(":")
+    if space in ("acr", "hr", "nt"):
+        return code_prefilter(int(value, 16))
+    if space == "win32":
+        number = int(value)
+        forms = list(code_prefilter(0x80070000 | number))
+        # decimal after an error word, "(5)" after a failure, and the module-0 hex form ("error 0x52e")
+        forms.append(PatternSpec(
+            r"(?:error|code|errno|returning|lasterror|fehlercode|erreur|errore)[^0-9\n]{0,14}" + str(number) + r"\b"
+            r"|\(" + str(number) + r"\)|\b0[xX]0*" + _any_case_hex(f"{number:X}") + r"\b", caseless=True))
+        return tuple(forms)
+    if space == "errno":
+        from analyzers.codes import errno_table
+
+        table = errno_table()
+        number = table["names"][value]
+        message = table["messages"].get(value, "")
+        forms = [PatternSpec(escape(value)), PatternSpec(r"errno\s*[:=]?\s*" + str(number) + r"\b", caseless=True)]
+        if len(message) >= 12:
+            forms.append(PatternSpec(escape(message), caseless=True))
+        return tuple(forms)
+    if space == "http":
+        return (PatternSpec(r"(?:status|http)[^0-9\n]{0,14}" + value + r"\b", caseless=True),)
+    raise ValueError(f"unknown code key {key!r}")
+
+
 def condition_patterns(cond: Condition) -> tuple[PatternSpec, ...]:
     if cond.kind == "literal":
         return (PatternSpec(escape(cond.value), cond.ignore_case),)
     if cond.kind == "regex":
         return (PatternSpec(cond.value, cond.ignore_case),)
-    return code_prefilter(cond.composite)
+    if not cond.keys:
+        return code_prefilter(cond.composite)
+    out: list[PatternSpec] = []
+    for key in cond.keys:
+        out.extend(s for s in key_prefilter(key) if s not in out)
+    return tuple(out)
 
 
 # Heads of error/warning events in every line-based format: they feed the unknown-error templates. The level they
@@ -105,4 +138,7 @@ ERRORISH = (
     (PatternSpec(r"level=err"), "error"),
     (PatternSpec(r" (ERROR|FATAL|CRITICAL)[: ]"), "error"),
     (PatternSpec(r" WARN(ING)?[: ]"), "warning"),
+    # An info line that carries a failed request's error body (DOMAIN.md §2.1) or the error-code lookup link.
+    (PatternSpec(r"failed with status:? ?[45][0-9][0-9]", caseless=True), "error"),
+    (PatternSpec(r"errorcode\?ser="), "error"),
 )

@@ -30,12 +30,19 @@ class Condition:
     code: int = 0
     module: int | None = None  # set only for a module/code pair
     ignore_case: bool = False
+    keys: tuple[str, ...] = ()  # normalised code keys (`analyzers.codes`); any one of them matches
+
+    def __post_init__(self) -> None:
+        if self.kind == "code" and not self.keys:
+            from analyzers.codes import spec_keys
+
+            object.__setattr__(self, "keys", spec_keys(self.code, self.module))
 
     def describe(self) -> str:
         if self.kind == "code":
             if self.module is not None:
                 return f"module {self.module} code 0x{self.code:X}"
-            return f"code 0x{self.code:08X}"
+            return "code " + " or ".join(self.keys)
         return f"{self.kind} {self.value!r}" + (" (ignore case)" if self.ignore_case else "")
 
     @property

@@ -1,0 +1,65 @@
+"""Resource YAML files read once per version: parsed YAML is cached as JSON in the user's cache folder, keyed by
+the files' bytes, because PyYAML costs ~1 ms per KB record and most runs need the data again unchanged."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+
+def load_yaml_files(paths: Iterable[Path], tag: str) -> list[tuple[Path, Any, str | None]]:
+    """``(path, parsed document or None, problem or None)`` for each file, through the JSON cache."""
+    files = sorted(paths)
+    contents: list[bytes | None] = []
+    digest = hashlib.sha256(f"{tag}-v1".encode())
+    for path in files:
+        try:
+            data = path.read_bytes()
+        except OSError:
+            data = None
+        contents.append(data)
+        digest.update(path.name.encode("utf-8", "surrogateescape") + b"\0")
+        digest.update(b"\1" if data is None else hashlib.sha256(data).digest())
+    cache = _cache_file(tag, digest.hexdigest()[:32])
+    if cache is not None and all(c is not None for c in contents):
+        try:
+            cached = json.loads(cache.read_bytes())
+            if isinstance(cached, list) and len(cached) == len(files):
+                return [(p, doc, None) for p, doc in zip(files, cached, strict=True)]
+        except (OSError, ValueError):
+            pass
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    out: list[tuple[Path, Any, str | None]] = []
+    for path, data in zip(files, contents, strict=True):
+        if data is None:
+            out.append((path, None, "cannot read the file"))
+            continue
+        try:
+            out.append((path, yaml.load(data.decode("utf-8"), Loader=loader), None))
+        except (UnicodeDecodeError, yaml.YAMLError) as exc:
+            out.append((path, None, f"not valid YAML: {str(exc).splitlines()[0]}"))
+    if cache is not None and all(problem is None for _, _, problem in out):
+        try:
+            text = json.dumps([doc for _, doc, _ in out], ensure_ascii=False, default=str)
+            cache.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            tmp = cache.with_suffix(f".{os.getpid()}.part")
+            tmp.write_text(text, encoding="utf-8")
+            os.replace(tmp, cache)
+            for old in sorted(cache.parent.glob(f"{tag}-*.json"), key=lambda p: p.stat().st_mtime)[:-2]:
+                old.unlink(missing_ok=True)
+        except (OSError, TypeError, ValueError):
+            pass
+    return out
+
+
+def _cache_file(tag: str, key: str) -> Path | None:
+    from analyzers.signatures.database import cache_dir
+
+    folder = cache_dir()
+    return folder / f"{tag}-{key}.json" if folder is not None else None
