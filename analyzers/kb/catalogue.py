@@ -25,9 +25,8 @@ class ModuleInfo:
 
 @lru_cache(maxsize=1)
 def _load() -> tuple[dict[str, CodeInfo], dict[int, ModuleInfo]]:
-    from resources import resource_path
-
     from analyzers.kb.datafile import load_yaml_files
+    from resources import resource_path
 
     path = resource_path("kb") / "error_codes.yaml"
     if not path.is_file():

@@ -12,6 +12,7 @@ Japanese text split into character pairs, which needs no dictionary.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections import Counter
@@ -30,12 +31,15 @@ MIN_SCORE = 4.0  # below this, an answer shares only common words with the quest
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _HEXISH = re.compile(r"^(?:0x)?[0-9a-f]{6,}$")
-_STOP = frozenset("""
-a an and are as at be been but by can do does for from has have if in into is it its may no not of on or that the
-their then there these this to was were when which while will with you your after before all also any because both
-each how more most other some such than them they too very what who why would should could shall only own same so
-acronis error errors failed fails fail failure backup backups please see use using used following following
-""".split())
+_STOP = frozenset((
+    "a", "an", "and", "are", "as", "at", "be", "been", "but", "by", "can", "do", "does", "for", "from", "has",
+    "have", "if", "in", "into", "is", "it", "its", "may", "no", "not", "of", "on", "or", "that", "the", "their",
+    "then", "there", "these", "this", "to", "was", "were", "when", "which", "while", "will", "with", "you", "your",
+    "after", "before", "all", "also", "any", "because", "both", "each", "how", "more", "most", "other", "some",
+    "such", "than", "them", "they", "too", "very", "what", "who", "why", "would", "should", "could", "shall",
+    "only", "own", "same", "so", "acronis", "error", "errors", "failed", "fails", "fail", "failure", "backup",
+    "backups", "please", "see", "use", "using", "used", "following",
+))
 
 
 def stem(word: str) -> str:
@@ -52,7 +56,7 @@ def tokens(text: str) -> list[str]:
         word = m.group(0)
         if _CJK.search(word):
             chars = [c for c in word if not c.isspace()]
-            out.extend(a + b for a, b in zip(chars, chars[1:], strict=False))
+            out.extend(a + b for a, b in itertools.pairwise(chars))
             if len(chars) == 1:
                 out.append(chars[0])
             continue
