@@ -148,7 +148,7 @@ _WIN32_DECIMAL = re.compile(
     r"|\blast\s*error|\bcode\s+d'erreur|\bfehlercode|\bc[oó]digo\s+de\s+error|\bcodice\s+errore"
     r"|\breturn(?:ed)?\s+code|\bexit\s+code|\breturning)"
     r"\s*(?:[:=#]|is|was|of)?\s*\(?(?P<n>\d{1,5})\b(?![.,:/-]\d)(?!\s*(?:%|ms\b|bytes|mb\b|gb\b|kb\b|seconds))"
-    r"|(?:denied|failed|error|incorrect|not found|invalid|refused)\.?\s*\((?P<p>\d{1,5})\)",
+    r"|(?:denied|failed|error|incorrect|not found|invalid|refused)[.:]?\s*\((?P<p>\d{1,5})\)",
     re.IGNORECASE,
 )
 _ERRNO = re.compile(

@@ -13,6 +13,11 @@ from typing import Any
 
 def load_yaml_files(paths: Iterable[Path], tag: str) -> list[tuple[Path, Any, str | None]]:
     """``(path, parsed document or None, problem or None)`` for each file, through the JSON cache."""
+    return load_yaml_files_keyed(paths, tag)[0]
+
+
+def load_yaml_files_keyed(paths: Iterable[Path], tag: str) -> tuple[list[tuple[Path, Any, str | None]], str]:
+    """`load_yaml_files`, and the hash of the files' bytes (a key for caches of what is derived from them)."""
     files = sorted(paths)
     contents: list[bytes | None] = []
     digest = hashlib.sha256(f"{tag}-v1".encode())
@@ -24,12 +29,13 @@ def load_yaml_files(paths: Iterable[Path], tag: str) -> list[tuple[Path, Any, st
         contents.append(data)
         digest.update(path.name.encode("utf-8", "surrogateescape") + b"\0")
         digest.update(b"\1" if data is None else hashlib.sha256(data).digest())
-    cache = _cache_file(tag, digest.hexdigest()[:32])
+    key = digest.hexdigest()[:32]
+    cache = _cache_file(tag, key)
     if cache is not None and all(c is not None for c in contents):
         try:
             cached = json.loads(cache.read_bytes())
             if isinstance(cached, list) and len(cached) == len(files):
-                return [(p, doc, None) for p, doc in zip(files, cached, strict=True)]
+                return [(p, doc, None) for p, doc in zip(files, cached, strict=True)], key
         except (OSError, ValueError):
             pass
     import yaml
@@ -55,7 +61,32 @@ def load_yaml_files(paths: Iterable[Path], tag: str) -> list[tuple[Path, Any, st
                 old.unlink(missing_ok=True)
         except (OSError, TypeError, ValueError):
             pass
-    return out
+    return out, key
+
+
+def read_cached_json(tag: str, key: str) -> Any:
+    cache = _cache_file(tag, key)
+    if cache is None:
+        return None
+    try:
+        return json.loads(cache.read_bytes())
+    except (OSError, ValueError):
+        return None
+
+
+def write_cached_json(tag: str, key: str, data: Any) -> None:
+    cache = _cache_file(tag, key)
+    if cache is None:
+        return
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        tmp = cache.with_suffix(f".{os.getpid()}.part")
+        tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, cache)
+        for old in sorted(cache.parent.glob(f"{tag}-*.json"), key=lambda p: p.stat().st_mtime)[:-2]:
+            old.unlink(missing_ok=True)
+    except (OSError, TypeError, ValueError):
+        pass
 
 
 def _cache_file(tag: str, key: str) -> Path | None:

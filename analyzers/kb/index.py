@@ -27,6 +27,7 @@ K1 = 1.2
 B = 0.75
 FIELD_WEIGHTS = {"title": 3, "errors": 3, "localized": 2, "codes": 2, "summary": 1, "products": 1, "steps": 1}
 MIN_SCORE = 4.0  # below this, an answer shares only common words with the question
+TOKENIZER_VERSION = 1  # bump when `tokens`, `code_tokens` or FIELD_WEIGHTS change: cached term counts are keyed by it
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
@@ -125,8 +126,9 @@ class Match:
 class KBIndex:
     """Merged articles and their BM25 postings; build once, query many times."""
 
-    def __init__(self, articles: list[Article], problems: list[Problem] | None = None) -> None:
+    def __init__(self, articles: list[Article], problems: list[Problem] | None = None, cache_key: str = "") -> None:
         self.articles = articles
+        self.cache_key = cache_key
         self.problems = problems or []
         self.by_number = {a.number: a for a in articles}
         self._postings: dict[str, list[tuple[int, int]]] = {}
@@ -141,15 +143,7 @@ class KBIndex:
         if self._built:
             return
         postings: dict[str, list[tuple[int, int]]] = {}
-        for i, article in enumerate(self.articles):
-            counts: Counter[str] = Counter()
-            for name, text in article.fields().items():
-                weight = FIELD_WEIGHTS[name]
-                found = tokens(text)
-                if name in ("errors", "codes", "localized", "title"):
-                    found += code_tokens(text)
-                for tok in found:
-                    counts[tok] += weight
+        for i, counts in enumerate(self._term_counts()):
             self._lengths.append(sum(counts.values()))
             for tok, n in counts.items():
                 postings.setdefault(tok, []).append((i, n))
@@ -158,6 +152,30 @@ class KBIndex:
         self._idf = {t: math.log(1 + (total - len(p) + 0.5) / (len(p) + 0.5)) for t, p in postings.items()}
         self._avg = (sum(self._lengths) / total) if self._lengths else 1.0
         self._built = True
+
+    def _term_counts(self) -> list[dict[str, int]]:
+        """Weighted term counts per article; tokenizing ~1,400 records costs ~0.2 s, so they are cached with the
+        parsed records (keyed by the records' bytes and this tokenizer's version)."""
+        from analyzers.kb.datafile import read_cached_json, write_cached_json
+
+        key = f"{self.cache_key}-t{TOKENIZER_VERSION}" if self.cache_key else ""
+        cached = read_cached_json("kbterms", key) if key else None
+        if isinstance(cached, list) and len(cached) == len(self.articles):
+            return cached
+        out: list[dict[str, int]] = []
+        for article in self.articles:
+            counts: Counter[str] = Counter()
+            for name, text in article.fields().items():
+                weight = FIELD_WEIGHTS[name]
+                found = tokens(text)
+                if name in ("errors", "codes", "localized", "title"):
+                    found += code_tokens(text)
+                for tok in found:
+                    counts[tok] += weight
+            out.append(dict(counts))
+        if key:
+            write_cached_json("kbterms", key, out)
+        return out
 
     def search(self, text: str, limit: int = 3, min_score: float = MIN_SCORE,
                exclude: Iterable[str] = ()) -> list[Match]:
@@ -199,12 +217,13 @@ def default_directory() -> Path:
 @lru_cache(maxsize=4)
 def load_index(directory: str | None = None) -> KBIndex:
     root = Path(directory) if directory else default_directory()
-    from analyzers.kb.datafile import load_yaml_files
+    from analyzers.kb.datafile import load_yaml_files_keyed
 
     problems: list[Problem] = []
     merged: dict[str, Article] = {}
     files = sorted(p for p in root.glob("*.yaml") if p.is_file()) if root.is_dir() else []
-    for path, doc, problem in load_yaml_files(files, "kbindex"):
+    loaded, key = load_yaml_files_keyed(files, "kbindex")
+    for path, doc, problem in loaded:
         if problem:
             problems.append(Problem(path.name, "", problem))
             continue
@@ -214,7 +233,7 @@ def load_index(directory: str | None = None) -> KBIndex:
             except ValueError as exc:
                 label = str(raw.get("kb", f"record {i}")) if isinstance(raw, dict) else f"record {i}"
                 problems.append(Problem(path.name, label, str(exc)))
-    return KBIndex(sorted(merged.values(), key=lambda a: a.number), problems)
+    return KBIndex(sorted(merged.values(), key=lambda a: a.number), problems, key if not problems else "")
 
 
 def _strings(value: Any) -> list[str]:

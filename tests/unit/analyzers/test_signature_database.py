@@ -15,24 +15,15 @@ import pytest
 import yaml
 
 from analyzers.analyze import analyze_sources
+from analyzers.kb.index import load_index
 from analyzers.model import LogSource
 from analyzers.signatures import Signature, SignatureSet, default_directory, load_signatures
 
-# Every KB number DOMAIN.md cites (§1 tables, §4 catalogue, §4.2 index, staff-referenced list). Embedded because
-# CI runs without ../shared/ beside the repository. A signature may cite only these: never an invented number.
-DOMAIN_KB_NUMBERS = frozenset({
-    "1556", "1647", "2052", "8153", "36200", "36429", "36430", "41283", "42708", "45631", "46430", "47145",
-    "47189", "47678", "54608", "55052", "55244", "56070", "56079", "56202", "56493", "57128", "57328", "57417",
-    "57601", "58154", "59015", "59043", "59045", "59047", "59057", "59440", "59611", "59979", "60082", "60190",
-    "60216", "60226", "60241", "60311", "60392", "60443", "60572", "60586", "60593", "60606", "60700", "60864",
-    "61092", "61100", "61106", "61147", "61451", "61454", "61517", "61548", "61650", "61674", "61698", "61714",
-    "61805", "61908", "61913", "61940", "62133", "62177", "62202", "62227", "62369", "62539", "62569", "62640",
-    "63130", "63179", "63198", "63201", "63212", "63259", "63266", "63300", "63306", "63323", "63737", "63780",
-    "63788", "64182", "64771", "64970", "64988", "65313", "65464", "65499", "65553", "67066", "67148", "67276",
-    "67790", "67884", "67900", "68475", "68822", "68870", "69264", "69323", "69762", "69783", "69797", "69838",
-    "69855", "69867", "70057", "70360", "70615", "70619", "70686", "70692", "70698", "70702", "70707", "70711",
-    "70732", "72599",
-})
+# Every KB number the database cites, in its kb lists or its text, must be in the shipped KB index
+# (resources/kb/articles/), where each article carries the address of the page it was read from.
+INDEX = load_index()
+KB_MENTION = re.compile(
+    r"\bKB ?#?(\d{3,6})\b|kb\.acronis\.com/(?:\w\w/)?content/(\d+)|care\.acronis\.com/s/article/(\d+)")
 
 # DOMAIN.md §4 row -> (signatures that cover it, KB numbers the row names that those signatures must cite).
 KNOWN_ISSUES: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -157,16 +148,29 @@ def test_ids_are_unique_kebab_case_and_name_their_file() -> None:
         assert "kb" in doc, f"{doc['id']}: kb missing (write kb: [] when DOMAIN.md gives none)"
 
 
-def test_every_kb_number_is_one_domain_md_cites(sigset: SignatureSet) -> None:
-    unknown = {(s.id, k.number) for s in sigset.signatures for k in s.kb if k.number not in DOMAIN_KB_NUMBERS}
+def test_every_kb_number_is_in_the_shipped_kb_index(sigset: SignatureSet) -> None:
+    unknown = {(s.id, k.number) for s in sigset.signatures for k in s.kb if k.number not in INDEX.by_number}
     assert unknown == set()
 
 
-def test_every_kb_reference_has_a_title_and_link(sigset: SignatureSet) -> None:
+def test_no_kb_number_in_signature_text_is_untraceable() -> None:
+    """A KB number named in a description or a workaround step must be one the index knows too."""
+    unknown = set()
+    for path in sorted(default_directory().rglob("*.yaml")):
+        for m in KB_MENTION.finditer(path.read_text(encoding="utf-8")):
+            number = next(g for g in m.groups() if g)
+            if number not in INDEX.by_number:
+                unknown.add((path.name, number))
+    assert unknown == set()
+
+
+def test_every_kb_reference_has_a_link_and_a_title_where_one_was_read(sigset: SignatureSet) -> None:
     for sig in sigset.signatures:
         for kb in sig.kb:
-            assert kb.title.strip(), f"{sig.id}: KB {kb.number} without title"
-            assert kb.url == f"https://kb.acronis.com/content/{kb.number}"
+            assert kb.url.startswith(("https://kb.acronis.com/", "https://care.acronis.com/")), (sig.id, kb.url)
+            assert kb.number in kb.url, (sig.id, kb.url)
+            if INDEX.by_number[kb.number].title:
+                assert kb.title.strip(), f"{sig.id}: KB {kb.number} without the title its page gives"
 
 
 def test_every_signature_is_usable_by_a_technician(sigset: SignatureSet) -> None:
@@ -184,7 +188,8 @@ def test_every_known_issue_of_domain_md_is_covered(sigset: SignatureSet) -> None
         missing = [i for i in ids if i not in by_id]
         assert not missing, f"DOMAIN.md §4 row {row}: no signature {missing}"
         cited = {k.number for i in ids for k in by_id[i].kb}
-        assert set(kbs) <= cited, f"DOMAIN.md §4 row {row}: KB {sorted(set(kbs) - cited)} not cited"
+        traceable = {k for k in kbs if k in INDEX.by_number}  # the others were never read: left out (issue 7)
+        assert traceable <= cited, f"DOMAIN.md §4 row {row}: KB {sorted(traceable - cited)} not cited"
 
 
 def test_every_vss_code_has_a_code_condition(sigset: SignatureSet) -> None:
