@@ -202,6 +202,8 @@ def find_codes(text: str) -> list[ErrorCode]:
                 found.append(c)
         elif m["detail"]:
             add(from_composite(int(m["detail_hex"], 16), m["detail_text"].strip()))
+            for inner in find_codes(m["detail_text"]):  # "Error 0x...: text, code 0x8007..." on one line
+                add(inner)
         elif m["label"]:
             if m["label_hex"]:
                 add(from_composite(int(m["label_hex"], 16)))

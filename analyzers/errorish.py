@@ -24,7 +24,8 @@ _CHAIN_ERROR = re.compile(r"^\|\s*error\s+0x[0-9a-f]+\s*:", re.IGNORECASE | re.M
 # Failure words of the languages the Acronis console ships in, beyond the English, German, French, Italian, Spanish
 # and Japanese ones the level guesser knows; extended from resources/kb/localization.yaml (`error_words`).
 _BASE_WORDS = (
-    "error", "failed", "failure", "fails", "cannot", "could not", "unable", "denied", "exception",
+    "error", "failed", "failure", "fails", "cannot", "could not", "unable", "denied", "exception", "invalid",
+    "incorrect", "timed out", "refused", "unreachable", "unavailable", "expired", "corrupted", "not responding",
     "fehler", "fehlgeschlagen", "erreur", "échec", "échoué", "errore", "non riuscit", "fallid", "falló", "error",
     "エラー", "失敗",
 )

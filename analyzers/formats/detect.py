@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections.abc import Iterable
@@ -10,6 +11,7 @@ from analyzers.formats.activity_json import MARKERS as ACTIVITY_MARKERS
 from analyzers.formats.console_block import ADDITIONAL_LINE, BASE_LABELS, ENTRY_LINE, header_label, learn_labels
 from analyzers.formats.installer import MSI_BANNER, MSI_ENGINE, MSI_LINE, SETUP_LINE, SYSLOG_LINE
 from analyzers.formats.jsonl import LEVEL_KEYS, MESSAGE_KEYS, TIME_KEYS
+from analyzers.formats.mms import BARE_HEAD
 from analyzers.formats.mms import HEAD as MMS_HEAD
 from analyzers.formats.windows_event import EVENT_HEAD
 
@@ -109,7 +111,8 @@ def detect_kind(head_text: str, name: str = "", exclude: Iterable[str] = ()) -> 
     if "console_block" not in excluded and _console_markers(nonempty):
         return "console_block"
 
-    if "mms" not in excluded and any(MMS_HEAD.match(x) for x in nonempty):
+    if "mms" not in excluded and (any(MMS_HEAD.match(x) for x in nonempty) or any(
+            BARE_HEAD.match(x) and y.lstrip().startswith("|") for x, y in itertools.pairwise(nonempty))):
         return "mms"
 
     if "installer" not in excluded:
