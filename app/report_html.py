@@ -40,6 +40,7 @@ def render_report(manifest: dict[str, Any], findings: dict[str, Any]) -> str:
         _summary(manifest, findings, ordered),
         _machine(manifest, host),
         _findings(ordered),
+        _related(findings),
         _unmatched(findings),
         _collectors(manifest),
         _notes(manifest, findings),
@@ -192,15 +193,43 @@ def _unmatched(findings: dict[str, Any]) -> str:
         example = (f"<div class='where'>{escape(ex.get('file', ''))}:{escape(ex.get('line', ''))}</div>"
                    f"<pre>{escape(str(ex.get('text', ''))[:MAX_EVIDENCE_CHARS])}</pre>") if ex else ""
         level = str(u.get("level", ""))
+        codes = "".join(
+            f"<li>{escape(c.get('description', ''))}"
+            + (f" — Acronis documents: {escape(c.get('message'))}" if c.get("message") else "")
+            + (f" ({escape(c.get('component'))})" if c.get("component") else "") + "</li>"
+            for c in _list(u.get("codes")))
+        decoded = f"<ul class='small codes'>{codes}</ul>" if codes else ""
+        if u.get("lookup_url"):
+            decoded += f"<div class='small'>{link(str(u['lookup_url']), 'Acronis error-code lookup')}</div>"
         rows.append(f"<tr><td><span class='sev {escape(level)}'>{escape(level)}</span></td>"
                     f"<td class='num'>{escape(u.get('count', 0))}</td>"
-                    f"<td><code class='tpl'>{escape(u.get('template', ''))}</code>{example}</td>"
+                    f"<td><code class='tpl'>{escape(u.get('template', ''))}</code>{example}{decoded}</td>"
                     f"<td class='small'>{escape(format_time(u.get('first_seen')))}<br>"
                     f"{escape(format_time(u.get('last_seen')))}</td></tr>")
     return ("<section><h2>Unmatched errors and warnings</h2><p class='meta'>Error and warning lines no signature "
             "claimed, grouped into templates (<code>&lt;*&gt;</code> marks the parts that vary). Worth a look "
             "and a search in the knowledge base.</p><table class='grid'><tr><th>Level</th><th>Count</th>"
             "<th>Template and example</th><th>First / last seen</th></tr>" + "".join(rows) + "</table></section>")
+
+
+def _related(findings: dict[str, Any]) -> str:
+    """KB articles that look like the unmatched errors: leads to read, kept apart from confirmed findings."""
+    items = _list(findings.get("related"))
+    if not items:
+        return ""
+    rows = []
+    for r in items:
+        event = _dict(r.get("event"))
+        label = ("KB " if r.get("kind", "kb") == "kb" else "") + str(r.get("kb", ""))
+        rows.append(f"<tr><td>{link(str(r.get('url', '')), label)}</td>"
+                    f"<td>{escape(r.get('title', ''))}</td><td class='num'>{escape(r.get('score', ''))}</td>"
+                    f"<td><code class='tpl'>{escape(str(event.get('template') or event.get('text') or '')[:300])}"
+                    "</code></td></tr>")
+    return ("<section><h2>Possibly related articles (not confirmed)</h2><p class='meta'>For the errors no signature "
+            "confirms: the knowledge-base articles and documentation pages whose titles, quoted messages and codes "
+            "are most like them (BM25 score; higher is closer). Read them before escalating; they are not "
+            "findings.</p><table class='grid'><tr><th>Article</th><th>Title</th><th>Score</th><th>For the error"
+            "</th></tr>" + "".join(rows) + "</table></section>")
 
 
 def _collectors(manifest: dict[str, Any]) -> str:

@@ -27,7 +27,7 @@ K1 = 1.2
 B = 0.75
 FIELD_WEIGHTS = {"title": 3, "errors": 3, "localized": 2, "codes": 2, "summary": 1, "products": 1, "steps": 1}
 MIN_SCORE = 4.0  # below this, an answer shares only common words with the question
-TOKENIZER_VERSION = 1  # bump when `tokens`, `code_tokens` or FIELD_WEIGHTS change: cached term counts are keyed by it
+TOKENIZER_VERSION = 2  # bump when `tokens`, `code_tokens` or FIELD_WEIGHTS change: cached term counts are keyed by it
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
@@ -68,10 +68,13 @@ def tokens(text: str) -> list[str]:
 
 
 def code_tokens(text: str) -> list[str]:
+    """Code keys of a text, without the generic wrapper levels ("TOL: Failed to execute the command" and the like
+    wrap every failure: they say nothing about which one)."""
     from analyzers.codes import chain_keys, text_keys
-    from analyzers.errorcodes import find_codes
+    from analyzers.errorcodes import OS_WRAPPER, WRAPPERS, find_codes
 
-    return [*chain_keys(find_codes(text)), *text_keys(text)]
+    chain = [c for c in find_codes(text) if (c.module, c.code) not in WRAPPERS and (c.module, c.code) != OS_WRAPPER]
+    return [*chain_keys(chain), *text_keys(text)]
 
 
 @dataclass

@@ -465,7 +465,8 @@ class MainWindow(QMainWindow):
         self._update_hidden_count()
         self.result_panel.show_result(result, cancelled=cancelled)
         self.result_panel.setVisible(True)
-        self._share_space(findings=self.result_panel.findings.topLevelItemCount())
+        self._share_space(findings=self.result_panel.findings.topLevelItemCount()
+                          + self.result_panel.related.topLevelItemCount())
         if result.bundle is not None:
             self.progress.setValue(BAR_MAX)
             self.progress.setFormat(self.tr("Done"))

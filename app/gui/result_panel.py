@@ -9,6 +9,7 @@ from PySide6.QtCore import QCoreApplication, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
     QGroupBox,
+    QTabWidget,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.gui.findings_view import FindingsView
+from app.gui.related_view import RelatedView
 from app.gui.style import format_duration, state_colour, state_text
 from app.pipeline import EXIT_INCOMPLETE, EXIT_OK, CollectResult
 from collectors.base import Status
@@ -115,13 +117,28 @@ class ResultPanel(QGroupBox):
 
         self.findings_label = QLabel()
         self.findings = FindingsView()
+        self.related_label = QLabel(self.tr("Not confirmed: articles that look like the errors no signature "
+                                            "explains. Read them before escalating; they are leads, not findings."))
+        self.related_label.setWordWrap(True)
+        self.related = RelatedView()
+        related_page = QWidget()
+        related_layout = QVBoxLayout(related_page)
+        related_layout.setContentsMargins(0, 4, 0, 0)
+        related_layout.addWidget(self.related_label)
+        related_layout.addWidget(self.related, 1)
+        # Confirmed findings and possibly related articles never share a list: each has its own tab.
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.findings, self.tr("Known issues"))
+        self.related_tab = self.tabs.addTab(related_page, self.tr("Possibly related"))
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addWidget(self.details)
         layout.addWidget(self.path_row)
         layout.addWidget(self.findings_label)
-        layout.addWidget(self.findings, 1)
+        layout.addWidget(self.tabs, 1)
+        self._show_related([])
 
     def clear(self) -> None:
         self.bundle = None
@@ -131,6 +148,7 @@ class ResultPanel(QGroupBox):
         self.path_field.clear()
         self.findings.clear()
         self.findings_label.clear()
+        self._show_related([])
 
     def show_result(self, result: CollectResult, *, cancelled: bool) -> None:
         self._show_verdict(describe_result(result, cancelled=cancelled))
@@ -141,13 +159,22 @@ class ResultPanel(QGroupBox):
         findings = (result.findings or {}).get("findings", []) if result.bundle else []
         self.findings.set_findings(findings)
         has_analysis = result.bundle is not None and result.findings is not None
-        self.findings.setVisible(has_analysis and bool(findings))
+        self.tabs.setVisible(has_analysis and bool(findings or (result.findings or {}).get("related")))
+        self.tabs.setTabText(0, self.tr("Known issues (%1)").replace("%1", str(len(findings))))
         self.findings_label.setVisible(has_analysis)
         if findings:
             self.findings_label.setText(self.tr("Known issues found (%1); hover for details, click a KB "
                                                 "number to open the article:").replace("%1", str(len(findings))))
         else:
             self.findings_label.setText(self.tr("No known issue matched the collected logs."))
+        self._show_related((result.findings or {}).get("related", []) if has_analysis else [])
+
+    def _show_related(self, related: list) -> None:
+        self.related.set_related(related)
+        self.related.setVisible(bool(related))
+        self.related_label.setVisible(bool(related))
+        self.tabs.setTabVisible(self.related_tab, bool(related))
+        self.tabs.setTabText(self.related_tab, self.tr("Possibly related (%1)").replace("%1", str(len(related))))
 
     def show_error(self, summary: str, details: str) -> None:
         self._show_verdict(describe_error(summary))
@@ -155,8 +182,9 @@ class ResultPanel(QGroupBox):
         self.bundle = None
         self.path_row.setVisible(False)
         self.findings.clear()
-        self.findings.setVisible(False)
+        self.tabs.setVisible(False)
         self.findings_label.setVisible(False)
+        self._show_related([])
 
     def _show_verdict(self, verdict: Verdict) -> None:
         self.verdict = verdict

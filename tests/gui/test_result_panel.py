@@ -133,3 +133,34 @@ def test_kb_links_fall_back_to_the_kb_address() -> None:
     assert kb_links({"kb": ["123", 456], "kb_urls": ["https://kb.acronis.com/content/123"]}) == [
         ("123", "https://kb.acronis.com/content/123"), ("456", "https://kb.acronis.com/content/456")]
     assert kb_links({}) == []
+
+
+def related_entry(kb: str, score: float, kind: str = "kb") -> dict[str, Any]:
+    url = f"https://kb.acronis.com/content/{kb}" if kind == "kb" else "https://www.acronis.com/en-us/support/x.html"
+    return {"kb": kb, "title": f"Article {kb}", "url": url, "score": score, "kind": kind,
+            "event": {"template": "Error <*> something failed", "level": "error", "count": 1,
+                      "file": "<stdin>", "line": 1, "text": "Error 0x1: something failed"}}
+
+
+def test_possibly_related_articles_have_their_own_section_apart_from_findings(monkeypatch) -> None:
+    opened: list[str] = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toString()) or True)
+    panel = ResultPanel()
+    related = [related_entry("61092", 18.9), related_entry("doc:alert-types", 9.5, kind="doc")]
+    result = CollectResult(EXIT_OK, Path("/tmp/b.zip"), "", [outcome("logs", Status.OK)],
+                           {"findings": [finding("a", "error", 1, ("60586",))], "related": related}, {}, 1.0)
+    panel.show_result(result, cancelled=False)
+    assert panel.tabs.isTabVisible(panel.related_tab) and not panel.related.isHidden()
+    assert panel.findings.topLevelItemCount() == 1 and panel.related.topLevelItemCount() == 2
+    first = panel.related.topLevelItem(0)
+    assert first.text(panel.related.COL_TITLE) == "Article 61092"
+    assert first.text(panel.related.COL_SCORE) == "18.9"
+    second = panel.related.itemWidget(panel.related.topLevelItem(1), panel.related.COL_ARTICLE)
+    assert ">Docs<" in second.text()
+    assert panel.tabs.tabText(panel.related_tab) == "Possibly related (2)"
+    label = panel.related.itemWidget(first, panel.related.COL_ARTICLE)
+    label.linkActivated.emit("https://kb.acronis.com/content/61092")
+    assert opened == ["https://kb.acronis.com/content/61092"]
+    panel.show_result(CollectResult(EXIT_OK, Path("/tmp/b.zip"), "", [], {"findings": []}, {}, 1.0),
+                      cancelled=False)
+    assert not panel.tabs.isTabVisible(panel.related_tab) and panel.related.topLevelItemCount() == 0
