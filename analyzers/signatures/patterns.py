@@ -22,7 +22,10 @@ class PatternSpec:
     caseless: bool = False
 
     def for_rg(self) -> str:
-        return ("(?i)" if self.caseless else "") + rust_compatible(self.regex)
+        # (?i:...) and not a leading (?i): rg and grep join -f lines into one regex, where a bare flag would make
+        # every later pattern caseless too
+        pattern = rust_compatible(self.regex)
+        return f"(?i:{pattern})" if self.caseless else pattern
 
     def compile_py(self, as_bytes: bool = False) -> re.Pattern:
         flags = re.MULTILINE | (re.IGNORECASE if self.caseless else 0)
