@@ -136,7 +136,7 @@ def format_report(result: Any) -> str:
                 out.append(f"          e.g. {u.example.file}:{u.example.line}")
             for code in u.codes:
                 extra = "; ".join(x for x in (code.component and f"module: {code.component}",
-                                               code.message and f"Acronis documents: {code.message}") if x)
+                                               code.message and f"Acronis prints it as: {code.message}") if x)
                 out.append(f"          code: {code.description}" + (f" ({extra})" if extra else ""))
             if u.lookup_url:
                 out.append(f"          look up: {u.lookup_url}")

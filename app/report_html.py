@@ -195,7 +195,7 @@ def _unmatched(findings: dict[str, Any]) -> str:
         level = str(u.get("level", ""))
         codes = "".join(
             f"<li>{escape(c.get('description', ''))}"
-            + (f" — Acronis documents: {escape(c.get('message'))}" if c.get("message") else "")
+            + (f" — Acronis prints it as: {escape(c.get('message'))}" if c.get("message") else "")
             + (f" ({escape(c.get('component'))})" if c.get("component") else "") + "</li>"
             for c in _list(u.get("codes")))
         decoded = f"<ul class='small codes'>{codes}</ul>" if codes else ""

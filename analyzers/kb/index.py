@@ -26,7 +26,7 @@ from typing import Any
 K1 = 1.2
 B = 0.75
 FIELD_WEIGHTS = {"title": 3, "errors": 3, "localized": 2, "codes": 2, "summary": 1, "products": 1, "steps": 1}
-MIN_SCORE = 4.0  # below this, an answer shares only common words with the question
+MIN_SCORE = 6.0  # below this, an answer shares only common words with the question
 TOKENIZER_VERSION = 2  # bump when `tokens`, `code_tokens` or FIELD_WEIGHTS change: cached term counts are keyed by it
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)

@@ -120,6 +120,11 @@ class MainWindow(QMainWindow):
         self.cancel_action.setShortcut(QKeySequence(Qt.Key.Key_Escape))
         self.cancel_action.setStatusTip(self.tr("Stop now; what was collected so far is still saved"))
         self.cancel_action.triggered.connect(self.cancel)
+        self.paste_action = QAction(self.tr("&Analyze a pasted error…"), self)
+        self.paste_action.setShortcut(QKeySequence("Ctrl+E"))
+        self.paste_action.setStatusTip(self.tr("Paste an error message or log lines and see the known issue or the "
+                                               "articles it looks like"))
+        self.paste_action.triggered.connect(self.open_paste_dialog)
         quit_action = QAction(self.tr("&Quit"), self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
@@ -129,6 +134,7 @@ class MainWindow(QMainWindow):
         file_menu = self.menuBar().addMenu(self.tr("&File"))
         file_menu.addAction(self.start_action)
         file_menu.addAction(self.cancel_action)
+        file_menu.addAction(self.paste_action)
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
         self.menuBar().addMenu(self.tr("&Help")).addAction(about_action)
@@ -515,6 +521,15 @@ class MainWindow(QMainWindow):
         if self._close_when_done or dialogs.ask_cancel_and_close(self):
             self._close_when_done = True
             self.cancel()
+
+    def open_paste_dialog(self) -> None:
+        from app.gui.paste_dialog import PasteDialog
+
+        if getattr(self, "paste_dialog", None) is None:
+            self.paste_dialog = PasteDialog(self)
+        self.paste_dialog.show()
+        self.paste_dialog.raise_()
+        self.paste_dialog.activateWindow()
 
     def _about(self) -> None:
         QMessageBox.about(self, self.tr("About Acronis Triage"), self.tr(

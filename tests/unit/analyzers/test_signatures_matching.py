@@ -126,3 +126,13 @@ def test_ripgrep_accepts_every_pattern_of_the_shipped_database(tmp_path):
     proc = subprocess.run(["rg", "-c", "-f", str(patterns), str(log)], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "1"
+
+
+def test_caseless_patterns_for_rg_are_scoped_so_joined_lines_keep_their_case():
+    from analyzers.signatures.patterns import PatternSpec
+
+    assert PatternSpec("Access is denied", caseless=True).for_rg() == "(?i:Access is denied)"
+    assert PatternSpec("E00950505").for_rg() == "E00950505"
+    joined = "|".join(p.for_rg() for p in (PatternSpec("abc", caseless=True), PatternSpec("XYZ")))
+    rx = re.compile(joined)
+    assert rx.search("ABC") and rx.search("XYZ") and not rx.search("xyz")
