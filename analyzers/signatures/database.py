@@ -10,6 +10,7 @@ import hashlib
 import json
 import os
 import platform
+import re
 import sys
 import threading
 from collections.abc import Callable
@@ -32,11 +33,21 @@ def hs_flags(spec: PatternSpec) -> int:
     flags = hyperscan.HS_FLAG_MULTILINE
     if spec.caseless:
         flags |= hyperscan.HS_FLAG_CASELESS
-    if not spec.regex.isascii():
-        # A non-ASCII character (in a class such as ["“], or caseless) is one character only in UTF-8 mode: without
-        # it, hyperscan reads each of its bytes as a character of its own and the class never matches.
+    if needs_utf8(spec):
         flags |= hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_UCP
     return flags
+
+
+_NON_ASCII_OPERAND = re.compile(r"\[[^\]]*[^\x00-\x7f][^\]]*\]|[^\x00-\x7f][*+?{]")
+
+
+def needs_utf8(spec: PatternSpec) -> bool:
+    """UTF-8 mode only where a non-ASCII character is an operand: caseless, inside a class such as ["“], or under a
+    quantifier. Without it hyperscan reads each byte of such a character alone and never matches; a plain non-ASCII
+    literal matches its bytes either way, and UTF-8 mode would make every chunk need validating first."""
+    if spec.regex.isascii():
+        return False
+    return spec.caseless or _NON_ASCII_OPERAND.search(spec.regex) is not None
 
 
 _CACHE_KEEP = 4  # databases of other signature versions kept besides the current one
@@ -145,7 +156,8 @@ class PatternDatabase:
         if not self.specs:
             return
         if not self.use_hyperscan:
-            self._py = [s.compile_py(as_bytes=True) for s in self.specs]
+            # A pattern whose non-ASCII characters are operands (["“], caseless) must see characters, not bytes.
+            self._py = [(s.compile_py(as_bytes=not needs_utf8(s)), needs_utf8(s)) for s in self.specs]
             return
         # One database for everything: splitting literals from regexes compiles ~5x faster but scans ~2x slower
         # (measured on the benchmark corpus), and large inputs are where the time goes.
@@ -154,7 +166,7 @@ class PatternDatabase:
     @property
     def needs_valid_utf8(self) -> bool:
         """Hyperscan's UTF-8 mode (non-ASCII caseless patterns) is undefined on invalid UTF-8 input."""
-        return self.use_hyperscan and any(not s.regex.isascii() for s in self.specs)
+        return self.use_hyperscan and any(needs_utf8(s) for s in self.specs)
 
     def scanner(self) -> Callable[[bytes | memoryview], Hits]:
         """A scan function for the calling thread: hyperscan scratch space cannot be shared between threads."""
@@ -182,7 +194,15 @@ class PatternDatabase:
 
     def _scan_re(self, buf: bytes | memoryview) -> Hits:
         data = bytes(buf)
-        hits = [(m.end(), pid) for pid, rx in enumerate(self._py) for m in rx.finditer(data)]
+        text: str | None = None
+        hits = []
+        for pid, (rx, on_text) in enumerate(self._py):
+            if not on_text:
+                hits.extend((m.end(), pid) for m in rx.finditer(data))
+                continue
+            if text is None:
+                text = data.decode("utf-8", errors="replace")
+            hits.extend((len(text[:m.end()].encode("utf-8", errors="replace")), pid) for m in rx.finditer(text))
         hits.sort()
         return hits
 
