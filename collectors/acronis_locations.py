@@ -11,19 +11,23 @@ Kinds:
     structured  databases and documents: taken whole or skipped with the reason, whatever their age.
     config      settings files: taken whole and redacted, whatever their age.
 
-The finder below never follows a symbolic link out of the tree it searches and never descends into the
-excluded folders (certificates, quarantined malware, mounted recovery points, caches).
+The finder below searches through the root's guard (collectors/pathguard.py): no link is followed out of an
+offline root (on the live system, out of the folder searched), no named pipe or device is opened, a link loop
+costs nothing, and each of them comes back as a refused file with the reason, as does a folder that cannot be
+listed. It never descends into the excluded folders (certificates, quarantined malware, mounted recovery
+points, caches) and never takes a bundle of this tool (the one being written, or an earlier one).
 """
 
 from __future__ import annotations
 
 import os
 import re
+import struct
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
-from collectors.sysroot import SystemRoot
+from collectors.sysroot import Refused, SystemRoot
 
 TEXT_LOG = "text-log"
 STRUCTURED = "structured"
@@ -187,50 +191,77 @@ def bundle_name(root: SystemRoot, real: Path) -> str:
 
 @dataclass(frozen=True)
 class Found:
-    """One file a location matched; ``refused`` says why it must not be taken (empty when it may)."""
+    """One file a location matched.
+
+    ``refused`` says why it could not be taken safely (a link leading out, a named pipe, a loop, a folder that
+    cannot be listed): something looked for and missing, a skip. ``excluded`` says why it is left out on purpose
+    (key material, a bundle of this tool). Both empty: take it.
+    """
 
     path: Path
     location: Location
     refused: str = ""
+    excluded: str = ""
 
 
 class Finder:
-    """Resolves the table's globs on one system root: deduplicated, symlink-safe, exclusions pruned."""
+    """Resolves the table's globs on one system root: deduplicated, guarded, exclusions pruned."""
 
     def __init__(self, root: SystemRoot) -> None:
         self.root = root
-        self._boundary = _real(root.path) if not root.live else ""
         self.excluded: list[tuple[Path, Exclusion]] = []
+        excluded_real: list[str] = []
         for exc in exclusions_for(root.os):
-            self.excluded.extend((p, exc) for p in root.glob(exc.pattern))
-        self._excluded_real = tuple(_real(p) for p, _ in self.excluded)
+            matches = root.glob(exc.pattern)
+            for path in matches:
+                self.excluded.append((path, exc))
+                excluded_real.append(_key(matches.real[path]))
+        self._excluded_real = tuple(excluded_real)
         self._seen: set[str] = set()
+        self._refused_seen: set[str] = set()
 
     def find(self, location: Location) -> Iterator[Found]:
-        """Files of one location not already returned for an earlier one."""
+        """Files of one location not already returned for an earlier one, and what was refused on the way."""
         pattern = location.pattern
-        star = pattern.find("**")
-        if star < 0:
-            candidates: Iterable[tuple[Path, str]] = (
-                (p, self._boundary or _real(self._static_dir(pattern))) for p in self.root.glob(pattern))
-        else:
-            candidates = self._walk(pattern[:star].rstrip("\\/"), pattern[star:])
-        for path, boundary in candidates:
-            real = _real(path)
-            if real in self._seen or not os.path.isfile(real):
+        # The live system has no root boundary: a search there must not leave the folder it searches.
+        within = self._static_dir(pattern) if self.root.live else None
+        matches = self.root.glob(pattern, include_hidden="**" in pattern, prune=self._is_excluded, within=within)
+        out: list[Found] = []
+        for path, reason in matches.refused:
+            if str(path) not in self._refused_seen:
+                self._refused_seen.add(str(path))
+                out.append(Found(path, location, refused=reason))
+        for path in matches.files():
+            real = _key(matches.real[path])
+            if real in self._seen:
                 continue
             self._seen.add(real)
             if self._is_excluded(real):
                 continue
-            refused = ""
-            if not _inside(real, boundary):
-                refused = "symbolic link leading outside the searched folder: not followed"
-            elif path.suffix.lower() in SECRET_SUFFIXES:
-                refused = "certificate or key file: never collected"
-            yield Found(path, location, refused)
+            excluded = ""
+            if path.suffix.lower() in SECRET_SUFFIXES:
+                excluded = "certificate or key file: never collected"
+            elif path.name.lower().endswith((".zip", ".part")):
+                excluded = self._own_bundle(path)
+            out.append(Found(path, location, excluded=excluded))
+        out.sort(key=lambda f: str(f.path))
+        yield from out
+
+    def _own_bundle(self, path: Path) -> str:
+        try:
+            with self.root.open(path) as handle:
+                head = handle.read(64)
+        except Refused as exc:
+            return exc.reason if exc.deliberate else ""
+        except OSError:
+            return ""  # the collector's own read reports it
+        if is_triage_bundle(head):
+            return "a bundle of acronis-triage (an earlier run's, or this one's): never collected into another"
+        return ""
 
     def _is_excluded(self, real: str) -> bool:
-        return any(_inside(real, ex) for ex in self._excluded_real)
+        key = _key(real)
+        return any(key == ex or key.startswith(ex.rstrip(os.sep) + os.sep) for ex in self._excluded_real)
 
     def _static_dir(self, pattern: str) -> Path:
         parts = re.split(r"[\\/]", pattern)
@@ -241,43 +272,16 @@ class Finder:
             head.append(part)
         return self.root.resolve("/".join(head) if self.root.os != "windows" else "\\".join(head))
 
-    def _walk(self, base_pattern: str, rest: str) -> Iterator[tuple[Path, str]]:
-        matcher = _rest_regex(rest.replace("\\", "/"), ignore_case=self.root.os == "windows")
-        for base in self.root.glob(base_pattern):
-            if not base.is_dir():
-                continue
-            boundary = self._boundary or _real(base)
-            # followlinks=False: a linked folder is never entered, so the walk stays in the tree.
-            for dirpath, dirnames, filenames in os.walk(base, followlinks=False):
-                dirnames[:] = sorted(d for d in dirnames if not self._is_excluded(_real(Path(dirpath, d))))
-                for name in sorted(filenames):
-                    full = Path(dirpath, name)
-                    rel = PurePosixPath(*full.relative_to(base).parts).as_posix()
-                    if matcher.match(rel):
-                        yield full, boundary
+
+def is_triage_bundle(head: bytes) -> bool:
+    """True for the start of a zip whose first member is one this tool writes first (``collected/...``,
+    ``analysis/...``, ``manifest.json``): a finished bundle or a ``.part`` left by an interrupted run."""
+    if not head.startswith(b"PK\x03\x04") or len(head) < 30:
+        return False
+    name_len = struct.unpack_from("<H", head, 26)[0]
+    name = head[30:30 + name_len]
+    return name.startswith((b"collected/", b"analysis/")) or name == b"manifest.json"
 
 
-def _rest_regex(rest: str, *, ignore_case: bool) -> re.Pattern[str]:
-    """Regex for the part of a glob from its first ``**`` on (``**`` = any number of folders)."""
-    segments = [s for s in rest.split("/") if s]
-    out = []
-    for i, seg in enumerate(segments):
-        last = i == len(segments) - 1
-        if seg == "**":
-            out.append(".*" if last else "(?:[^/]*/)*")
-            continue
-        piece = ""
-        for ch in seg:
-            piece += "[^/]*" if ch == "*" else "[^/]" if ch == "?" else re.escape(ch)
-        out.append(piece + ("" if last else "/"))
-    return re.compile("".join(out) + r"\Z", re.IGNORECASE if ignore_case else 0)
-
-
-def _real(path: Path | str) -> str:
-    return os.path.normcase(os.path.realpath(path))
-
-
-def _inside(real: str, boundary: str) -> bool:
-    if not boundary:
-        return True
-    return real == boundary or real.startswith(boundary.rstrip(os.sep) + os.sep)
+def _key(path: Path | str) -> str:
+    return os.path.normcase(os.path.normpath(path))

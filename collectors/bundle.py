@@ -36,6 +36,7 @@ from collectors.base import Cancelled
 from collectors.cancel import CancelToken
 from collectors.redact import Redactor
 from collectors.runner import CommandResult
+from collectors.sysroot import refusal_reason
 from collectors.textdecode import sniff_encoding
 
 CHUNK = 1024 * 1024
@@ -319,6 +320,15 @@ class ArtifactWriter:
     excluded: list[SkipRecord] = field(default_factory=list)
     partial_reasons: list[str] = field(default_factory=list)
     closed: bool = False
+    # How source files are opened: the system root's guard (set by Context), so no collector's file leaves it.
+    open_source: Callable[[Path], IO[bytes]] = field(default=lambda path: open(path, "rb"))  # noqa: SIM115
+
+    def _not_read(self, source: str, exc: OSError) -> None:
+        """A source that could not be opened: left out on purpose (the guard says so) or a skip with the reason."""
+        if getattr(exc, "deliberate", False):
+            self.exclude(source, refusal_reason(exc))
+        else:
+            self.skip(source, refusal_reason(exc))
 
     def _name(self, name: str) -> str:
         return f"collected/{self.collector}/{name.replace(chr(92), '/').lstrip('/')}"
@@ -389,10 +399,21 @@ class ArtifactWriter:
 
         self._check()
         source = display or str(path)
+        try:
+            handle = self.open_source(path)
+        except OSError as exc:
+            self._not_read(source, exc)
+            return None
+        with handle:
+            return self._add_zip_redacted(handle, path, name, source, display, copy_zip_redacted)
+
+    def _add_zip_redacted(self, handle: IO[bytes], path: Path, name: str | None, source: str,
+                          display: str | None, copy_zip_redacted: Callable[..., Any]) -> FileRecord | None:
         redactor = self.bundle.redactor
         try:
-            if not zipfile.is_zipfile(path):
+            if not zipfile.is_zipfile(handle):
                 return self.add_file(path, name, display=display, structured=True)
+            handle.seek(0)
 
             def copy_text(src: Any, dst: Any, encoding: str, head: bytes) -> None:
                 _copy_redacted(src, _PlainSink(dst), _explicit_utf16(encoding, head), redactor, False)
@@ -400,7 +421,7 @@ class ArtifactWriter:
             report_box: list[Any] = []
             rec = self.bundle.write_member(
                 self._name(name or path.name),
-                lambda sink: report_box.append(copy_zip_redacted(path, sink, redactor, copy_text)),
+                lambda sink: report_box.append(copy_zip_redacted(handle, sink, redactor, copy_text)),
                 source=source, collector=self.collector, cancel=self.cancel,
             )
         except (OSError, zipfile.BadZipFile) as exc:
@@ -432,21 +453,15 @@ class ArtifactWriter:
         source = display or str(path)
         target = name or path.name
         try:
-            size = path.stat().st_size
+            handle = self.open_source(path)
         except OSError as exc:
-            self.skip(source, f"cannot read: {exc.strerror or exc}")
-            return None
-        if structured and size > DEFAULT_STRUCTURED_CAP:
-            self.skip(source, f"structured file of {size // (1024 * 1024)} MiB is over the cap; not cut")
+            self._not_read(source, exc)
             return None
         try:
-            handle = open(path, "rb")  # noqa: SIM115 - closed in finally below
-        except OSError as exc:
-            reason = "locked by another program" if getattr(exc, "winerror", None) == 32 else (
-                f"cannot read: {exc.strerror or exc}")
-            self.skip(source, reason)
-            return None
-        try:
+            size = os.fstat(handle.fileno()).st_size
+            if structured and size > DEFAULT_STRUCTURED_CAP:
+                self.skip(source, f"structured file of {size // (1024 * 1024)} MiB is over the cap; not cut")
+                return None
             head = handle.read(4096)
             encoding = sniff_encoding(head)
             truncated = not structured and size > max_bytes

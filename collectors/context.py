@@ -103,6 +103,13 @@ class Context:
     facts: Facts
     options: dict[str, Any] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        # Every file a collector hands the writer is opened through the root's guard, never by a bare open().
+        self.writer.open_source = self.root.open
+        part = self.writer.bundle.part_path
+        if part is not None:
+            self.root.never_read(part, "the bundle this run is writing: never collected into itself")
+
     @property
     def target_os(self) -> str:
         return self.root.os
@@ -114,7 +121,7 @@ class Context:
     def in_window(self, path: Path) -> bool:
         """True when the file was modified inside the time window (a rotated log older than it is not)."""
         try:
-            mtime = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
+            mtime = datetime.fromtimestamp(self.root.stat(path).st_mtime, tz=UTC)
         except OSError:
             return False
         return mtime >= self.since

@@ -33,7 +33,10 @@ class AcronisConfig(Collector):
                 shown = ctx.root.display(item.path)
                 ctx.progress(None, shown)
                 if item.refused:
-                    ctx.writer.exclude(shown, item.refused)
+                    ctx.writer.skip(shown, item.refused)
+                    continue
+                if item.excluded:
+                    ctx.writer.exclude(shown, item.excluded)
                     continue
                 rec = ctx.writer.add_file(item.path, bundle_name(ctx.root, item.path), display=shown, structured=True)
                 if rec is None:

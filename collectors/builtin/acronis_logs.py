@@ -17,6 +17,7 @@ from collectors.acronis_locations import STRUCTURED, TEXT_LOG, Finder, Found, bu
 from collectors.base import Collector, NotApplicable, Option
 from collectors.bundle import CHUNK, DEFAULT_FILE_CAP, FileRecord
 from collectors.context import Context
+from collectors.sysroot import refusal_reason
 from collectors.textdecode import sniff_encoding
 
 # Structured text is redacted in memory (the writer does not redact files it takes whole); above this it is
@@ -68,9 +69,9 @@ class TimeWindow:
             return
         mtimes = []
         for found in candidates:
-            if found.location.kind == TEXT_LOG and not found.refused:
+            if found.location.kind == TEXT_LOG and not (found.refused or found.excluded):
                 try:
-                    mtimes.append(found.path.stat().st_mtime)
+                    mtimes.append(ctx.root.stat(found.path).st_mtime)
                 except OSError:
                     continue
         if mtimes:
@@ -81,7 +82,7 @@ class TimeWindow:
         if self.anchored_at is None:
             return self.ctx.in_window(path)
         try:
-            return datetime.fromtimestamp(path.stat().st_mtime, UTC) >= self.since
+            return datetime.fromtimestamp(self.ctx.root.stat(path).st_mtime, UTC) >= self.since
         except OSError:
             return False
 
@@ -124,7 +125,10 @@ class AcronisLogs(Collector):
             ctx.progress(i / len(found), shown)
             entry = {"path": shown, "product": item.location.product, "description": item.location.description}
             if item.refused:
-                ctx.writer.exclude(shown, item.refused)
+                ctx.writer.skip(shown, item.refused)
+                continue
+            if item.excluded:
+                ctx.writer.exclude(shown, item.excluded)
                 continue
             if item.location.kind == TEXT_LOG and not window.contains(item.path):
                 ctx.writer.exclude(shown, OLDER)
@@ -132,7 +136,7 @@ class AcronisLogs(Collector):
             rec, how = self._take(ctx, item, shown, cap)
             if rec is not None:
                 index.append({**entry, "bundle_path": rec.path, "taken": how, "truncated": rec.truncated,
-                              "modified": _mtime(item.path)})
+                              "modified": _mtime(ctx, item.path)})
         ctx.writer.add_json("index.json", {"time_window": window.to_json(), "files": index},
                             source="acronis-triage")
         ctx.progress(1.0, f"{len(index)} Acronis log files taken")
@@ -140,10 +144,9 @@ class AcronisLogs(Collector):
     def _take(self, ctx: Context, item: Found, shown: str, cap: int) -> tuple[FileRecord | None, str]:
         name = bundle_name(ctx.root, item.path)
         try:
-            with open(item.path, "rb") as handle:
-                head = handle.read(4096)
+            head = ctx.root.read_bytes(item.path, 4096)
         except OSError as exc:
-            ctx.writer.skip(shown, f"cannot read: {exc.strerror or exc}")
+            ctx.writer.skip(shown, refusal_reason(exc))
             return None, ""
         form = sniff_form(item.path, head)
         if form == "gzip":
@@ -151,7 +154,7 @@ class AcronisLogs(Collector):
         if form in ("xml", "json", "binary") or item.location.kind == STRUCTURED:
             return ctx.writer.add_file(item.path, name, display=shown, structured=True), "whole"
         return ctx.writer.add_file(item.path, name, display=shown, max_bytes=cap), "tail" if _size(
-            item.path) > cap else "whole"
+            ctx, item.path) > cap else "whole"
 
 
 def _gunzip_tail(path: Path, cap: int, ctx: Context) -> tuple[bytes, int, str]:
@@ -163,7 +166,7 @@ def _gunzip_tail(path: Path, cap: int, ctx: Context) -> tuple[bytes, int, str]:
     kept_len = total = 0
     inflater = zlib.decompressobj(wbits=31)
     damage = ""
-    with open(path, "rb") as handle:
+    with ctx.root.open(path) as handle:
         while chunk := handle.read(CHUNK):
             ctx.cancel.raise_if_cancelled()
             while chunk:
@@ -190,7 +193,7 @@ def _take_gzip(ctx: Context, path: Path, name: str, shown: str, cap: int) -> Fil
     try:
         data, total, damage = _gunzip_tail(path, cap, ctx)
     except OSError as exc:
-        ctx.writer.skip(shown, f"cannot read: {exc.strerror or exc}")
+        ctx.writer.skip(shown, refusal_reason(exc))
         return None
     if not data and damage:
         ctx.writer.skip(shown, damage)
@@ -215,15 +218,15 @@ def _take_gzip(ctx: Context, path: Path, name: str, shown: str, cap: int) -> Fil
     return rec
 
 
-def _size(path: Path) -> int:
+def _size(ctx: Context, path: Path) -> int:
     try:
-        return path.stat().st_size
+        return ctx.root.stat(path).st_size
     except OSError:
         return 0
 
 
-def _mtime(path: Path) -> str:
+def _mtime(ctx: Context, path: Path) -> str:
     try:
-        return datetime.fromtimestamp(path.stat().st_mtime, UTC).isoformat(timespec="seconds")
+        return datetime.fromtimestamp(ctx.root.stat(path).st_mtime, UTC).isoformat(timespec="seconds")
     except OSError:
         return ""

@@ -6,7 +6,6 @@ tagged ``slow`` with its expected duration, and the end-user mode leaves it off.
 
 from __future__ import annotations
 
-import glob
 import re
 import shutil
 import tempfile
@@ -88,18 +87,11 @@ def failure_reason(result: CommandResult) -> str:
     return ""
 
 
-def _glob(root: SystemRoot, pattern: str) -> list[Path]:
-    if root.os == "windows":
-        return root.glob(pattern)
-    # Joined onto root.path (``/`` when live) so a test can stand a fake installation in a folder.
-    return sorted(Path(p) for p in glob.glob(str(root.path / pattern.lstrip("/"))))
-
-
 def find_acrocmd(root: SystemRoot) -> Path | None:
     for pattern in CANDIDATES.get(root.os, ()):
-        for path in _glob(root, pattern):
-            if path.is_file():
-                return path
+        files = root.glob(pattern).files()
+        if files:
+            return files[0]
     if root.live and root.path == SystemRoot.live_system().path:
         found = shutil.which("acrocmd")
         if found:

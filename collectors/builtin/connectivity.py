@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 from collectors.acronis_locations import CONFIG, Finder, locations_for
 from collectors.base import Collector, NotApplicable, Option
 from collectors.context import Context
+from collectors.sysroot import refusal_reason
 
 TIMEOUT_S = 3.0
 # Agent <-> cloud ports (Support Digest Aug 2017, KB 47189); 7770-7800 is sampled at both ends of its use.
@@ -156,12 +157,16 @@ def discover(ctx: Context) -> tuple[list[Target], list[str]]:
     finder = Finder(ctx.root)
     for location in locations_for(ctx.target_os, (CONFIG,)):
         for item in finder.find(location):
-            if item.refused:
-                continue
             shown = ctx.root.display(item.path)
+            if item.refused:
+                ctx.writer.skip(shown, item.refused)
+                continue
+            if item.excluded:
+                continue
             try:
-                text = item.path.read_text(encoding="utf-8", errors="replace")[: 4 * 2**20]
-            except OSError:
+                text = ctx.root.read_bytes(item.path, 4 * 2**20).decode("utf-8", errors="replace")
+            except OSError as exc:
+                ctx.writer.skip(shown, refusal_reason(exc))
                 continue
             read.append(shown)
             targets.extend(endpoints_from_text(text, shown))

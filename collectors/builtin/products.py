@@ -32,10 +32,15 @@ from lxml import etree
 from collectors.base import Collector, NotApplicable
 from collectors.commands import Outcome, classify
 from collectors.context import Context, Product
+from collectors.sysroot import Matches, SystemRoot, refusal_reason
 from collectors.textdecode import decode_bytes, sniff_encoding
 from collectors.windows_support import parse_reg_query, uninstall_entries
 
 LOG_TAIL_BYTES = 2 * 1024 * 1024
+MAX_SETTINGS_BYTES = 8 * 1024 * 1024  # settings files and Info.plist: read no more than this, whatever their size
+APP_BUNDLE_PATTERNS = ("/Applications/Acronis*.app/Contents/Info.plist",
+                       "/Library/Application Support/BackupClient/Acronis/*.app/Contents/Info.plist")
+INSTALLER_LOGS = r"%ProgramData%\Acronis\InstallationLogs\**\*.log"
 AGENT, SERVER, HOME, SHARED = "agent", "management_server", "home", "shared"
 MACHINE_MANAGER_KEY = r"HKLM\SOFTWARE\Acronis\BackupAndRecovery\Settings\MachineManager"
 FES_CACHE_KEY = r"HKLM\SOFTWARE\Acronis\BackupAndRecovery\Settings\OnlineBackup\FesAddressCache"
@@ -154,9 +159,9 @@ def _is_local(value: str) -> bool:
     return host in ("localhost", "") or host.startswith("127.")
 
 
-def read_head_and_tail(path: Path, limit: int = LOG_TAIL_BYTES) -> tuple[bytes, str]:
+def read_head_and_tail(root: SystemRoot, path: Path, limit: int = LOG_TAIL_BYTES) -> tuple[bytes, str]:
     """The first 4 KiB (XML root, encoding) and the decoded last ``limit`` bytes: the newest lines."""
-    with open(path, "rb") as handle:
+    with root.open(path) as handle:
         head = handle.read(4096)
         size = handle.seek(0, 2)
         start = max(0, size - limit)
@@ -348,14 +353,17 @@ class Products(Collector):
     def _app_bundles(self, ctx: Context, found: Findings) -> None:
         if ctx.target_os != "darwin":
             return
-        patterns = ("/Applications/Acronis*.app/Contents/Info.plist",
-                    "/Library/Application Support/BackupClient/Acronis/*.app/Contents/Info.plist")
-        for pattern in patterns:
-            for plist in ctx.root.glob(pattern):
+        for pattern in APP_BUNDLE_PATTERNS:
+            matches = ctx.root.glob(pattern)
+            _report_refused(ctx, found, matches)
+            for plist in matches.files():
                 shown = ctx.root.display(plist)
                 try:
-                    info = plistlib.loads(plist.read_bytes())
-                except (OSError, plistlib.InvalidFileException, ValueError) as exc:
+                    info = plistlib.loads(ctx.root.read_bytes(plist, MAX_SETTINGS_BYTES))
+                except OSError as exc:
+                    ctx.writer.skip(shown, refusal_reason(exc))
+                    continue
+                except (plistlib.InvalidFileException, ValueError) as exc:
                     ctx.writer.skip(shown, f"unreadable Info.plist: {exc}")
                     continue
                 app = plist.parent.parent.name.removesuffix(".app")
@@ -370,16 +378,18 @@ class Products(Collector):
 
     def _logs(self, ctx: Context, found: Findings) -> None:
         for pattern, kind in _log_patterns(ctx.target_os):
-            paths = ctx.root.glob(pattern)
+            matches = ctx.root.glob(pattern)
+            _report_refused(ctx, found, matches)
+            paths = matches.files()
             if not paths:
                 found.looked(pattern, "absent")
                 continue
-            newest = max(paths, key=_log_recency)
+            newest = max(paths, key=lambda p: _log_recency(ctx.root, p))
             shown = ctx.root.display(newest)
             try:
-                head, text = read_head_and_tail(newest)
+                head, text = read_head_and_tail(ctx.root, newest)
             except OSError as exc:
-                ctx.writer.skip(shown, f"cannot read: {exc.strerror or exc}")
+                ctx.writer.skip(shown, refusal_reason(exc))
                 continue
             self._xml_root(decode_bytes(head).encode("utf-8", "replace"), kind, shown, ctx.target_os, found)
             modules, kblinks = scan_log(text)
@@ -406,13 +416,15 @@ class Products(Collector):
         """
         if ctx.target_os != "windows":
             return
-        logs = ctx.root.glob(r"%ProgramData%\Acronis\InstallationLogs\**\*.log")
-        for path in sorted(logs, key=_log_recency, reverse=True):
+        matches = ctx.root.glob(INSTALLER_LOGS)
+        _report_refused(ctx, found, matches)
+        for path in sorted(matches.files(), key=lambda p: _log_recency(ctx.root, p), reverse=True):
             shown = ctx.root.display(path)
             try:
-                _, text = read_head_and_tail(path, 64 * 1024)
+                _, text = read_head_and_tail(ctx.root, path, 64 * 1024)
             except OSError as exc:
-                found.looked(shown, f"unreadable: {exc.strerror or exc}")
+                ctx.writer.skip(shown, refusal_reason(exc))
+                found.looked(shown, refusal_reason(exc))
                 continue
             verdicts = list(_MSI_VERDICT.finditer(text))
             if not verdicts:
@@ -447,14 +459,15 @@ class Products(Collector):
     def _configs(self, ctx: Context, found: Findings) -> None:
         for target in _config_files(ctx.target_os):
             path = ctx.root.resolve(target)
-            if not path.is_file():
-                found.looked(target, "absent")
-                continue
             shown = ctx.root.display(path)
             try:
-                data = path.read_bytes()[: 8 * 2**20]
+                if ctx.root.kind(path) != "file":
+                    found.looked(target, "absent")
+                    continue
+                data = ctx.root.read_bytes(path, MAX_SETTINGS_BYTES)
             except OSError as exc:
-                ctx.writer.skip(shown, f"cannot read: {exc.strerror or exc}")
+                ctx.writer.skip(shown, refusal_reason(exc))
+                found.looked(target, refusal_reason(exc))
                 continue
             name = path.name.lower()
             if name.endswith(".config"):
@@ -504,7 +517,12 @@ class Products(Collector):
     def _folders(self, ctx: Context, found: Findings) -> None:
         for target, kind, component in _folder_markers(ctx.target_os):
             path = ctx.root.resolve(target)
-            exists = path.is_dir() or path.is_file()
+            try:
+                exists = ctx.root.kind(path) is not None
+            except OSError as exc:
+                ctx.writer.skip(ctx.root.display(path), refusal_reason(exc))
+                found.looked(target, refusal_reason(exc))
+                continue
             found.looked(target, "present" if exists else "absent")
             if exists:
                 name = "Acronis True Image" if kind == HOME else ""
@@ -577,11 +595,19 @@ _MSI_VERDICT = re.compile(
 _ROTATION = re.compile(r"\.(\d+)\.log(?:\.gz)?$", re.IGNORECASE)
 
 
-def _log_recency(path: Path) -> tuple[float, int]:
+def _report_refused(ctx: Context, found: Findings, matches: Matches) -> None:
+    """What a search met and would not read (links out of the root, pipes, loops, unlistable folders)."""
+    for path, reason in matches.refused:
+        shown = ctx.root.display(path)
+        ctx.writer.skip(shown, reason)
+        found.looked(shown, reason)
+
+
+def _log_recency(root: SystemRoot, path: Path) -> tuple[float, int]:
     """Newest first by time; between copies with the same time (a restored or checked-out tree), the rotation
     number decides: ``mms.0.log`` is the current log, ``mms.1.log`` the one before."""
     try:
-        mtime = round(path.stat().st_mtime)
+        mtime = round(root.stat(path).st_mtime)
     except OSError:
         mtime = 0
     m = _ROTATION.search(path.name)

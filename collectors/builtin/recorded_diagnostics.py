@@ -3,19 +3,23 @@
 An offline root has no live system to run ``vssadmin`` or ``reg query`` on; when whoever copied it also
 recorded those outputs (the embedded demo does), they are as good as a live run and the analysis needs them.
 ``_recorded/index.json`` names each command, its output file and return code, plus the machine name and
-the capture time.
+the capture time. Every file is read through the root's guard: an output that is a link out of the root (to the
+examiner's ``/etc/shadow``, say), a named pipe or a loop is refused and reported, never copied.
 """
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from collectors.base import APPLICABLE, Applicability, Collector, not_applicable
 from collectors.context import Context
+from collectors.sysroot import refusal_reason
 from collectors.windows_support import parse_reg_query
 
 INDEX = "_recorded/index.json"
+MAX_INDEX_BYTES = 4 * 1024 * 1024
 IDENTIFIER_VALUES = ("MMSCurrentMachineID", "InstanceID")
 
 
@@ -30,42 +34,65 @@ class RecordedDiagnostics(Collector):
     def is_applicable(self, ctx: Context) -> Applicability:
         if ctx.root.live:
             return not_applicable("only for offline roots; the live system runs the commands itself")
-        if not (ctx.root.path / INDEX).is_file():
+        try:
+            present = ctx.root.kind(ctx.root.path / INDEX) == "file"
+        except OSError:
+            present = True  # refused or unreadable: collect() says why in the manifest
+        if not present:
             return not_applicable(f"this offline root has no {INDEX}")
         return APPLICABLE
 
     def collect(self, ctx: Context) -> None:
         index_path = ctx.root.path / INDEX
         try:
-            index: dict[str, Any] = json.loads(index_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
+            index: dict[str, Any] = json.loads(ctx.root.read_bytes(index_path, MAX_INDEX_BYTES).decode("utf-8"))
+        except OSError as exc:
+            ctx.writer.skip(INDEX, refusal_reason(exc))
+            return
+        except ValueError as exc:
             ctx.writer.skip(INDEX, f"unreadable: {exc}")
+            return
+        if not isinstance(index, dict):
+            ctx.writer.skip(INDEX, "unreadable: not a JSON object")
             return
         for key in ("hostname", "captured", "os"):
             if isinstance(index.get(key), str):
                 ctx.facts.set(key if key != "os" else "os_description", index[key])
         ctx.writer.add_file(index_path, "index.json", display=INDEX, structured=True)
-        commands = index.get("commands") or []
+        commands = index.get("commands")
+        commands = commands if isinstance(commands, list) else []
         for n, entry in enumerate(commands):
             ctx.cancel.raise_if_cancelled()
-            argv = [str(a) for a in entry.get("argv", [])]
+            entry = entry if isinstance(entry, dict) else {}
+            argv = [str(a) for a in entry.get("argv", [])] if isinstance(entry.get("argv"), list) else []
             out = entry.get("stdout")
             if not argv or not isinstance(out, str) or "/" in out or "\\" in out:
                 ctx.writer.skip(f"{INDEX} entry {n}", "needs argv and a plain output file name")
                 continue
             path = ctx.root.path / "_recorded" / out
-            if not path.is_file():
-                ctx.writer.skip(" ".join(argv), f"recorded output {out} is missing")
+            try:
+                if ctx.root.kind(path) != "file":
+                    ctx.writer.skip(" ".join(argv), f"recorded output {out} is missing")
+                    continue
+            except OSError as exc:
+                ctx.writer.skip(f"_recorded/{out}", refusal_reason(exc))
                 continue
             ctx.progress((n + 1) / max(1, len(commands)), " ".join(argv))
-            ctx.writer.add_file(path, out, display=f"recorded: {' '.join(argv)} (exit {entry.get('returncode')})")
-            if argv[:2] == ["reg", "query"] and argv[2:3] and argv[2].lower().endswith("machinemanager"):
-                self._identifiers(ctx, path.read_bytes())
+            rec = ctx.writer.add_file(path, out,
+                                      display=f"recorded: {' '.join(argv)} (exit {entry.get('returncode')})")
+            if rec is not None and argv[:2] == ["reg", "query"] and argv[2:3] and \
+                    argv[2].lower().endswith("machinemanager"):
+                self._identifiers(ctx, path)
 
     @staticmethod
-    def _identifiers(ctx: Context, data: bytes) -> None:
+    def _identifiers(ctx: Context, path: Path) -> None:
         from collectors.textdecode import decode_bytes
 
+        try:
+            data = ctx.root.read_bytes(path, MAX_INDEX_BYTES)
+        except OSError as exc:
+            ctx.writer.skip(ctx.root.display(path), refusal_reason(exc))
+            return
         for key in parse_reg_query(decode_bytes(data)):
             for value in key.values:
                 if value.name in IDENTIFIER_VALUES and value.data:

@@ -15,6 +15,7 @@ import yaml
 from collectors.base import Collector
 from collectors.commands import run_step
 from collectors.context import Context
+from collectors.sysroot import refusal_reason
 from collectors.textdecode import decode_bytes
 from collectors.windows_support import mask_registry_secrets, parse_reg_query, target_path
 
@@ -95,13 +96,13 @@ class WindowsProxy(Collector):
         for parts in PROXY_FILES:
             path = target_path(ctx, "%ProgramData%", *parts)
             shown = "%ProgramData%\\" + "\\".join(parts)
-            if not path.is_file():
-                ctx.writer.exclude(shown, "file does not exist")
-                continue
             try:
-                text = decode_bytes(path.read_bytes()[: 4 * 2**20])
+                if ctx.root.kind(path) != "file":
+                    ctx.writer.exclude(shown, "file does not exist")
+                    continue
+                text = decode_bytes(ctx.root.read_bytes(path, 4 * 2**20))
             except OSError as exc:
-                ctx.writer.skip(shown, f"cannot read: {exc.strerror or exc}")
+                ctx.writer.skip(shown, refusal_reason(exc))
                 continue
             ctx.writer.add_text(parts[-1], mask_userinfo(text), source=shown)
             summary.setdefault("aakore_files", {})[shown] = yaml_proxy(text)
