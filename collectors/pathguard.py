@@ -170,7 +170,7 @@ class PathGuard:
             return anchor, list(Path(absolute).parts[1:]), None, None
         rest = _under(os.path.abspath(path) if not Path(path).is_absolute() else str(path), confine_lex)
         if rest is None:
-            raise Refused(path, f"outside {self.name}: not read")
+            raise Refused(path, f"outside {self._where(within)}: not read")
         return confine_real, rest, confine_real, confine_lex
 
     def resolve(self, path: Path, *, within: str | Path | None = None) -> tuple[str, os.stat_result]:
@@ -179,10 +179,13 @@ class PathGuard:
         ``within`` narrows the confinement to one folder for this call (a live search that must stay in it).
         """
         start, todo, confine, confine_lex = self._start(path, str(within) if within is not None else None)
-        return self._walk(start, todo, confine, confine_lex, path)
+        return self._walk(start, todo, confine, confine_lex, path, self._where(within))
+
+    def _where(self, within: str | Path | None) -> str:
+        return self.name if within is None else "the folder searched"
 
     def _walk(self, current: str, parts: list[str], confine: str | None, confine_lex: str | None,
-              asked: Path | str) -> tuple[str, os.stat_result]:
+              asked: Path | str, where: str) -> tuple[str, os.stat_result]:
         todo = list(reversed(parts))
         hops = 0
         st: os.stat_result | None = None
@@ -192,7 +195,7 @@ class PathGuard:
                 continue
             if name == "..":
                 if confine is not None and _key(current) == _key(confine):
-                    raise Refused(asked, f"'..' leads above {self.name}: not followed")
+                    raise Refused(asked, f"'..' leads above {where}: not followed")
                 current = os.path.dirname(current) or current
                 st = None
                 continue
@@ -201,12 +204,12 @@ class PathGuard:
             if _is_link(st):
                 hops += 1
                 if hops > MAX_LINKS:
-                    raise Refused(asked, f"symbolic link loop at {self._shown(nxt)} (more than {MAX_LINKS} "
+                    raise Refused(asked, f"symbolic link loop{self._at(nxt, asked)} (more than {MAX_LINKS} "
                                          "links): not followed")
                 try:
                     target = _link_target(nxt)
                 except OSError as exc:
-                    raise Refused(asked, f"{self._shown(nxt)} is a reparse point that is not a plain link "
+                    raise Refused(asked, f"a reparse point that is not a plain link{self._at(nxt, asked)} "
                                          f"({exc.strerror or exc}): not followed") from exc
                 if os.path.isabs(target) or Path(target).anchor:
                     if confine is None:
@@ -217,8 +220,8 @@ class PathGuard:
                         if rest is None:
                             rest = _under(target, confine)
                         if rest is None:
-                            raise Refused(asked, f"{self._shown(nxt)} is a symbolic link to {target}, outside "
-                                                 f"{self.name}: not followed")
+                            raise Refused(asked, f"a symbolic link to {target}{self._at(nxt, asked)}, outside "
+                                                 f"{where}: not followed")
                         current = confine
                         todo.extend(reversed(rest))
                 else:
@@ -228,11 +231,18 @@ class PathGuard:
             if todo and not stat.S_ISDIR(st.st_mode):
                 raise NotADirectoryError(errno.ENOTDIR, "not a folder", nxt)
             if sys.platform == "win32" and name.split(".")[0].upper() in _WINDOWS_DEVICES:
-                raise Refused(asked, f"{self._shown(nxt)} has a Windows device name: never opened")
+                raise Refused(asked, f"a Windows device name{self._at(nxt, asked)}: never opened")
             current = nxt
         if st is None:
             st = os.lstat(current)
         return current, st
+
+    def _at(self, real: str, asked: Path | str) -> str:
+        """`` at <where>`` when the offending link is a folder on the way, not the path asked for itself."""
+        shown = self._shown(real)
+        asked_shown = self._shown(str(asked)) if self.confine_lexical is None else (
+            self.show(str(asked)) if _under(str(asked), self.confine_lexical) is not None else str(asked))
+        return "" if shown == asked_shown else f" at {shown}"
 
     def _shown(self, real: str) -> str:
         if self.confine_real is not None:
@@ -319,7 +329,7 @@ class PathGuard:
             return matches
         if not stat.S_ISDIR(st.st_mode):
             return matches
-        walker = _Glob(self, matches, confine, ignore_case, include_hidden, prune)
+        walker = _Glob(self, matches, confine, ignore_case, include_hidden, prune, self._where(within))
         walker.match(base, real, segments, 0)
         matches.sort(key=str)
         seen_refused: set[str] = set()
@@ -347,15 +357,15 @@ class _Glob:
     """One glob call: the confinement, what was walked already, and where results and refusals go."""
 
     def __init__(self, guard: PathGuard, out: Matches, confine: tuple[str, str] | None, ignore_case: bool,
-                 include_hidden: bool, prune: Callable[[str], bool] | None) -> None:
+                 include_hidden: bool, prune: Callable[[str], bool] | None, where: str) -> None:
         self.guard = guard
+        self.where = where
         self.out = out
         self.confine = confine
         self.flags = re.IGNORECASE if ignore_case else 0
         self.ignore_case = ignore_case
         self.include_hidden = include_hidden
         self.prune = prune
-        self.walked: set[tuple[int, int]] = set()
         self._compiled: dict[str, re.Pattern[str]] = {}
         # d_type from the listing tells plain files and folders apart without a syscall each; on Windows a
         # junction looks like a plain folder there, so every entry goes through the resolver.
@@ -370,7 +380,7 @@ class _Glob:
         """Resolve one name inside a real folder: (real path, mode), None when absent; refusals recorded."""
         confine, confine_lex = self.confine if self.confine else (None, None)
         try:
-            real, st = self.guard._walk(folder_real, [name], confine, confine_lex, lexical)
+            real, st = self.guard._walk(folder_real, [name], confine, confine_lex, lexical, self.where)
         except (FileNotFoundError, NotADirectoryError):
             return None
         except OSError as exc:
@@ -460,6 +470,7 @@ class _Glob:
     def _folders(self, lexical: Path, real: str) -> Iterator[tuple[Path, str]]:
         """The folder and every folder below it (depth first, by name), each real folder once, links inside the
         confinement followed. A stack, not recursion: a hostile tree may be thousands of folders deep."""
+        walked: set[tuple[int, int]] = set()
         stack = [(lexical, real)]
         while stack:
             folder_lex, folder_real = stack.pop()
@@ -468,9 +479,9 @@ class _Glob:
             except OSError:
                 continue
             key = (st.st_dev, st.st_ino)
-            if key in self.walked:
+            if key in walked:
                 continue
-            self.walked.add(key)
+            walked.add(key)
             yield folder_lex, folder_real
             below = []
             for entry in self._list(folder_real, folder_lex):
@@ -481,6 +492,11 @@ class _Glob:
                 child_lex = folder_lex / entry.name
                 resolved = self._entry(folder_real, entry, child_lex)
                 if resolved is None or not stat.S_ISDIR(resolved[1]):
+                    continue
+                here, there = _key(folder_real), _key(resolved[0])
+                if here == there or here.startswith(there.rstrip(os.sep) + os.sep):
+                    # A link back to this folder or one above it: walking it would only come round again.
+                    self.out.refused.append((child_lex, "a link back to a folder above it (a loop): not followed"))
                     continue
                 if self.prune and self.prune(resolved[0]):
                     continue

@@ -47,7 +47,7 @@ class RecordedDiagnostics(Collector):
         try:
             index: dict[str, Any] = json.loads(ctx.root.read_bytes(index_path, MAX_INDEX_BYTES).decode("utf-8"))
         except OSError as exc:
-            ctx.writer.skip(INDEX, refusal_reason(exc))
+            ctx.writer.skip(ctx.root.display(index_path), refusal_reason(exc))
             return
         except ValueError as exc:
             ctx.writer.skip(INDEX, f"unreadable: {exc}")
@@ -75,7 +75,7 @@ class RecordedDiagnostics(Collector):
                     ctx.writer.skip(" ".join(argv), f"recorded output {out} is missing")
                     continue
             except OSError as exc:
-                ctx.writer.skip(f"_recorded/{out}", refusal_reason(exc))
+                ctx.writer.skip(ctx.root.display(path), refusal_reason(exc))
                 continue
             ctx.progress((n + 1) / max(1, len(commands)), " ".join(argv))
             rec = ctx.writer.add_file(path, out,
