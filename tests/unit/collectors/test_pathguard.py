@@ -240,7 +240,7 @@ def test_the_bundle_being_written_is_never_read_whatever_the_name(world: tuple[P
         assert caught.value.deliberate
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads every folder; test_planted_roots drops root's powers to cover it")
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads every folder; test_planted_roots covers it as root")
 def test_an_unlistable_folder_is_refused_with_the_reason(world: tuple[Path, Path]) -> None:
     root, _ = world
     _tree(root, "logs/locked/app.log", "logs/open.log")
