@@ -8,8 +8,10 @@ once: a loop costs microseconds, never a timeout. Special files (named pipes, so
 their ``lstat``, never opened, so no read can block on them.
 
 `PathGuard.open` closes the gap between the check and the open: ``O_NOFOLLOW | O_NONBLOCK`` where the platform
-has them, then the opened descriptor must be the very regular file the walk saw (same device and inode), or
-it is refused as changed.
+has them, then the opened descriptor must be the very regular file the walk saw (same device and inode) and,
+as the kernel reports it (``/proc/self/fd`` on Linux, ``F_GETPATH`` on macOS; elsewhere a fresh walk), lie
+inside the root, or it is refused as changed. That last check is what lets an offline root's folders be walked
+once and remembered: thousands of logs share a few folders, and only their last name is resolved each time.
 
 Offline roots are confined to the root; on the live system there is no boundary (links lead where the system
 says), but the same loop, special-file and identity checks apply, and a caller may confine one search to a
@@ -86,9 +88,14 @@ def special_kind(mode: int) -> str:
     return "a special file"
 
 
+_WINDOWS = os.name == "nt"
+
+
 def _is_link(st: os.stat_result) -> bool:
     if stat.S_ISLNK(st.st_mode):
         return True
+    if not _WINDOWS:
+        return False
     # Windows: junctions and other name-surrogate reparse points redirect like links; os.lstat does not follow them.
     attributes = getattr(st, "st_file_attributes", 0)
     return bool(attributes & getattr(stat, "FILE_ATTRIBUTE_REPARSE_POINT", 0x400)
@@ -107,6 +114,26 @@ def _link_target(path: str) -> str:
     return target
 
 
+def _fd_path(fd: int) -> str | None:
+    """Where an open descriptor really is, as the kernel tells it; None where it cannot be asked."""
+    if sys.platform.startswith("linux"):
+        try:
+            where = os.readlink(f"/proc/self/fd/{fd}")
+        except OSError:
+            return None
+        return where if where.startswith("/") else None
+    if sys.platform == "darwin":
+        import fcntl
+
+        getpath = getattr(fcntl, "F_GETPATH", None)
+        if getpath is not None:
+            try:
+                return fcntl.fcntl(fd, getpath, bytes(1024)).rstrip(b"\0").decode("utf-8", "surrogateescape")
+            except OSError:
+                return None
+    return None
+
+
 def _parts(path: str) -> list[str]:
     return [p for p in re.split(r"[\\/]+" if os.sep == "\\" else "/+", path) if p]
 
@@ -115,13 +142,25 @@ def _key(path: str) -> str:
     return os.path.normcase(os.path.normpath(path))
 
 
-def _under(path: str, folder: str) -> list[str] | None:
+def _part_keys(parts: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(os.path.normcase(x) for x in parts) if _WINDOWS else parts
+
+
+def _parts_of(path: Path | str) -> tuple[str, ...]:
+    """An absolute path's components, parsed once (a Path keeps its parts)."""
+    if not isinstance(path, Path):
+        path = Path(path)
+    return path.parts if path.is_absolute() else Path(os.path.abspath(path)).parts
+
+
+def _under(path: Path | str, folder: Path | str, folder_keys: tuple[str, ...] | None = None) -> list[str] | None:
     """The components of ``path`` below ``folder`` (lexically, case as the platform compares), or None."""
-    p, f = Path(path), Path(folder)
-    n = len(f.parts)
-    if len(p.parts) < n or [_key(x) for x in p.parts[:n]] != [_key(x) for x in f.parts]:
+    parts = _parts_of(path)
+    keys = folder_keys if folder_keys is not None else _part_keys(_parts_of(folder))
+    n = len(keys)
+    if len(parts) < n or _part_keys(parts[:n]) != keys:
         return None
-    return list(p.parts[n:])
+    return list(parts[n:])
 
 
 class PathGuard:
@@ -136,6 +175,8 @@ class PathGuard:
     def __init__(self, confine: Path | None, show: Callable[[str], str] = str, name: str = "the root") -> None:
         self.confine_lexical = os.path.abspath(confine) if confine is not None else None
         self.confine_real = os.path.realpath(confine) if confine is not None else None
+        self._confine_keys = _part_keys(_parts_of(self.confine_lexical)) if self.confine_lexical else None
+        self._folders: dict[tuple[str, ...], str] = {}  # a folder's components under the root -> its real path
         self.show = show
         self.name = name
         self._never_read: set[tuple[int, int]] = set()
@@ -160,15 +201,15 @@ class PathGuard:
 
     def _start(self, path: Path, within: str | None) -> tuple[str, list[str], str | None, str | None]:
         """(real folder to start from, components left, real confinement, its lexical name) for a lexical path."""
-        confine_lex, confine_real = self.confine_lexical, self.confine_real
+        confine_lex, confine_real, keys = self.confine_lexical, self.confine_real, self._confine_keys
         if within is not None:
             confine_lex = os.path.abspath(within)
             confine_real = self.resolve(Path(within))[0]
+            keys = None
         if confine_lex is None or confine_real is None:
-            absolute = os.path.abspath(path) if not Path(path).is_absolute() else str(path)
-            anchor = Path(absolute).anchor
-            return anchor, list(Path(absolute).parts[1:]), None, None
-        rest = _under(os.path.abspath(path) if not Path(path).is_absolute() else str(path), confine_lex)
+            parts = _parts_of(path)
+            return parts[0], list(parts[1:]), None, None
+        rest = _under(path, confine_lex, keys)
         if rest is None:
             raise Refused(path, f"outside {self._where(within)}: not read")
         return confine_real, rest, confine_real, confine_lex
@@ -178,8 +219,50 @@ class PathGuard:
 
         ``within`` narrows the confinement to one folder for this call (a live search that must stay in it).
         """
+        if within is None and self.confine_real is not None:
+            return self._resolve_cached(path)
         start, todo, confine, confine_lex = self._start(path, str(within) if within is not None else None)
         return self._walk(start, todo, confine, confine_lex, path, self._where(within))
+
+    def _resolve_cached(self, path: Path) -> tuple[str, os.stat_result]:
+        # Thousands of files share a few folders: each folder is walked once, then only the last name is. An
+        # offline root is a copy at rest; should a folder be swapped for a link after it was walked, open()
+        # still sees where the opened file really is and refuses it (see _opened_outside).
+        todo = self._relative(path)
+        if todo is None:
+            raise Refused(path, f"outside {self.name}: not read")
+        start, confine, confine_lex = self.confine_real, self.confine_real, self.confine_lexical
+        assert start is not None
+        if len(todo) < 2 or todo[-1] in ("", ".", ".."):
+            return self._walk(start, todo, confine, confine_lex, path, self.name)
+        key = tuple(todo[:-1])
+        real_parent = self._folders.get(key)
+        if real_parent is None:
+            real_parent, st = self._walk(start, list(key), confine, confine_lex, path, self.name)
+            if not stat.S_ISDIR(st.st_mode):
+                raise NotADirectoryError(errno.ENOTDIR, "not a folder", os.path.dirname(os.fspath(path)))
+            if len(self._folders) > 100_000:
+                self._folders.clear()
+            self._folders[key] = real_parent
+        return self._walk(real_parent, todo[-1:], confine, confine_lex, path, self.name)
+
+    def _relative(self, path: Path | str) -> list[str] | None:
+        """The components of a path below the root, by string (the hot path: every stat and open), or None."""
+        text = os.fspath(path)
+        if not os.path.isabs(text):
+            text = os.path.abspath(text)
+        assert self.confine_lexical is not None
+        top = self.confine_lexical
+        if _WINDOWS:
+            text_cmp, top = os.path.normcase(text), os.path.normcase(top)
+        else:
+            text_cmp = text
+        if text_cmp == top:
+            return []
+        prefix = top if top.endswith(os.sep) else top + os.sep
+        if not text_cmp.startswith(prefix):
+            return None
+        return _parts(text[len(prefix):])
 
     def _where(self, within: str | Path | None) -> str:
         return self.name if within is None else "the folder searched"
@@ -189,6 +272,7 @@ class PathGuard:
         todo = list(reversed(parts))
         hops = 0
         st: os.stat_result | None = None
+        lstat, join = os.lstat, os.path.join
         while todo:
             name = todo.pop()
             if name in ("", "."):
@@ -199,8 +283,8 @@ class PathGuard:
                 current = os.path.dirname(current) or current
                 st = None
                 continue
-            nxt = os.path.join(current, name)
-            st = os.lstat(nxt)
+            nxt = join(current, name)
+            st = lstat(nxt)
             if _is_link(st):
                 hops += 1
                 if hops > MAX_LINKS:
@@ -230,7 +314,7 @@ class PathGuard:
                 continue
             if todo and not stat.S_ISDIR(st.st_mode):
                 raise NotADirectoryError(errno.ENOTDIR, "not a folder", nxt)
-            if sys.platform == "win32" and name.split(".")[0].upper() in _WINDOWS_DEVICES:
+            if _WINDOWS and name.split(".")[0].upper() in _WINDOWS_DEVICES:
                 raise Refused(asked, f"a Windows device name{self._at(nxt, asked)}: never opened")
             current = nxt
         if st is None:
@@ -294,13 +378,33 @@ class PathGuard:
             opened = os.fstat(fd)
             if not stat.S_ISREG(opened.st_mode) or (opened.st_dev, opened.st_ino) != (st.st_dev, st.st_ino):
                 raise Refused(path, "changed while being opened (another file is there now): not read")
-            if getattr(os, "O_NONBLOCK", 0):
-                # Regular files ignore O_NONBLOCK; clearing it keeps the handle ordinary for whoever reads it.
-                os.set_blocking(fd, True)
+            if self._opened_outside(fd, path, within):
+                raise Refused(path, f"changed while being opened (it now leads outside {self._where(within)}): "
+                                    "not read")
+            # O_NONBLOCK stays: it only ever mattered for what is not a regular file, and this one is.
             return os.fdopen(fd, "rb")
         except BaseException:
             os.close(fd)
             raise
+
+    def _opened_outside(self, fd: int, path: Path, within: str | Path | None) -> bool:
+        """True when the opened file is not under the confinement: a folder on the way was swapped for a link
+        after the walk. The kernel says where the descriptor is (Linux, macOS); elsewhere the path is walked
+        again, uncached, and must still reach the same file."""
+        if self.confine_real is None and within is None:
+            return False
+        confine = self._confinement(within)
+        assert confine is not None
+        where = _fd_path(fd)
+        if where is not None:
+            top = confine[0].rstrip(os.sep)
+            if sys.platform == "darwin":  # case-insensitive as a rule; the kernel gives the case on disk
+                where, top = where.casefold(), top.casefold()
+            return not (where == top or where.startswith(top + os.sep))
+        start, todo, c_real, c_lex = self._start(path, str(within) if within is not None else None)
+        _, st = self._walk(start, todo, c_real, c_lex, path, self._where(within))
+        opened = os.fstat(fd)
+        return (st.st_dev, st.st_ino) != (opened.st_dev, opened.st_ino)
 
     def read_bytes(self, path: Path, limit: int | None = None, *, within: str | Path | None = None) -> bytes:
         """The file's first ``limit`` bytes (all of it when None), through `open`."""

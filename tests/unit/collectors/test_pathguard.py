@@ -226,6 +226,22 @@ def test_a_file_swapped_after_the_walk_is_refused(world: tuple[Path, Path], monk
         guard.open(target)
 
 
+@pytest.mark.parametrize("kernel_says_where", [True, False])
+def test_a_folder_swapped_for_a_link_after_it_was_walked_is_refused(world: tuple[Path, Path], monkeypatch,
+                                                                    kernel_says_where: bool) -> None:
+    # Folders are walked once and remembered; the open must still notice that one now leads out.
+    root, outside = world
+    (outside / "dir/f.txt").write_text("secret\n")
+    guard = PathGuard(root)
+    assert guard.read_bytes(root / "a/f.txt") == b"content of a/f.txt\n"
+    os.rename(root / "a", root / "a-moved")
+    os.symlink(outside / "dir", root / "a")
+    if not kernel_says_where:
+        monkeypatch.setattr(pathguard, "_fd_path", lambda fd: None)
+    with pytest.raises(Refused, match="outside the root"):
+        guard.read_bytes(root / "a/f.txt")
+
+
 def test_the_bundle_being_written_is_never_read_whatever_the_name(world: tuple[Path, Path]) -> None:
     root, _ = world
     part = root / "a/.bundle.zip.x.part"
