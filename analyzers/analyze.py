@@ -341,4 +341,16 @@ def to_finding(sig: Signature, hits: SignatureHits) -> Finding:
         workaround=list(sig.workaround),
         information_needed=list(sig.information_needed),
         products=list(sig.products),
+        times=_sample(sorted(hits.times)),
     )
+
+
+TIMELINE_SAMPLE = 400
+
+
+def _sample(times: list[float]) -> list[float]:
+    """At most `TIMELINE_SAMPLE` times, evenly spread over the sorted list (first and last kept)."""
+    if len(times) <= TIMELINE_SAMPLE:
+        return times
+    step = (len(times) - 1) / (TIMELINE_SAMPLE - 1)
+    return [times[round(i * step)] for i in range(TIMELINE_SAMPLE)]

@@ -51,7 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"{TOOL_NAME} {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="{collect,analyze,signatures,gui}")
+    sub = parser.add_subparsers(dest="command", metavar="{collect,analyze,escalate,signatures,gui}")
 
     collect = sub.add_parser(
         "collect", help="collect logs and diagnostics into a bundle",
@@ -86,6 +86,9 @@ def build_parser() -> argparse.ArgumentParser:
     from app.cli_analyze import add_analyze_parser, add_signatures_parser
 
     add_analyze_parser(sub)
+    from app.cli_escalate import add_escalate_parser
+
+    add_escalate_parser(sub)
     add_signatures_parser(sub)
 
     gui = sub.add_parser("gui", help="open the window (the default without a subcommand)")

@@ -40,6 +40,7 @@ def render_report(manifest: dict[str, Any], findings: dict[str, Any]) -> str:
         _summary(manifest, findings, ordered),
         _machine(manifest, host),
         _findings(ordered),
+        _timeline(findings),
         _related(findings),
         _unmatched(findings),
         _collectors(manifest),
@@ -210,6 +211,18 @@ def _unmatched(findings: dict[str, Any]) -> str:
             "claimed, grouped into templates (<code>&lt;*&gt;</code> marks the parts that vary). Worth a look "
             "and a search in the knowledge base.</p><table class='grid'><tr><th>Level</th><th>Count</th>"
             "<th>Template and example</th><th>First / last seen</th></tr>" + "".join(rows) + "</table></section>")
+
+
+def _timeline(findings: dict[str, Any]) -> str:
+    from app.report_timeline import timeline_svg
+
+    svg = timeline_svg(findings)
+    if not svg:
+        return ""
+    return ("<section><h2>Timeline</h2><p class='meta'>Errors and warnings over the time window: each known "
+            "issue's matches as ticks, each unmatched template as a bar from its first to its last occurrence "
+            "(times in UTC).</p>"
+            f"<div class='timeline'>{svg}</div></section>")
 
 
 def _related(findings: dict[str, Any]) -> str:

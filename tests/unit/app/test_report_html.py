@@ -118,3 +118,25 @@ def test_rendering_does_not_change_its_inputs() -> None:
     before = copy.deepcopy((manifest, findings))
     render_report(manifest, findings)
     assert (manifest, findings) == before
+
+
+def test_timeline_is_inline_svg_with_a_row_per_finding_and_template() -> None:
+    import re
+    from datetime import UTC, datetime
+
+    from app.report_html import render_report
+
+    findings = {
+        "findings": [{"signature": "a", "title": "Quota exceeded", "severity": "critical", "count": 2,
+                      "first_seen": "2026-11-21T10:00:00+00:00", "last_seen": "2026-11-22T10:00:00+00:00",
+                      "times": [datetime(2026, 11, 21, 10, tzinfo=UTC).timestamp(),
+                                datetime(2026, 11, 22, 10, tzinfo=UTC).timestamp()]}],
+        "unmatched": [{"template": "E01350016: Error <*>", "level": "error", "count": 5,
+                       "first_seen": "2026-11-20T10:00:00+00:00", "last_seen": "2026-11-23T10:00:00+00:00"}],
+    }
+    page = render_report({}, findings)
+    svg = re.search(r"<svg.*?</svg>", page, re.S).group(0)
+    assert "<script" not in svg and "href" not in svg
+    assert svg.count("<title>") == 2 and svg.count("fill='#9b1c1c'") == 2  # two ticks of the critical finding
+    assert "Nov 20" in svg and "Nov 23" in svg
+    assert render_report({}, {"findings": []}).count("<svg") == 0
