@@ -14,11 +14,11 @@ import json
 import re
 import zipfile
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from app.escalation import FIELDS, FIELDS_BY_KEY, ISSUE_CATEGORIES, EscalationForm, build_form, format_time
+from app.evidence import information_items
 
 EXIT_READY = 0
 EXIT_NOT_READY = 3
@@ -90,58 +90,6 @@ def _parse_json(data: bytes, name: str) -> dict[str, Any]:
     return value
 
 
-# ---- what support will need, checked against the bundle
-
-@dataclass(frozen=True)
-class EvidenceRule:
-    id: str
-    match: tuple[re.Pattern[str], ...]
-    in_bundle: tuple[re.Pattern[str], ...]
-    how: str
-
-
-@lru_cache(maxsize=1)
-def evidence_rules() -> tuple[EvidenceRule, ...]:
-    import yaml
-
-    from resources import resource_path
-
-    data = yaml.safe_load((resource_path("escalation") / "evidence.yaml").read_text(encoding="utf-8"))
-    return tuple(EvidenceRule(str(r["id"]), tuple(re.compile(p, re.I) for p in r.get("match") or ()),
-                              tuple(re.compile(p) for p in r.get("in_bundle") or ()), str(r.get("how") or ""))
-                 for r in data["rules"])
-
-
-def _information_items(findings: dict[str, Any], members: list[str]) -> list[dict[str, Any]]:
-    """One entry per distinct item support will need, with where it is in the bundle or how to get it."""
-    by_key: dict[str, dict[str, Any]] = {}
-    for finding in findings.get("findings") or []:
-        if not isinstance(finding, dict):
-            continue
-        for item in finding.get("information_needed") or []:
-            text = " ".join(str(item).split())
-            rule = next((r for r in evidence_rules() if any(p.search(text) for p in r.match)), None)
-            key = rule.id if rule else _slug(text)  # items that name the same thing are one entry
-            entry = by_key.get(key)
-            if entry is None:
-                found = [m for m in members if rule and any(p.search(m) for p in rule.in_bundle)]
-                entry = by_key[key] = {
-                    "id": key, "item": text, "signatures": [], "in_bundle": found[:5],
-                    "how": rule.how if rule else "Attach it to the case, or say why it cannot be had.",
-                    "status": None, "note": None,
-                }
-            elif text.lower() not in entry["item"].lower():
-                entry["item"] += f"; {text}"
-            signature = str(finding.get("signature", ""))
-            if signature and signature not in entry["signatures"]:
-                entry["signatures"].append(signature)
-    return list(by_key.values())
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "item"
-
-
 # ---- the template the technician completes
 
 def form_of(bundle: Bundle) -> EscalationForm:
@@ -165,7 +113,7 @@ def template(bundle: Bundle, form: EscalationForm | None = None) -> dict[str, An
         "bundle": bundle.path.name,
         "fields": fields,
         "checklist": checklist,
-        "information": _information_items(bundle.findings, bundle.member_paths),
+        "information": information_items(bundle.findings, bundle.member_paths),
         "choices": {spec.key: list(spec.choices) for spec in FIELDS if spec.choices},
         "statuses": {"checklist": list(STEP_STATUSES), "by": list(STEP_BY), "information": list(INFO_STATUSES)},
     }

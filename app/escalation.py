@@ -483,7 +483,7 @@ def build_form(manifest: dict[str, Any], findings: dict[str, Any], bundle_name: 
         kb_articles=_kb_articles(ordered),
         checklist=[{"step": str(step), "finding": str(f.get("title", "")), "done": False}
                    for f in ordered for step in f.get("workaround") or []],
-        information_needed=_unique(str(item) for f in ordered for item in f.get("information_needed") or []),
+        information_needed=_information_lines(findings, manifest),
         attachments=_attachments(manifest, bundle_name),
         collector_summary=_collector_summary(manifest),
     )
@@ -544,6 +544,19 @@ def _error_entry(f: dict[str, Any]) -> dict[str, Any]:
         "errorcode_url": errorcode_url(code) if code else "",
         "kb": [{"number": n, "url": u} for n, u in kb_links(f)],
     }
+
+
+def _information_lines(findings: dict[str, Any], manifest: dict[str, Any]) -> list[str]:
+    """Each item support will need once, marked as in the bundle (where) or missing (and how to get it)."""
+    from app.evidence import bundle_members, information_items
+
+    out = []
+    for item in information_items(findings, bundle_members(manifest)):
+        if item["in_bundle"]:
+            out.append(f"{item['item']} — in the bundle: {', '.join(item['in_bundle'][:2])}")
+        else:
+            out.append(f"{item['item']} — missing: {item['how']}")
+    return out
 
 
 def _kb_articles(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
