@@ -45,11 +45,14 @@ def analyze_sources(
     cancel: Any = None,
     progress: Progress | None = None,
     use_hyperscan: bool | None = None,
+    platform: str | None = None,
 ) -> AnalysisResult:
     """Scan every source once against every signature. Unreadable sources become `Skipped`; never raises for
-    bad input. A cancelled run returns what was finished, with the rest listed as skipped."""
+    bad input. A cancelled run returns what was finished, with the rest listed as skipped. With `platform`
+    (windows, linux, darwin/macos), signatures of other operating systems are left out: their errors are then
+    reported like any other unexplained error."""
     started = time.monotonic()
-    sigset = signatures if signatures is not None else load_signatures()
+    sigset = (signatures if signatures is not None else load_signatures()).for_platform(platform)
     result = AnalysisResult(signature_problems=[str(p) for p in sigset.problems])
     scanner = get_scanner(sigset, use_hyperscan)
     items = list(sources)
@@ -262,11 +265,12 @@ def analyze_paths(
     progress: Progress | None = None,
     use_hyperscan: bool | None = None,
     stdin: Any = None,
+    platform: str | None = None,
 ) -> AnalysisResult:
     from analyzers.inputs import resolve_inputs
 
     return analyze_sources(resolve_inputs(paths, stdin=stdin), signatures, cancel=cancel, progress=progress,
-                           use_hyperscan=use_hyperscan)
+                           use_hyperscan=use_hyperscan, platform=platform)
 
 
 def combine(scans: list[FileScan], sigset: SignatureSet, result: AnalysisResult, related: bool = True) -> None:
@@ -341,6 +345,7 @@ def to_finding(sig: Signature, hits: SignatureHits) -> Finding:
         workaround=list(sig.workaround),
         information_needed=list(sig.information_needed),
         products=list(sig.products),
+        platforms=list(sig.platforms),
         times=_sample(sorted(hits.times)),
     )
 

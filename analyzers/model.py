@@ -119,6 +119,7 @@ class Finding:
     workaround: list[str] = field(default_factory=list)
     information_needed: list[str] = field(default_factory=list)
     products: list[str] = field(default_factory=list)
+    platforms: list[str] = field(default_factory=list)
     times: list[float] = field(default_factory=list)  # a sample of the matches' times (epoch seconds), for timelines
 
     def to_json(self) -> dict[str, Any]:
@@ -139,6 +140,7 @@ class Finding:
             "cause": self.cause,
             "workaround": list(self.workaround),
             "information_needed": list(self.information_needed),
+            "platforms": list(self.platforms),
             "times": [round(t, 3) for t in self.times],
         }
 

@@ -43,6 +43,8 @@ def add_analyze_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("paths", nargs="+", metavar="PATH", help="file, folder, .zip, .7z, or - for standard input")
     p.add_argument("--json", action="store_true", help="print the result as JSON on stdout")
     p.add_argument("--signatures", type=Path, metavar="DIR", help="use this signature folder")
+    p.add_argument("--platform", choices=("windows", "linux", "macos"),
+                   help="the logs come from this operating system: signatures of the others are left out")
     p.add_argument("--no-hyperscan", action="store_true", help=argparse.SUPPRESS)
     p.set_defaults(handler=cmd_analyze)
 
@@ -82,7 +84,8 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         return _fail(f"no usable signatures in {sigset.directory} ({len(sigset.problems)} problems; "
                      "run `acronis-triage signatures validate`)")
     try:
-        result = analyze_paths(list(args.paths), sigset, use_hyperscan=False if args.no_hyperscan else None)
+        result = analyze_paths(list(args.paths), sigset, use_hyperscan=False if args.no_hyperscan else None,
+                               platform=args.platform)
     except KeyboardInterrupt:
         return _fail("interrupted")
     except Exception as exc:  # noqa: BLE001 - the CLI promises one line, never a traceback

@@ -219,7 +219,7 @@ def run_collect(
             raise engine.disk_full
         emit(EngineEvent("phase", text="analyzing the collected logs"))
         writer.reopen_for_append()
-        findings = _analyze(writer, options, cancel)
+        findings = _analyze(writer, options, cancel, root.os)
         writer.add_generated("analysis/findings.json", json.dumps(findings, indent=2, ensure_ascii=False))
         manifest = _manifest(options, settings, outcomes, discovery.load_errors, now)
         emit(EngineEvent("phase", text="writing the report and the escalation form"))
@@ -252,7 +252,8 @@ def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split()) or type(exc).__name__
 
 
-def _analyze(writer: BundleWriter, options: CollectOptions, cancel: CancelToken) -> dict[str, Any]:
+def _analyze(writer: BundleWriter, options: CollectOptions, cancel: CancelToken,
+             platform: str | None = None) -> dict[str, Any]:
     from analyzers.analyze import analyze_sources
     from analyzers.model import LogSource
     from analyzers.signatures import load_signatures
@@ -260,7 +261,7 @@ def _analyze(writer: BundleWriter, options: CollectOptions, cancel: CancelToken)
     signatures = load_signatures(options.signatures_dir) if options.signatures_dir else load_signatures()
     with writer.collected_members() as members:
         sources = [LogSource(rec.path, opener, rec.size) for rec, opener in members]
-        result = analyze_sources(sources, signatures, cancel=cancel)
+        result = analyze_sources(sources, signatures, cancel=cancel, platform=platform)
     data = result.to_json()
     data["signature_problems"] = list(result.signature_problems) + [str(p) for p in signatures.problems]
     return data

@@ -18,6 +18,7 @@ from analyzers.signatures.schema import (
     ID_RE,
     KINDS,
     MATCH_KEYS,
+    PLATFORMS,
     SAMPLE_KEYS,
     SIGNATURE_KEYS,
     Condition,
@@ -226,6 +227,7 @@ def _build(raw: dict, file: str, label: str, problems: list[Problem]) -> Signatu
             rule=rule,
             description=_text(raw, "description"),
             products=_strings(raw, "products"),
+            platforms=_platforms(raw),
             kb=kb,
             cause=_text(raw, "cause"),
             workaround=_strings(raw, "workaround"),
@@ -259,6 +261,14 @@ def _strings(raw: dict, key: str) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
         raise _Invalid(key, "must be a list of non-empty strings")
     return tuple(v.strip() for v in value)
+
+
+def _platforms(raw: dict) -> tuple[str, ...]:
+    values = _strings(raw, "platforms")
+    bad = [v for v in values if v not in PLATFORMS]
+    if bad:
+        raise _Invalid("platforms", f"{bad[0]!r} is not one of {', '.join(PLATFORMS)}")
+    return values
 
 
 def _kb(value: Any) -> tuple[KBRef, ...]:
