@@ -92,6 +92,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_signatures_parser(sub)
 
     gui = sub.add_parser("gui", help="open the window (the default without a subcommand)")
+    # For the build's smoke test: open the window, then close it after this many milliseconds.
+    gui.add_argument("--quit-after", type=int, metavar="MS", help=argparse.SUPPRESS)
     gui.set_defaults(handler=cmd_gui)
     return parser
 
@@ -113,7 +115,7 @@ def cmd_gui(args: argparse.Namespace) -> int:
     except ImportError as exc:
         print(f"{TOOL_NAME}: the window cannot open: {exc}. Use `{TOOL_NAME} collect` instead.", file=sys.stderr)
         return 1
-    return run_gui([])
+    return run_gui([], quit_after_ms=getattr(args, "quit_after", None))
 
 
 def cmd_collect(args: argparse.Namespace) -> int:
