@@ -36,7 +36,7 @@ def version() -> str:
 
 def windows_version_file(work: Path) -> Path:
     parts = [int(p) for p in version().split(".")[:3] if p.isdigit()] + [0, 0, 0]
-    v = tuple(parts[:3]) + (0,)
+    v = (*parts[:3], 0)
     text = f"""VSVersionInfo(
   ffi=FixedFileInfo(filevers={v}, prodvers={v}, mask=0x3f, flags=0x0, OS=0x40004, fileType=0x1, subtype=0x0,
                     date=(0, 0)),
