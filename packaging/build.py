@@ -82,7 +82,7 @@ def size_mb(onefile: bool) -> float:
 
 def smoke(cli: Path) -> None:
     """The built program, with no Python on the PATH, does its main jobs."""
-    system = os.environ.get("SystemRoot", r"C:\Windows")
+    system = os.environ.get("SYSTEMROOT", r"C:\Windows")
     path = os.pathsep.join([str(Path(system) / "System32"), system]) if sys.platform == "win32" else "/usr/bin:/bin"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))}
     env.update(PATH=path, QT_QPA_PLATFORM="offscreen", ACRONIS_TRIAGE_NO_CACHE="1")
