@@ -283,6 +283,7 @@ def combine(scans: list[FileScan], sigset: SignatureSet, result: AnalysisResult,
         stats.bytes += fs.bytes
         stats.events += fs.events
         result.signature_problems.extend(fs.problems)
+        result.skipped.extend(Skipped(fs.name, reason) for reason in fs.lost)
         for sig_id, hits in fs.hits.items():
             if sig_id in merged:
                 merged[sig_id].merge(hits)

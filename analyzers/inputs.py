@@ -18,6 +18,7 @@ import stat
 import sys
 import tempfile
 import threading
+import weakref
 import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path, PurePosixPath
@@ -148,6 +149,7 @@ class _Spool:
         # lives as long as the sources that read it (their openers hold the spool), so no with-block
         self._file = tempfile.TemporaryFile(prefix="acronis-triage-", buffering=0)  # noqa: SIM115
         self._fd = self._file.fileno()
+        weakref.finalize(self, self._file.close)  # when the last source that reads it is gone
         self.end = 0
         self._lock = threading.Lock()
 

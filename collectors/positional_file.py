@@ -42,9 +42,8 @@ class PositionalFile(io.RawIOBase):
         return self._fd
 
     def _size(self) -> int:
-        if self._length is not None:
-            return self._length
-        return os.fstat(self._fd).st_size - self._base
+        size = max(0, os.fstat(self._fd).st_size - self._base)
+        return size if self._length is None else min(size, self._length)
 
     def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
         if whence == io.SEEK_SET:
