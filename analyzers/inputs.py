@@ -13,6 +13,7 @@ analyzer's forked workers can read members of one archive at the same time.
 from __future__ import annotations
 
 import io
+import lzma
 import os
 import stat
 import sys
@@ -20,6 +21,7 @@ import tempfile
 import threading
 import weakref
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
@@ -35,6 +37,9 @@ ARCHIVE_SUFFIXES = (".zip", ".7z")
 _GZIP_MAGIC = b"\x1f\x8b"
 _7Z_MAGIC = b"7z\xbc\xaf\x27\x1c"
 _COPY_PIECE = 1024 * 1024
+# What reading a damaged zip member raises (zipfile lets the decompressors' own errors through)
+_MEMBER_ERRORS = (zipfile.BadZipFile, OSError, NotImplementedError, RuntimeError, EOFError, ValueError, LookupError,
+                  zlib.error, lzma.LZMAError)
 
 
 def resolve_inputs(paths: list[str], *, stdin: IO[bytes] | None = None,
@@ -56,6 +61,8 @@ def resolve_inputs(paths: list[str], *, stdin: IO[bytes] | None = None,
                 out.append(Skipped(raw, "no such file or folder"))
         except OSError as exc:
             out.append(Skipped(raw, f"cannot read: {exc.strerror or exc}"))
+        except Exception as exc:  # noqa: BLE001 - a hostile input is skipped with the reason, never a crash
+            out.append(Skipped(raw, f"cannot read: {type(exc).__name__}: {exc}"))
     return out
 
 
@@ -106,6 +113,8 @@ def _folder(root: Path, limits: Limits) -> Iterator[LogSource | Skipped]:
                 yield from _file(path, str(path), limits)
             except OSError as exc:
                 yield Skipped(str(path), f"cannot read: {exc.strerror or exc}")
+            except Exception as exc:  # noqa: BLE001 - as in resolve_inputs: one hostile file never stops the rest
+                yield Skipped(str(path), f"cannot read: {type(exc).__name__}: {exc}")
     yield from unreadable
 
 
@@ -223,9 +232,9 @@ def _zip_members(fileobj: IO[bytes], display: str, limits: Limits, slot: _SpoolS
                  nested: bool) -> Iterator[LogSource | Skipped]:
     try:
         zf = zipfile.ZipFile(fileobj)
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+    except _MEMBER_ERRORS as exc:
         fileobj.close()
-        yield Skipped(display, f"not a readable zip archive: {exc}")
+        yield Skipped(display, f"not a readable zip archive: {_reason(exc)}")
         return
     infos = [i for i in zf.infolist() if not i.is_dir()]
     if len(infos) > limits.members:
@@ -255,9 +264,8 @@ def _zip_members(fileobj: IO[bytes], display: str, limits: Limits, slot: _SpoolS
         try:
             with zf.open(info) as fh:
                 head = fh.read(4096)
-        except (zipfile.BadZipFile, OSError, NotImplementedError, RuntimeError, EOFError, ValueError,
-                LookupError) as exc:
-            yield Skipped(where, f"cannot read this member: {exc}")
+        except _MEMBER_ERRORS as exc:
+            yield Skipped(where, f"cannot read this member: {_reason(exc)}")
             continue
         if head.startswith((b"PK\x03\x04", b"PK\x05\x06", _7Z_MAGIC)) or name.lower().endswith(ARCHIVE_SUFFIXES):
             yield from _nested(zf, info, head, where, limits, slot, nested)
@@ -281,8 +289,7 @@ def _nested(zf: zipfile.ZipFile, info: zipfile.ZipInfo, head: bytes, where: str,
     try:
         with zf.open(info) as fh:
             writer = _spool_member(fh, slot, limits.nested_bytes)
-    except (zipfile.BadZipFile, OSError, NotImplementedError, RuntimeError, EOFError, ValueError,
-            LookupError) as exc:
+    except _MEMBER_ERRORS as exc:
         yield Skipped(where, f"cannot unpack this nested archive: {_reason(exc)}")
         return
     if writer.overflow:
