@@ -252,8 +252,14 @@ class AnalysisResult:
 
 @dataclass
 class LogSource:
-    """Something to analyze: a name for evidence and a way to open its bytes (file, archive member, stdin)."""
+    """Something to analyze: a name for evidence and a way to open its bytes (file, archive member, stdin).
+
+    `fork_safe`: every call of `open` gives a reader that shares no file offset with another process (a file
+    opened anew, bytes in memory, a zip read through `collectors.positional_file`). Only then may the analysis
+    read the source from forked workers: a zip handle inherited across fork interleaves both processes' reads.
+    """
 
     name: str
     open: Callable[[], IO[bytes]]
     size: int | None = None
+    fork_safe: bool = False

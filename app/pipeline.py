@@ -260,7 +260,7 @@ def _analyze(writer: BundleWriter, options: CollectOptions, cancel: CancelToken,
 
     signatures = load_signatures(options.signatures_dir) if options.signatures_dir else load_signatures()
     with writer.collected_members() as members:
-        sources = [LogSource(rec.path, opener, rec.size) for rec, opener in members]
+        sources = [LogSource(rec.path, opener, rec.size, fork_safe=True) for rec, opener in members]
         result = analyze_sources(sources, signatures, cancel=cancel, platform=platform)
     data = result.to_json()
     data["signature_problems"] = list(result.signature_problems) + [str(p) for p in signatures.problems]

@@ -27,6 +27,7 @@ from analyzers.signatures.schema import (
     Signature,
     SignatureSet,
 )
+from analyzers.yaml_limits import YamlExpansionError, check_expansion
 
 _CACHE_VERSION = 2
 REQUIRED = ("id", "title", "severity", "kb", "match", "samples")
@@ -154,9 +155,17 @@ def _parse_file(path: Path, data: bytes | None, root: Path, problems: list[Probl
         if data is None:
             data = path.read_bytes()
         text = data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")  # as read_text() gave it
-        return list(yaml.load_all(text, Loader=loader))
+        docs = list(yaml.load_all(text, Loader=loader))
+        check_expansion(docs, len(data))
+        return docs
     except (OSError, UnicodeDecodeError) as exc:
         problems.append(Problem(name, "", "", f"cannot read: {exc}"))
+        return None
+    except YamlExpansionError as exc:
+        problems.append(Problem(name, "", "", f"not loaded: {exc}"))
+        return None
+    except RecursionError:
+        problems.append(Problem(name, "", "", "not loaded: nested too deeply; refused"))
         return None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
