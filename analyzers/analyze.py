@@ -46,11 +46,29 @@ def analyze_sources(
     progress: Progress | None = None,
     use_hyperscan: bool | None = None,
     platform: str | None = None,
+    naive_zone: Any = None,
 ) -> AnalysisResult:
     """Scan every source once against every signature. Unreadable sources become `Skipped`; never raises for
     bad input. A cancelled run returns what was finished, with the rest listed as skipped. With `platform`
     (windows, linux, darwin/macos), signatures of other operating systems are left out: their errors are then
-    reported like any other unexplained error."""
+    reported like any other unexplained error. `naive_zone` (a tzinfo) is the zone of times written without one:
+    the analyzed machine's local time."""
+    from analyzers.formats.timeparse import naive_zone as zone_of_naive_times
+
+    with zone_of_naive_times(naive_zone):
+        return _analyze_sources(sources, signatures, cancel=cancel, progress=progress, use_hyperscan=use_hyperscan,
+                                platform=platform)
+
+
+def _analyze_sources(
+    sources: Iterable[LogSource | Skipped],
+    signatures: SignatureSet | None,
+    *,
+    cancel: Any,
+    progress: Progress | None,
+    use_hyperscan: bool | None,
+    platform: str | None,
+) -> AnalysisResult:
     started = time.monotonic()
     sigset = (signatures if signatures is not None else load_signatures()).for_platform(platform)
     result = AnalysisResult(signature_problems=[str(p) for p in sigset.problems])

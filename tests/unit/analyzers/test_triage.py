@@ -253,3 +253,30 @@ def test_signatures_of_another_operating_system_are_left_out():
     assert on_windows.unmatched, "the error is still reported, as an unexplained one"
     assert SIGS.for_platform(None) is SIGS and SIGS.for_platform("darwin").signatures == \
         SIGS.for_platform("macos").signatures
+
+
+def test_a_time_without_zone_is_the_machine_local_time():
+    from datetime import timedelta, timezone
+
+    from analyzers.formats.timeparse import naive_zone, parse_time
+
+    plus_one = timezone(timedelta(hours=1))
+    assert parse_time("11/23/26 11:03:14 PM").utcoffset() == timedelta(0)
+    with naive_zone(plus_one):
+        assert parse_time("11/23/26 11:03:14 PM").isoformat() == "2026-11-23T23:03:14+01:00"
+        assert parse_time("2026-11-23T23:03:14:811+02:00").utcoffset() == timedelta(hours=2)  # its own zone wins
+    assert parse_time("11/23/26 11:03:14 PM").utcoffset() == timedelta(0)  # the cache does not leak the zone
+
+
+def test_the_demo_reports_one_zone_for_one_event(tmp_path):
+    import subprocess
+    import sys
+    import zipfile
+
+    out = tmp_path / "d.zip"
+    subprocess.run([sys.executable, "-m", "app", "collect", "--demo", "--output", str(out), "--quiet"], check=True)
+    findings = json.loads(zipfile.ZipFile(out).read("analysis/findings.json"))["findings"]
+    vss = next(f for f in findings if f["signature"] == "vss-unexpected-provider-error")
+    # the XML activity log (no zone) and the MMS log (+01:00) hold the same event: one zone for both
+    assert vss["first_seen"].startswith("2026-11-23T23:03:14") and vss["first_seen"].endswith("+01:00")
+    assert vss["last_seen"].endswith("+01:00")
