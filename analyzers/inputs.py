@@ -81,7 +81,12 @@ def _stdin_source(stdin: IO[bytes] | None, limits: Limits) -> LogSource | Skippe
 
 def _folder(root: Path, limits: Limits) -> Iterator[LogSource | Skipped]:
     """Every regular file under `root`; a folder that cannot be listed, a link and a special file are listed
-    as skipped with the reason (links are not followed: a received folder may point anywhere)."""
+    as skipped with the reason (links are not followed: a received folder may point anywhere). An unpacked bundle
+    of ours is read like the zip: only what was collected, not its own findings, report and forms (which quote the
+    same errors again and would count each event twice or more)."""
+    if (root / "manifest.json").is_file() and (root / "collected").is_dir() \
+            and not (root / "collected").is_symlink():
+        root = root / "collected"
     unreadable: list[Skipped] = []
 
     def on_error(exc: OSError) -> None:

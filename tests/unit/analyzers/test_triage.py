@@ -280,3 +280,19 @@ def test_the_demo_reports_one_zone_for_one_event(tmp_path):
     # the XML activity log (no zone) and the MMS log (+01:00) hold the same event: one zone for both
     assert vss["first_seen"].startswith("2026-11-23T23:03:14") and vss["first_seen"].endswith("+01:00")
     assert vss["last_seen"].endswith("+01:00")
+
+
+def test_an_unpacked_bundle_counts_each_event_once(tmp_path):
+    import subprocess
+    import sys
+    import zipfile
+
+    from analyzers.analyze import analyze_paths
+
+    out = tmp_path / "d.zip"
+    subprocess.run([sys.executable, "-m", "app", "collect", "--demo", "--output", str(out), "--quiet"], check=True)
+    with zipfile.ZipFile(out) as zf:
+        zf.extractall(tmp_path / "unpacked")
+    from_zip = {f.signature: f.count for f in analyze_paths([str(out)], SIGS).findings}
+    from_folder = {f.signature: f.count for f in analyze_paths([str(tmp_path / "unpacked")], SIGS).findings}
+    assert from_folder == from_zip and from_zip["quota-cloud-storage-exceeded"] == 1
