@@ -45,11 +45,32 @@ def analyze_sources(
     cancel: Any = None,
     progress: Progress | None = None,
     use_hyperscan: bool | None = None,
+    platform: str | None = None,
+    naive_zone: Any = None,
 ) -> AnalysisResult:
     """Scan every source once against every signature. Unreadable sources become `Skipped`; never raises for
-    bad input. A cancelled run returns what was finished, with the rest listed as skipped."""
+    bad input. A cancelled run returns what was finished, with the rest listed as skipped. With `platform`
+    (windows, linux, darwin/macos), signatures of other operating systems are left out: their errors are then
+    reported like any other unexplained error. `naive_zone` (a tzinfo) is the zone of times written without one:
+    the analyzed machine's local time."""
+    from analyzers.formats.timeparse import naive_zone as zone_of_naive_times
+
+    with zone_of_naive_times(naive_zone):
+        return _analyze_sources(sources, signatures, cancel=cancel, progress=progress, use_hyperscan=use_hyperscan,
+                                platform=platform)
+
+
+def _analyze_sources(
+    sources: Iterable[LogSource | Skipped],
+    signatures: SignatureSet | None,
+    *,
+    cancel: Any,
+    progress: Progress | None,
+    use_hyperscan: bool | None,
+    platform: str | None,
+) -> AnalysisResult:
     started = time.monotonic()
-    sigset = signatures if signatures is not None else load_signatures()
+    sigset = (signatures if signatures is not None else load_signatures()).for_platform(platform)
     result = AnalysisResult(signature_problems=[str(p) for p in sigset.problems])
     scanner = get_scanner(sigset, use_hyperscan)
     items = list(sources)
@@ -78,12 +99,15 @@ PARALLEL_MIN_BYTES = 64 * 2**20
 
 
 def _worker_count(sources: list[LogSource]) -> int:
-    """Two processes when there is enough to read in several files and fork is available (each keeps its own
-    hyperscan scratch; the compiled database is inherited, not recompiled)."""
+    """Two processes when there is enough to read in several files, fork is available and every source opens a
+    reader of its own in each process (each keeps its own hyperscan scratch; the compiled database is inherited,
+    not recompiled)."""
     # os.fork exactly where multiprocessing offers "fork"; not importing multiprocessing saves ~6 ms per run
     if len(sources) < 2 or not hasattr(os, "fork") or sys.platform == "darwin":
         return 1
     if threading.active_count() > 1:  # forking a threaded process (the GUI) is unsafe: stay in-process
+        return 1
+    if not all(s.fork_safe for s in sources):  # a reader shared across fork reads the other process's bytes
         return 1
     if sum(s.size or 0 for s in sources) < PARALLEL_MIN_BYTES:
         return 1
@@ -262,11 +286,12 @@ def analyze_paths(
     progress: Progress | None = None,
     use_hyperscan: bool | None = None,
     stdin: Any = None,
+    platform: str | None = None,
 ) -> AnalysisResult:
     from analyzers.inputs import resolve_inputs
 
     return analyze_sources(resolve_inputs(paths, stdin=stdin), signatures, cancel=cancel, progress=progress,
-                           use_hyperscan=use_hyperscan)
+                           use_hyperscan=use_hyperscan, platform=platform)
 
 
 def combine(scans: list[FileScan], sigset: SignatureSet, result: AnalysisResult, related: bool = True) -> None:
@@ -280,6 +305,7 @@ def combine(scans: list[FileScan], sigset: SignatureSet, result: AnalysisResult,
         stats.bytes += fs.bytes
         stats.events += fs.events
         result.signature_problems.extend(fs.problems)
+        result.skipped.extend(Skipped(fs.name, reason) for reason in fs.lost)
         for sig_id, hits in fs.hits.items():
             if sig_id in merged:
                 merged[sig_id].merge(hits)
@@ -341,4 +367,17 @@ def to_finding(sig: Signature, hits: SignatureHits) -> Finding:
         workaround=list(sig.workaround),
         information_needed=list(sig.information_needed),
         products=list(sig.products),
+        platforms=list(sig.platforms),
+        times=_sample(sorted(hits.times)),
     )
+
+
+TIMELINE_SAMPLE = 400
+
+
+def _sample(times: list[float]) -> list[float]:
+    """At most `TIMELINE_SAMPLE` times, evenly spread over the sorted list (first and last kept)."""
+    if len(times) <= TIMELINE_SAMPLE:
+        return times
+    step = (len(times) - 1) / (TIMELINE_SAMPLE - 1)
+    return [times[round(i * step)] for i in range(TIMELINE_SAMPLE)]

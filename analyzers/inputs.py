@@ -1,41 +1,45 @@
-"""What ``analyze PATH...`` reads: files, folders, our bundles, any .zip (one level of nested zips), .7z and stdin.
+"""What ``analyze PATH...`` reads: files, folders, our bundles, any .zip (one level of nested archives), .7z and stdin.
 
-Received archives are hostile until proven otherwise: nothing is extracted to disk, member names are never
-used as paths, and member size, total size, member count and compression ratio are capped. Everything that
-cannot or should not be read becomes a `Skipped` with a reason; nothing raises.
+Received archives are hostile until proven otherwise: member names are never used as paths, every container is
+read as a stream under `analyzers.limits.Limits` (member size, archive size, member count, compression ratio,
+decoder memory), and what cannot or should not be read becomes a `Skipped` with a reason; nothing raises.
+
+Nested archives and .7z members (a solid .7z can only be unpacked in one pass, in order) are unpacked into one
+anonymous temporary file per received archive, by offset, so memory stays flat whatever they expand to. Every
+source opens its own reader whose reads never move a shared file offset (`collectors.positional_file`), so the
+analyzer's forked workers can read members of one archive at the same time.
 """
 
 from __future__ import annotations
 
 import io
+import lzma
 import os
+import stat
 import sys
+import tempfile
+import threading
+import weakref
 import zipfile
-from collections.abc import Iterator
-from dataclasses import dataclass
+import zlib
+from collections.abc import Callable, Iterator
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
+from analyzers.limits import DEFAULT_LIMITS, Limits, mib
 from analyzers.model import LogSource, Skipped
+from collectors.positional_file import PositionalFile, open_positional
 from collectors.textdecode import sniff_encoding
+
+__all__ = ["ARCHIVE_SUFFIXES", "DEFAULT_LIMITS", "Limits", "binary_reason", "resolve_inputs"]
 
 ARCHIVE_SUFFIXES = (".zip", ".7z")
 _GZIP_MAGIC = b"\x1f\x8b"
-_BUNDLE_SKIP = ("manifest.json", "analysis/", "report", "escalation")
-
-
-@dataclass(frozen=True)
-class Limits:
-    member_bytes: int = 1024 * 2**20  # one uncompressed member
-    total_bytes: int = 8 * 2**30  # all members of one archive
-    members: int = 50_000
-    ratio: int = 200  # uncompressed / compressed, beyond which a member is treated as a zip bomb
-    ratio_floor: int = 16 * 2**20  # small members may compress very well (logs of repeated lines)
-    nested_bytes: int = 512 * 2**20  # a nested archive is read into memory
-    stdin_bytes: int = 512 * 2**20
-
-
-DEFAULT_LIMITS = Limits()
+_7Z_MAGIC = b"7z\xbc\xaf\x27\x1c"
+_COPY_PIECE = 1024 * 1024
+# What reading a damaged zip member raises (zipfile lets the decompressors' own errors through)
+_MEMBER_ERRORS = (zipfile.BadZipFile, OSError, NotImplementedError, RuntimeError, EOFError, ValueError, LookupError,
+                  zlib.error, lzma.LZMAError)
 
 
 def resolve_inputs(paths: list[str], *, stdin: IO[bytes] | None = None,
@@ -52,11 +56,13 @@ def resolve_inputs(paths: list[str], *, stdin: IO[bytes] | None = None,
             elif path.is_file():
                 out.extend(_file(path, str(path), limits))
             elif path.exists():
-                out.append(Skipped(raw, "not a regular file or folder"))
+                out.append(Skipped(raw, "not a regular file or folder (FIFO, device or socket); not opened"))
             else:
                 out.append(Skipped(raw, "no such file or folder"))
         except OSError as exc:
             out.append(Skipped(raw, f"cannot read: {exc.strerror or exc}"))
+        except Exception as exc:  # noqa: BLE001 - a hostile input is skipped with the reason, never a crash
+            out.append(Skipped(raw, f"cannot read: {type(exc).__name__}: {exc}"))
     return out
 
 
@@ -69,35 +75,66 @@ def _stdin_source(stdin: IO[bytes] | None, limits: Limits) -> LogSource | Skippe
     if not data:
         return Skipped("-", "standard input was empty")
     if len(data) > limits.stdin_bytes:
-        return Skipped("-", f"standard input is larger than {limits.stdin_bytes // 2**20} MiB; save it to a file")
-    return LogSource("<stdin>", lambda: io.BytesIO(data), len(data))
+        return Skipped("-", f"standard input is larger than {mib(limits.stdin_bytes)}; save it to a file")
+    return LogSource("<stdin>", lambda: io.BytesIO(data), len(data), fork_safe=True)
 
 
 def _folder(root: Path, limits: Limits) -> Iterator[LogSource | Skipped]:
-    for dirpath, dirnames, filenames in os.walk(root, onerror=None):
+    """Every regular file under `root`; a folder that cannot be listed, a link and a special file are listed
+    as skipped with the reason (links are not followed: a received folder may point anywhere). An unpacked bundle
+    of ours is read like the zip: only what was collected, not its own findings, report and forms (which quote the
+    same errors again and would count each event twice or more)."""
+    if (root / "manifest.json").is_file() and (root / "collected").is_dir() \
+            and not (root / "collected").is_symlink():
+        root = root / "collected"
+    unreadable: list[Skipped] = []
+
+    def on_error(exc: OSError) -> None:
+        where = exc.filename if exc.filename is not None else root
+        unreadable.append(Skipped(os.fspath(where), f"cannot read this folder: {exc.strerror or exc}"))
+
+    for dirpath, dirnames, filenames in os.walk(root, onerror=on_error):
+        yield from unreadable
+        unreadable.clear()
         dirnames.sort()
+        for name in list(dirnames):
+            if os.path.islink(os.path.join(dirpath, name)):
+                dirnames.remove(name)
+                yield Skipped(os.path.join(dirpath, name), "symbolic link to a folder; not followed")
         for name in sorted(filenames):
             path = Path(dirpath, name)
-            if path.is_symlink() or not path.is_file():
+            try:
+                mode = path.lstat().st_mode
+            except OSError as exc:
+                yield Skipped(str(path), f"cannot read: {exc.strerror or exc}")
+                continue
+            if stat.S_ISLNK(mode):
+                yield Skipped(str(path), "symbolic link; not followed")
+                continue
+            if not stat.S_ISREG(mode):
+                yield Skipped(str(path), "not a regular file (FIFO, device or socket); not opened")
                 continue
             try:
                 yield from _file(path, str(path), limits)
             except OSError as exc:
                 yield Skipped(str(path), f"cannot read: {exc.strerror or exc}")
+            except Exception as exc:  # noqa: BLE001 - as in resolve_inputs: one hostile file never stops the rest
+                yield Skipped(str(path), f"cannot read: {type(exc).__name__}: {exc}")
+    yield from unreadable
 
 
 def _file(path: Path, display: str, limits: Limits) -> list[LogSource | Skipped]:
     with open(path, "rb") as fh:
         head = fh.read(4096)
-    size = path.stat().st_size
-    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
-        return list(_zip_members(path, display, limits, nested=True))
-    if head.startswith(b"7z\xbc\xaf\x27\x1c"):
-        return list(_7z_members(path, display, limits))
+        size = os.fstat(fh.fileno()).st_size
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        return list(_zip_members(open_positional(path), display, limits, _SpoolSlot(), nested=True))
+    if head.startswith(_7Z_MAGIC):
+        return list(_7z_members(open_positional(path), display, limits, _SpoolSlot()))
     reason = binary_reason(head)
     if reason:
         return [Skipped(display, reason)]
-    return [LogSource(display, lambda p=path: open(p, "rb"), size)]
+    return [LogSource(display, lambda p=path: open(p, "rb"), size, fork_safe=True)]
 
 
 def binary_reason(head: bytes) -> str | None:
@@ -118,12 +155,91 @@ def _is_our_bundle(names: set[str]) -> bool:
     return "manifest.json" in names and any(n.startswith("collected/") for n in names)
 
 
-def _zip_members(path_or_data: Path | bytes, display: str, limits: Limits,
+# -- the spool: nested archives and 7z members, unpacked by offset into one anonymous temporary file ----------
+
+
+class _Spool:
+    def __init__(self) -> None:
+        # lives as long as the sources that read it (their openers hold the spool), so no with-block
+        self._file = tempfile.TemporaryFile(prefix="acronis-triage-", buffering=0)  # noqa: SIM115
+        self._fd = self._file.fileno()
+        weakref.finalize(self, self._file.close)  # when the last source that reads it is gone
+        self.end = 0
+        self._lock = threading.Lock()
+
+    def write_at(self, offset: int, data: bytes | bytearray | memoryview) -> None:
+        view = memoryview(data)
+        while view:
+            if hasattr(os, "pwrite"):
+                n = os.pwrite(self._fd, view, offset)
+            else:  # pragma: no cover - Windows
+                with self._lock:
+                    os.lseek(self._fd, offset, os.SEEK_SET)
+                    n = os.write(self._fd, view)
+            view = view[n:]
+            offset += n
+
+    def window(self, offset: int, length: int) -> io.BufferedReader:
+        """A reader of bytes [offset, offset + length); safe to use in forked processes at the same time."""
+        return io.BufferedReader(PositionalFile(self._fd, offset, length, closefd=False), buffer_size=256 * 1024)
+
+    def opener(self, offset: int, length: int) -> Callable[[], IO[bytes]]:
+        return lambda: self.window(offset, length)  # the closure keeps the spool (and its file) alive
+
+
+class _SpoolSlot:
+    """The spool of one received archive, made only when something has to be unpacked into it."""
+
+    def __init__(self) -> None:
+        self._spool: _Spool | None = None
+
+    def get(self) -> _Spool:
+        if self._spool is None:
+            self._spool = _Spool()
+        return self._spool
+
+
+class _SpoolWriter:
+    """Appends one member to the spool; past `cap` bytes the member is marked as overflowing and dropped."""
+
+    def __init__(self, spool: _Spool, cap: int) -> None:
+        self.spool = spool
+        self.offset = spool.end
+        self.length = 0
+        self.cap = cap
+        self.overflow = False
+
+    def write(self, data: bytes | bytearray | memoryview) -> int:
+        n = len(data)
+        if self.overflow or self.length + n > self.cap:
+            self.overflow = True
+            return n
+        self.spool.write_at(self.offset + self.length, data)
+        self.length += n
+        self.spool.end = max(self.spool.end, self.offset + self.length)
+        return n
+
+
+def _spool_member(stream: IO[bytes], slot: _SpoolSlot, cap: int) -> _SpoolWriter:
+    writer = _SpoolWriter(slot.get(), cap)
+    while not writer.overflow:
+        piece = stream.read(_COPY_PIECE)
+        if not piece:
+            break
+        writer.write(piece)
+    return writer
+
+
+# -- zip ---------------------------------------------------------------------------------------------------------
+
+
+def _zip_members(fileobj: IO[bytes], display: str, limits: Limits, slot: _SpoolSlot,
                  nested: bool) -> Iterator[LogSource | Skipped]:
     try:
-        zf = zipfile.ZipFile(path_or_data if isinstance(path_or_data, Path) else io.BytesIO(path_or_data))
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        yield Skipped(display, f"not a readable zip archive: {exc}")
+        zf = zipfile.ZipFile(fileobj)
+    except _MEMBER_ERRORS as exc:
+        fileobj.close()
+        yield Skipped(display, f"not a readable zip archive: {_reason(exc)}")
         return
     infos = [i for i in zf.infolist() if not i.is_dir()]
     if len(infos) > limits.members:
@@ -143,6 +259,9 @@ def _zip_members(path_or_data: Path | bytes, display: str, limits: Limits,
             yield Skipped(where, "encrypted member; not read")
             continue
         reason = _size_problem(info.file_size, info.compress_size, total, limits)
+        if reason is None and info.compress_type == zipfile.ZIP_LZMA and info.file_size > limits.decoder_memory:
+            reason = (f"LZMA-compressed member of {mib(info.file_size)} could need as much memory to unpack, "
+                      f"more than the {mib(limits.decoder_memory)} allowed; not read")
         if reason:
             yield Skipped(where, reason)
             continue
@@ -150,42 +269,58 @@ def _zip_members(path_or_data: Path | bytes, display: str, limits: Limits,
         try:
             with zf.open(info) as fh:
                 head = fh.read(4096)
-        except (zipfile.BadZipFile, OSError, NotImplementedError, RuntimeError, EOFError, ValueError) as exc:
-            yield Skipped(where, f"cannot read this member: {exc}")
+        except _MEMBER_ERRORS as exc:
+            yield Skipped(where, f"cannot read this member: {_reason(exc)}")
             continue
-        if head.startswith(b"PK\x03\x04") or name.lower().endswith(ARCHIVE_SUFFIXES):
-            if not nested:
-                yield Skipped(where, "archive nested more than one level deep; not opened")
-                continue
-            if info.file_size > limits.nested_bytes:
-                yield Skipped(where, f"nested archive larger than {limits.nested_bytes // 2**20} MiB; not opened")
-                continue
-            data = _read_capped(zf, info, limits.nested_bytes)
-            if head.startswith(b"7z"):
-                yield from _7z_members(data, where, limits)
-            else:
-                yield from _zip_members(data, where, limits, nested=False)
+        if head.startswith((b"PK\x03\x04", b"PK\x05\x06", _7Z_MAGIC)) or name.lower().endswith(ARCHIVE_SUFFIXES):
+            yield from _nested(zf, info, head, where, limits, slot, nested)
             continue
         reason = binary_reason(head)
         if reason:
             yield Skipped(where, reason)
             continue
-        yield LogSource(where, lambda i=info: _CappedReader(zf.open(i), limits.member_bytes), info.file_size)
+        yield LogSource(where, lambda i=info: _CappedReader(zf.open(i), limits.member_bytes), info.file_size,
+                        fork_safe=True)
+
+
+def _nested(zf: zipfile.ZipFile, info: zipfile.ZipInfo, head: bytes, where: str, limits: Limits,
+            slot: _SpoolSlot, nested: bool) -> Iterator[LogSource | Skipped]:
+    if not nested:
+        yield Skipped(where, "archive nested more than one level deep; not opened")
+        return
+    if info.file_size > limits.nested_bytes:
+        yield Skipped(where, f"nested archive larger than {mib(limits.nested_bytes)}; not opened")
+        return
+    try:
+        with zf.open(info) as fh:
+            writer = _spool_member(fh, slot, limits.nested_bytes)
+    except _MEMBER_ERRORS as exc:
+        yield Skipped(where, f"cannot unpack this nested archive: {_reason(exc)}")
+        return
+    if writer.overflow:
+        yield Skipped(where, f"nested archive larger than {mib(limits.nested_bytes)}; not opened")
+        return
+    inner = writer.spool.window(writer.offset, writer.length)
+    if head.startswith(_7Z_MAGIC):
+        yield from _7z_members(inner, where, limits, slot)
+    else:
+        yield from _zip_members(inner, where, limits, slot, nested=False)
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return str(exc) or type(exc).__name__
 
 
 def _size_problem(size: int, compressed: int, total: int, limits: Limits) -> str | None:
     if size > limits.member_bytes:
-        return f"member is {size // 2**20} MiB uncompressed, more than the {limits.member_bytes // 2**20} MiB allowed"
+        return f"member is {size // 2**20} MiB uncompressed, more than the {mib(limits.member_bytes)} allowed"
     if total + size > limits.total_bytes:
         return f"archive expands to more than {limits.total_bytes // 2**30} GiB; the rest is not read"
     if size > limits.ratio_floor and size > limits.ratio * max(compressed, 1):
         return f"compression ratio {size // max(compressed, 1)}:1 looks like a zip bomb; not read"
     return None
-
-
-def _read_capped(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int) -> bytes:
-    with zf.open(info) as fh:
-        return _CappedReader(fh, cap).read()
 
 
 class _CappedReader(io.RawIOBase):
@@ -223,89 +358,162 @@ class _CappedReader(io.RawIOBase):
         super().close()
 
 
-def _7z_members(path_or_data: Path | bytes, display: str, limits: Limits) -> Iterator[LogSource | Skipped]:
+# -- 7z ----------------------------------------------------------------------------------------------------------
+
+_LZMA2, _LZMA, _PPMD = b"\x21", b"\x03\x01\x01", b"\x03\x04\x01"
+
+
+def _decoder_memory(folder: Any, unpacked: int) -> int:
+    """The memory the folder's decoders may use: an LZMA dictionary is filled only as far as the output goes,
+    a PPMd model takes what its header asks for."""
+    need = 0
+    for coder in getattr(folder, "coders", None) or ():
+        method = bytes(coder.get("method") or b"")
+        props = bytes(coder.get("properties") or b"")
+        if method == _LZMA2 and props:
+            p = props[0] & 0x3F
+            size = 0xFFFFFFFF if p >= 40 else (2 | (p & 1)) << (p // 2 + 11)
+            need = max(need, min(size, unpacked))
+        elif method == _LZMA and len(props) >= 5:
+            need = max(need, min(int.from_bytes(props[1:5], "little"), unpacked))
+        elif method == _PPMD and len(props) >= 5:
+            need = max(need, int.from_bytes(props[1:5], "little"))
+    return need
+
+
+def _folder_problems(archive: Any, limits: Limits) -> dict[int, str]:
+    """id(folder) -> why none of its members is read. A solid folder is one compressed stream: its packed and
+    unpacked sizes are known even where a member's compressed size is not."""
+    streams = getattr(archive.header, "main_streams", None)
+    if streams is None:
+        return {}
+    folders = streams.unpackinfo.folders
+    positions = streams.packinfo.packpositions
+    out: dict[int, str] = {}
+    for i, folder in enumerate(folders):
+        packed = positions[i + 1] - positions[i] if i + 1 < len(positions) else 0
+        unpacked = int(folder.get_unpack_size())
+        if unpacked > limits.total_bytes:
+            out[id(folder)] = (f"compressed block expands to {unpacked // 2**20} MiB, more than the "
+                               f"{limits.total_bytes // 2**30} GiB allowed; not read")
+        elif unpacked > limits.ratio_floor and unpacked > limits.ratio * max(packed, 1):
+            out[id(folder)] = (f"compressed block expands {unpacked // max(packed, 1)}:1 ({mib(packed)} to "
+                               f"{unpacked // 2**20} MiB), which looks like a decompression bomb; not read")
+        else:
+            memory = _decoder_memory(folder, unpacked)
+            if memory > limits.decoder_memory:
+                out[id(folder)] = (f"unpacking would need {memory // 2**20} MiB of memory, more than the "
+                                   f"{mib(limits.decoder_memory)} allowed; not read")
+    return out
+
+
+def _7z_members(fileobj: IO[bytes], display: str, limits: Limits, slot: _SpoolSlot) -> Iterator[LogSource | Skipped]:
     try:
         import py7zr
         from py7zr.io import Py7zIO, WriterFactory
     except ImportError:
+        fileobj.close()
         yield Skipped(display, ".7z support needs the py7zr package")
         return
 
-    class _Capped(Py7zIO):
-        def __init__(self, cap: int) -> None:
-            self.buf = io.BytesIO()
-            self.cap = cap
-            self.overflow = False
+    class _Member(Py7zIO):
+        """Writes one member straight into the spool; py7zr never holds it in memory."""
+
+        def __init__(self, writer: _SpoolWriter) -> None:
+            self.writer = writer
 
         def write(self, s: bytes | bytearray) -> int:
-            if self.buf.tell() + len(s) > self.cap:
-                self.overflow = True
-                return len(s)
-            return self.buf.write(s)
+            return self.writer.write(s)
 
         def read(self, size: int | None = None) -> bytes:
-            return self.buf.read(size)
+            return b""
 
         def seek(self, offset: int, whence: int = 0) -> int:
-            return self.buf.seek(offset, whence)
+            return 0
 
         def flush(self) -> None:
             pass
 
         def size(self) -> int:
-            return self.buf.getbuffer().nbytes
+            return self.writer.length
 
     class _Factory(WriterFactory):
         def __init__(self) -> None:
-            self.products: dict[str, _Capped] = {}
+            self.products: dict[str, _SpoolWriter] = {}
+            self.order: list[str] = []
 
         def create(self, filename: str) -> Py7zIO:
-            product = self.products[filename] = _Capped(limits.member_bytes)
-            return product
+            writer = _SpoolWriter(slot.get(), limits.member_bytes)
+            self.products[filename] = writer
+            self.order.append(filename)
+            return _Member(writer)
 
-    source = path_or_data if isinstance(path_or_data, Path) else io.BytesIO(path_or_data)
+    skipped: list[Skipped] = []
+    wanted: dict[str, int] = {}  # name -> declared size
+    factory = _Factory()
+    failure: str | None = None
     try:
-        with py7zr.SevenZipFile(source, mode="r") as archive:
+        # A file object, not a path: py7zr then unpacks folders one after another in this thread
+        with py7zr.SevenZipFile(fileobj, mode="r") as archive:
             if archive.needs_password():
                 yield Skipped(display, "password-protected .7z archive; not read")
                 return
-            infos = [i for i in archive.list() if not i.is_directory]
-            if len(infos) > limits.members:
-                yield Skipped(display, f"archive has {len(infos)} members, more than the {limits.members} allowed")
+            members = [f for f in archive.files if not f.is_directory]
+            if len(members) > limits.members:
+                yield Skipped(display, f"archive has {len(members)} members, more than the {limits.members} allowed")
                 return
-            wanted, total = [], 0
-            for info in infos:
-                where = f"{display}!{info.filename}"
-                if _unsafe_name(info.filename):
-                    yield Skipped(where, "unsafe member name (absolute path or '..'); not read")
-                    continue
-                size = info.uncompressed or 0
-                reason = _size_problem(size, info.compressed or size, total, limits) if info.compressed else (
-                    _size_problem(size, size, total, limits))
-                if reason:
-                    yield Skipped(where, reason)
-                    continue
-                total += size
-                wanted.append(info.filename)
-            if not wanted:
-                return
-            factory = _Factory()
-            archive.extract(targets=wanted, factory=factory)
+            blocked = _folder_problems(archive, limits)
+            total = 0
+            for member in members:
+                name = member.filename
+                where = f"{display}!{name}"
+                size = int(member.uncompressed or 0)
+                folder = member.folder
+                if _unsafe_name(name):
+                    skipped.append(Skipped(where, "unsafe member name (absolute path or '..'); not read"))
+                elif member.is_symlink or member.is_junction or member.is_socket:
+                    skipped.append(Skipped(where, "link or special file inside the archive; not read"))
+                elif folder is not None and id(folder) in blocked:
+                    skipped.append(Skipped(where, blocked[id(folder)]))
+                elif name in wanted:
+                    skipped.append(Skipped(where, "a second member with the same name; not read"))
+                else:
+                    reason = _size_problem(size, int(member.compressed or size), total, limits) \
+                        if member.compressed else _size_problem(size, size, total, limits)
+                    if reason:
+                        skipped.append(Skipped(where, reason))
+                    else:
+                        total += size
+                        wanted[name] = size
+            if wanted:
+                # py7zr's own cap as well: what it may unpack in all, even if a header understates a size
+                archive.max_extract_size = sum(
+                    int(f.get_unpack_size()) for f in {id(m.folder): m.folder for m in members
+                                                       if m.filename in wanted and m.folder is not None}.values()
+                ) + 1
+                archive.extract(targets=list(wanted), factory=factory)
     except Exception as exc:  # noqa: BLE001 - py7zr raises many types for damaged archives
-        yield Skipped(display, f"not a readable .7z archive: {exc}")
-        return
-    for name in wanted:
+        if not factory.order and not wanted:
+            yield Skipped(display, f"not a readable .7z archive: {_reason(exc)}")
+            return
+        failure = _reason(exc)
+    yield from skipped
+    # the member being unpacked when it failed is not trusted, and nothing after it was unpacked
+    trusted = factory.order[:-1] if failure else factory.order
+    for name, size in wanted.items():
         where = f"{display}!{name}"
-        product = factory.products.get(name)
-        if product is None:
-            yield Skipped(where, "member could not be read from the archive")
+        writer = factory.products.get(name) if name in trusted else None
+        if writer is None:
+            why = f"could not be unpacked: {failure}" if failure else "member could not be read from the archive"
+            yield Skipped(where, why)
             continue
-        if product.overflow:
-            yield Skipped(where, f"member is larger than {limits.member_bytes // 2**20} MiB; not read")
+        if writer.overflow or writer.length != size:
+            yield Skipped(where, f"member is not the {size} bytes its header says; not read")
             continue
-        data = product.buf.getvalue()
-        reason = binary_reason(data[:4096])
+        with writer.spool.window(writer.offset, min(writer.length, 4096)) as fh:
+            head = fh.read()
+        reason = binary_reason(head)
         if reason:
             yield Skipped(where, reason)
             continue
-        yield LogSource(where, lambda d=data: io.BytesIO(d), len(data))
+        yield LogSource(where, writer.spool.opener(writer.offset, writer.length), writer.length, fork_safe=True)

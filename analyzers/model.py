@@ -119,6 +119,8 @@ class Finding:
     workaround: list[str] = field(default_factory=list)
     information_needed: list[str] = field(default_factory=list)
     products: list[str] = field(default_factory=list)
+    platforms: list[str] = field(default_factory=list)
+    times: list[float] = field(default_factory=list)  # a sample of the matches' times (epoch seconds), for timelines
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -138,6 +140,8 @@ class Finding:
             "cause": self.cause,
             "workaround": list(self.workaround),
             "information_needed": list(self.information_needed),
+            "platforms": list(self.platforms),
+            "times": [round(t, 3) for t in self.times],
         }
 
 
@@ -248,8 +252,14 @@ class AnalysisResult:
 
 @dataclass
 class LogSource:
-    """Something to analyze: a name for evidence and a way to open its bytes (file, archive member, stdin)."""
+    """Something to analyze: a name for evidence and a way to open its bytes (file, archive member, stdin).
+
+    `fork_safe`: every call of `open` gives a reader that shares no file offset with another process (a file
+    opened anew, bytes in memory, a zip read through `collectors.positional_file`). Only then may the analysis
+    read the source from forked workers: a zip handle inherited across fork interleaves both processes' reads.
+    """
 
     name: str
     open: Callable[[], IO[bytes]]
     size: int | None = None
+    fork_safe: bool = False

@@ -19,8 +19,9 @@ import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
+from analyzers.limits import DEFAULT_LIMITS, Limits
 from analyzers.model import LogSource
 from collectors.textdecode import sniff_encoding
 
@@ -70,8 +71,12 @@ def _open_raw(source: Source) -> IO[bytes]:
 
 
 @contextmanager
-def open_bytes(source: Source) -> Iterator[IO[bytes]]:
-    """The source's content as a binary stream, gunzipped when it starts with the gzip magic bytes."""
+def open_bytes(source: Source, problems: list[str] | None = None,
+               limits: Limits = DEFAULT_LIMITS) -> Iterator[IO[bytes]]:
+    """The source's content as a binary stream, gunzipped when it starts with the gzip magic bytes.
+
+    A gzip stream is cut where it expands past `Limits.expansion_cap` of its compressed size (a rotation bomb
+    of a few KB would otherwise be scanned for gigabytes); the cut is appended to `problems`."""
     raw = _open_raw(source)
     try:
         magic = _read_exactly(raw, 2)
@@ -82,10 +87,72 @@ def open_bytes(source: Source) -> Iterator[IO[bytes]]:
         else:
             stream = io.BufferedReader(_Prefixed(magic, raw), buffer_size=1024 * 1024)
         if magic == _GZIP_MAGIC:
-            stream = gzip.GzipFile(fileobj=stream, mode="rb")
+            compressed = _compressed_size(source, raw)
+            cap = limits.expansion_cap(compressed) if compressed is not None else limits.member_bytes
+            stream = _CappedGzip(gzip.GzipFile(fileobj=stream, mode="rb"), cap, compressed, problems)
         yield stream
     finally:
         raw.close()
+
+
+def _compressed_size(source: Source, raw: IO[bytes]) -> int | None:
+    if isinstance(source, LogSource):
+        if source.size is not None:
+            return source.size
+    elif isinstance(source, bytes):
+        return len(source)
+    try:
+        return os.fstat(raw.fileno()).st_size
+    except (OSError, AttributeError, ValueError, io.UnsupportedOperation):
+        return None
+
+
+class _CappedGzip(io.RawIOBase):
+    """A gunzipped stream that ends after `cap` bytes and says so when more was there."""
+
+    def __init__(self, inner: gzip.GzipFile, cap: int, compressed: int | None, problems: list[str] | None) -> None:
+        self._inner = inner
+        self._left = cap
+        self._cap = cap
+        self._compressed = compressed
+        self._problems = problems
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self._left <= 0:
+            return 0
+        data = self._inner.read(min(len(buffer), self._left))
+        n = len(data)
+        buffer[:n] = data
+        self._left -= n
+        if self._left <= 0 and self._inner.read(1):
+            self._report()
+        return n
+
+    def _report(self) -> None:
+        if self._problems is None:
+            return
+        ratio = f"more than {self._cap // max(self._compressed, 1)}:1 of its {self._compressed} compressed bytes" \
+            if self._compressed else "past the size limit"
+        self._problems.append(
+            f"gzip stream expands {ratio}: only its first {self._cap // 2**20} MiB were analyzed "
+            "(decompression bomb or a huge rotation)")
+
+    def read(self, size: int | None = -1) -> bytes:
+        if size is None or size < 0:
+            parts = []
+            while part := self.read(_PIECE):
+                parts.append(part)
+            return b"".join(parts)
+        buf = bytearray(size)
+        n = self.readinto(buf)
+        return bytes(buf[:n])
+
+    def close(self) -> None:
+        self._inner.close()
+        super().close()
 
 
 def _seekable(stream: IO[bytes]) -> bool:
@@ -113,7 +180,7 @@ def _read_safely(stream: IO[bytes], n: int, problems: list[str] | None) -> tuple
 
     Gzip is read in 1 MiB pieces so a damaged or cut stream still gives everything before the damage.
     """
-    piece = _PIECE if isinstance(stream, gzip.GzipFile) else n
+    piece = _PIECE if isinstance(stream, (gzip.GzipFile, _CappedGzip)) else n
     parts = []
     got = 0
     while got < n:
@@ -121,7 +188,7 @@ def _read_safely(stream: IO[bytes], n: int, problems: list[str] | None) -> tuple
             part = stream.read(min(piece, n - got))
         except (EOFError, OSError, ValueError, zlib.error) as exc:
             if problems is not None:
-                problems.append(f"stream ends early after {got} bytes of this chunk: {exc}")
+                problems.append(f"compressed stream ends early ({exc}); what came before was analyzed")
             return b"".join(parts), True
         if not part:
             return b"".join(parts), True
@@ -202,7 +269,7 @@ def iter_utf8_chunks(
     continues that line. ``max_bytes`` stops after that many decompressed input bytes (file heads).
     Problems met on the way (a cut gzip stream) are appended to ``problems``.
     """
-    with open_bytes(source) as stream:
+    with open_bytes(source, problems) as stream:
         chunks = _Chunks(stream, chunk_size, max_bytes, problems)
         first, eof = chunks.next()
         encoding = detect_encoding(first)

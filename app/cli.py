@@ -51,7 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"{TOOL_NAME} {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="{collect,analyze,signatures,gui}")
+    sub = parser.add_subparsers(dest="command", metavar="{collect,analyze,escalate,signatures,gui}")
 
     collect = sub.add_parser(
         "collect", help="collect logs and diagnostics into a bundle",
@@ -86,9 +86,14 @@ def build_parser() -> argparse.ArgumentParser:
     from app.cli_analyze import add_analyze_parser, add_signatures_parser
 
     add_analyze_parser(sub)
+    from app.cli_escalate import add_escalate_parser
+
+    add_escalate_parser(sub)
     add_signatures_parser(sub)
 
     gui = sub.add_parser("gui", help="open the window (the default without a subcommand)")
+    # For the build's smoke test: open the window, then close it after this many milliseconds.
+    gui.add_argument("--quit-after", type=int, metavar="MS", help=argparse.SUPPRESS)
     gui.set_defaults(handler=cmd_gui)
     return parser
 
@@ -110,7 +115,7 @@ def cmd_gui(args: argparse.Namespace) -> int:
     except ImportError as exc:
         print(f"{TOOL_NAME}: the window cannot open: {exc}. Use `{TOOL_NAME} collect` instead.", file=sys.stderr)
         return 1
-    return run_gui([])
+    return run_gui([], quit_after_ms=getattr(args, "quit_after", None))
 
 
 def cmd_collect(args: argparse.Namespace) -> int:

@@ -15,8 +15,10 @@ opened one level deep), a .7z archive, or - for text pasted on standard input.
 
 exit codes:
   0  everything was analyzed (with or without findings)
-  2  analyzed, but some inputs were skipped (listed with the reason)
-  1  nothing could be analyzed; the reason is printed on one line
+  2  analyzed, but some inputs were skipped or only partly read: an unreadable folder, a link, a bomb or
+     oversized member, a cut gzip stream (each listed with the reason)
+  1  nothing could be analyzed; the reason is printed on one line (with --json, also as JSON on stdout:
+     {"exit_code": 1, "reason": ...})
 
 examples:
   acronis-triage analyze "C:\\ProgramData\\Acronis\\BackupAndRecovery\\MMS\\mms.0.log"
@@ -43,6 +45,8 @@ def add_analyze_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("paths", nargs="+", metavar="PATH", help="file, folder, .zip, .7z, or - for standard input")
     p.add_argument("--json", action="store_true", help="print the result as JSON on stdout")
     p.add_argument("--signatures", type=Path, metavar="DIR", help="use this signature folder")
+    p.add_argument("--platform", choices=("windows", "linux", "macos"),
+                   help="the logs come from this operating system: signatures of the others are left out")
     p.add_argument("--no-hyperscan", action="store_true", help=argparse.SUPPRESS)
     p.set_defaults(handler=cmd_analyze)
 
@@ -75,29 +79,46 @@ def _load(directory: Path | None):  # type: ignore[no-untyped-def]
 def cmd_analyze(args: argparse.Namespace) -> int:
     from analyzers.analyze import analyze_paths
 
+    def fail(message: str, result: Any = None) -> int:
+        # --json promises JSON on stdout whatever happens (as collect does): the reason, and what was skipped
+        if args.json:
+            data = result.to_json() if result is not None else {
+                "findings": [], "related": [], "unmatched": [], "skipped": [], "stats": {}}
+            _print_json({"exit_code": 1, "reason": message, **data})
+        return _fail(message)
+
     sigset = _load(args.signatures)
     if sigset is None:
-        return _fail(f"signature folder not found: {args.signatures}")
+        return fail(f"signature folder not found: {args.signatures}")
     if not sigset.signatures:
-        return _fail(f"no usable signatures in {sigset.directory} ({len(sigset.problems)} problems; "
-                     "run `acronis-triage signatures validate`)")
+        return fail(f"no usable signatures in {sigset.directory} ({len(sigset.problems)} problems; "
+                    "run `acronis-triage signatures validate`)")
     try:
-        result = analyze_paths(list(args.paths), sigset, use_hyperscan=False if args.no_hyperscan else None)
+        result = analyze_paths(list(args.paths), sigset, use_hyperscan=False if args.no_hyperscan else None,
+                               platform=args.platform)
     except KeyboardInterrupt:
-        return _fail("interrupted")
+        return fail("interrupted")
     except Exception as exc:  # noqa: BLE001 - the CLI promises one line, never a traceback
-        return _fail(f"analysis failed: {type(exc).__name__}: {exc}")
+        return fail(f"analysis failed: {type(exc).__name__}: {exc}")
     if result.stats.files == 0:
         reasons = "; ".join(f"{s.path}: {s.reason}" for s in result.skipped[:3]) or "no input"
-        return _fail(f"nothing could be analyzed ({reasons})")
+        return fail(f"nothing could be analyzed ({reasons})", result)
+    code = 2 if result.skipped else 0
     if args.json:
-        json.dump(result.to_json(), sys.stdout, indent=2, ensure_ascii=False)
-        sys.stdout.write("\n")
+        reason = f"{len(result.skipped)} input(s) skipped (listed with the reason)" if code else ""
+        _print_json({"exit_code": code, "reason": reason, **result.to_json()})
     else:
         sys.stdout.write(format_report(result))
     for problem in result.signature_problems[:5]:
         print(f"acronis-triage: warning: {problem}", file=sys.stderr)
-    return 2 if result.skipped else 0
+    if code:
+        print(f"acronis-triage: {len(result.skipped)} input(s) skipped; see the list", file=sys.stderr)
+    return code
+
+
+def _print_json(data: dict[str, Any]) -> None:
+    json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
+    sys.stdout.write("\n")
 
 
 def format_report(result: Any) -> str:

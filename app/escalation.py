@@ -192,6 +192,7 @@ class EscalationForm:
     generated_utc: str = ""
     tool: dict[str, Any] = field(default_factory=dict)
     hints: dict[str, str] = field(default_factory=dict)
+    proposed: set[str] = field(default_factory=set)  # values the tool proposed; a person has not confirmed them
 
     def set_value(self, key: str, value: Any) -> None:
         if key not in FIELDS_BY_KEY:
@@ -226,6 +227,8 @@ class EscalationForm:
                 entry["choices"] = list(spec.choices)
             if spec.key in self.hints:
                 entry["hint"] = self.hints[spec.key]
+            if spec.key in self.proposed:
+                entry["proposed"] = True
             fields.append(entry)
         return {
             "schema_version": FORM_SCHEMA_VERSION,
@@ -316,10 +319,74 @@ class EscalationForm:
             lines += [f"- [KB {_md_text(k['number'])}]({k['url']}) — {_md_text(', '.join(k['findings']))}"
                       for k in value]
         elif spec.kind == "checklist":
-            lines += [f"- [{'x' if item.get('done') else ' '}] {_md_text(item['step'])} "
-                      f"_({_md_text(item['finding'])})_" for item in value]
+            lines += [f"- [{'x' if item.get('status') or item.get('done') else ' '}] {_md_text(item['step'])} "
+                      f"_({_md_text(item['finding'])})_{_md_text(_step_answer(item))}" for item in value]
         else:
             lines += [f"- {_md_text(str(item))}" for item in value]
+        return lines
+
+    # ---- plain text (ticket fields, e-mail): no markup, no escapes, no entities
+
+    def to_text(self, *, information: list[dict[str, Any]] | None = None, missing: list[str] | None = None) -> str:
+        out = ["ESCALATION TO ACRONIS SERVICE PROVIDER SUPPORT", ""]
+        out.append(f"Bundle: {self.bundle_name} (generated {format_time(self.generated_utc)} by "
+                   f"{self.tool.get('name', 'acronis-triage')} {self.tool.get('version', '')})".replace(" )", ")"))
+        out.append(f"Send to {SUPPORT_EMAIL} with the bundle, or attach both to a partner-portal case.")
+        if missing:
+            out += ["", f"NOT READY: {len(missing)} item(s) missing:"] + [f"  - {m}" for m in missing]
+        for section, title in SECTIONS:
+            out += ["", title.upper(), "-" * len(title)]
+            for spec in (f for f in FIELDS if f.section == section):
+                out += self._text_field(spec)
+        if information:
+            out += ["", "INFORMATION SUPPORT WILL NEED", "-----------------------------"]
+            for item in information:
+                if item.get("in_bundle"):
+                    state = "in the bundle: " + ", ".join(item["in_bundle"][:3])
+                elif item.get("status") == "attached":
+                    state = "attached separately" + (f" ({item['note']})" if item.get("note") else "")
+                elif item.get("status") == "not_available":
+                    state = "not available" + (f": {item['note']}" if item.get("note") else "")
+                else:
+                    state = "MISSING"
+                out.append(f"  - {item['item']}: {state}")
+        out += ["", "Requested severity scale: " + "; ".join(f"{lv} = {m}" for lv, m in SEVERITY_SCALE), ""]
+        return "\n".join(out)
+
+    def _text_field(self, spec: FieldSpec) -> list[str]:
+        label = spec.label + (" *" if spec.required else "")
+        if not self.is_filled(spec.key):
+            if not spec.required and spec.source == "tool":
+                return [f"{label}: none"]
+            return [f"{label}: (empty)"]
+        value = self.values[spec.key]
+        if spec.kind == "yes_no" and isinstance(value, bool):
+            return [f"{label}: {'yes' if value else 'no'}"]
+        if spec.kind in ("text", "choice"):
+            note = " (proposed from the logs)" if spec.key in self.proposed else ""
+            return [f"{label}: {value}{note}"]
+        if spec.kind == "multiline":
+            return [f"{label}:"] + [f"  {line}" for line in str(value).splitlines()]
+        lines = [f"{label}:"]
+        if spec.kind == "errors":
+            for i, err in enumerate(value, 1):
+                seen = f", {err['first_seen']} to {err['last_seen']}" if err["first_seen"] else ""
+                lines.append(f"  {i}. {err['title']} ({err['severity']}, {err['count']}x{seen})")
+                if err["message"]:
+                    lines.append(f"     Message: {err['message']}")
+                if err["where"]:
+                    lines.append(f"     Seen in: {err['where']}")
+                if err["sercode"]:
+                    lines.append(f"     serCode: {err['sercode']}  {err['errorcode_url']}")
+                for k in err["kb"]:
+                    lines.append(f"     KB {k['number']}: {k['url']}")
+        elif spec.kind == "links":
+            lines += [f"  - KB {k['number']}: {k['url']} ({', '.join(k['findings'])})" for k in value]
+        elif spec.kind == "checklist":
+            lines += [f"  [{'x' if item.get('status') or item.get('done') else ' '}] {item['step']} "
+                      f"({item['finding']}){_step_answer(item)}" for item in value]
+        else:
+            lines += [f"  - {item}" for item in value]
         return lines
 
     # ---- HTML
@@ -388,7 +455,8 @@ class EscalationForm:
                                     for k in value) + "</ul>"
         if spec.kind == "checklist":
             return "<ul class='check'>" + "".join(
-                f"<li>{'☑' if item.get('done') else '☐'} {inline(item['step'])} <i>({e(item['finding'])})</i></li>"
+                f"<li>{'☑' if item.get('status') or item.get('done') else '☐'} {inline(item['step'])} "
+                f"<i>({e(item['finding'])})</i>{e(_step_answer(item))}</li>"
                 for item in value) + "</ul>"
         if spec.kind == "list":
             return "<ul>" + "".join(f"<li>{inline(str(item))}</li>" for item in value) + "</ul>"
@@ -415,7 +483,7 @@ def build_form(manifest: dict[str, Any], findings: dict[str, Any], bundle_name: 
         kb_articles=_kb_articles(ordered),
         checklist=[{"step": str(step), "finding": str(f.get("title", "")), "done": False}
                    for f in ordered for step in f.get("workaround") or []],
-        information_needed=_unique(str(item) for f in ordered for item in f.get("information_needed") or []),
+        information_needed=_information_lines(findings, manifest),
         attachments=_attachments(manifest, bundle_name),
         collector_summary=_collector_summary(manifest),
     )
@@ -478,6 +546,19 @@ def _error_entry(f: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _information_lines(findings: dict[str, Any], manifest: dict[str, Any]) -> list[str]:
+    """Each item support will need once, marked as in the bundle (where) or missing (and how to get it)."""
+    from app.evidence import bundle_members, information_items
+
+    out = []
+    for item in information_items(findings, bundle_members(manifest)):
+        if item["in_bundle"]:
+            out.append(f"{item['item']} — in the bundle: {', '.join(item['in_bundle'][:2])}")
+        else:
+            out.append(f"{item['item']} — missing: {item['how']}")
+    return out
+
+
 def _kb_articles(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
     by_number: dict[str, dict[str, Any]] = {}
     for f in findings:
@@ -512,6 +593,17 @@ def _collector_summary(manifest: dict[str, Any]) -> list[str]:
     return out
 
 
+def _step_answer(item: dict[str, Any]) -> str:
+    """' - done by the end user: <result>' for a checklist step the technician answered."""
+    status = item.get("status")
+    if not status:
+        return ""
+    words = "done" if status == "done" else "not applicable"
+    if item.get("by"):
+        words += f" by the {item['by']}"
+    return f" - {words}" + (f": {item['result']}" if item.get("result") else "")
+
+
 def _unique(items: Iterable[str]) -> list[str]:
     seen: dict[str, None] = {}
     for item in items:
@@ -537,13 +629,15 @@ def link(url: str, text: str) -> str:
     return f"<a href='{escape(url)}'>{escape(text)}</a>"
 
 
-_MD_SPECIAL = re.compile(r"([\\*_\[\]|~])")
+# Only what would change the rendering: a table cell's pipe, link brackets, emphasis that opens at a word start,
+# and an HTML tag. An underscore inside a word (`service_process`) or a lone ">" renders as itself unescaped.
+_MD_SPECIAL = re.compile(r"([|\[\]\\`]|(?<!\w)[*_~](?=\S)|<(?=[A-Za-z/!]))")
 
 
 def _md_text(value: Any) -> str:
-    """Plain text for Markdown: HTML and link/emphasis syntax are neutralised (`code` spans stay), one line."""
-    text = str(value).replace("<", "&lt;").replace(">", "&gt;")
-    text = _MD_SPECIAL.sub(r"\\\1", text)
+    """Plain text for Markdown: tags and link/emphasis syntax are neutralised, one line."""
+    # a tag-like "<" becomes &lt;: an escaped "\<" would still read as a tag to a tool that is not CommonMark
+    text = _MD_SPECIAL.sub(lambda m: "&lt;" if m.group(1) == "<" else "\\" + m.group(1), str(value))
     return " ".join(text.split("\n")) if "\n" in text else text
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import platform
+import re
 import shutil
 import socket
 import time
@@ -219,7 +220,7 @@ def run_collect(
             raise engine.disk_full
         emit(EngineEvent("phase", text="analyzing the collected logs"))
         writer.reopen_for_append()
-        findings = _analyze(writer, options, cancel)
+        findings = _analyze(writer, options, cancel, root.os, root.live)
         writer.add_generated("analysis/findings.json", json.dumps(findings, indent=2, ensure_ascii=False))
         manifest = _manifest(options, settings, outcomes, discovery.load_errors, now)
         emit(EngineEvent("phase", text="writing the report and the escalation form"))
@@ -252,18 +253,44 @@ def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split()) or type(exc).__name__
 
 
-def _analyze(writer: BundleWriter, options: CollectOptions, cancel: CancelToken) -> dict[str, Any]:
+def _analyze(writer: BundleWriter, options: CollectOptions, cancel: CancelToken,
+             platform: str | None = None, live: bool = False) -> dict[str, Any]:
     from analyzers.analyze import analyze_sources
     from analyzers.model import LogSource
     from analyzers.signatures import load_signatures
 
     signatures = load_signatures(options.signatures_dir) if options.signatures_dir else load_signatures()
     with writer.collected_members() as members:
-        sources = [LogSource(rec.path, opener, rec.size) for rec, opener in members]
-        result = analyze_sources(sources, signatures, cancel=cancel)
+        sources = [LogSource(rec.path, opener, rec.size, fork_safe=True) for rec, opener in members]
+        zone = datetime.now().astimezone().tzinfo if live else _zone_of_logs(sources)
+        result = analyze_sources(sources, signatures, cancel=cancel, platform=platform, naive_zone=zone)
     data = result.to_json()
     data["signature_problems"] = list(result.signature_problems) + [str(p) for p in signatures.problems]
     return data
+
+
+_MMS_OFFSET = re.compile(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[:.]\d{1,6}([+-]\d\d):?(\d\d) \d+ [A-Z][0-9A-F]{8}:")
+
+
+def _zone_of_logs(sources: list[Any]) -> Any:
+    """An offline machine's UTC offset, as its own agent log writes it in every MMS line (DOMAIN.md §2.1): the zone
+    of the times its other logs write without one. None (UTC) when no MMS log says."""
+    from datetime import timedelta, timezone
+
+    for source in sources:
+        if not re.search(r"mms[^/]*\.log$", source.name):
+            continue
+        try:
+            with source.open() as fh:
+                head = fh.read(64 * 1024)
+        except OSError:
+            continue
+        m = _MMS_OFFSET.search(head)
+        if m:
+            hours, minutes = int(m.group(1)), int(m.group(2))
+            sign = -1 if hours < 0 or m.group(1).startswith(b"-") else 1
+            return timezone(sign * timedelta(hours=abs(hours), minutes=minutes))
+    return None
 
 
 def _manifest(options: CollectOptions, settings: RunSettings, outcomes: list[CollectorOutcome],

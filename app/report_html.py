@@ -36,10 +36,11 @@ def render_report(manifest: dict[str, Any], findings: dict[str, Any]) -> str:
     hostname = str(host.get("hostname") or "unknown machine")
     ordered = sorted_findings(findings)
     parts = [
-        _header(manifest, hostname),
+        _header(manifest, hostname, findings),
         _summary(manifest, findings, ordered),
         _machine(manifest, host),
         _findings(ordered),
+        _timeline(findings),
         _related(findings),
         _unmatched(findings),
         _collectors(manifest),
@@ -60,14 +61,36 @@ def _list(value: Any) -> list[dict[str, Any]]:
     return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
 
 
-def _header(manifest: dict[str, Any], hostname: str) -> str:
+def _header(manifest: dict[str, Any], hostname: str, findings: dict[str, Any] | None = None) -> str:
+    """The span of the events the analysis saw; the collection window only when no event carries a time."""
+    first, last = _event_span(findings or {})
     window = _dict(manifest.get("time_window"))
     span = ""
-    if window.get("since") or window.get("until"):
-        span = f" · logs from {escape(format_time(window.get('since')))} to {escape(format_time(window.get('until')))}"
+    if first:
+        span = f" · events from {escape(format_time(first))} to {escape(format_time(last))}"
+    elif window.get("since") or window.get("until"):
+        span = (f" · collected for {escape(format_time(window.get('since')))} to "
+                f"{escape(format_time(window.get('until')))} (no event carries a time)")
     return (f"<header><h1>Acronis triage report <span class='host'>{escape(hostname)}</span></h1>"
             f"<p class='meta'>Created {escape(format_time(manifest.get('created_utc')) or 'at an unknown time')}"
             f"{span}</p></header>")
+
+
+def _event_span(findings: dict[str, Any]) -> tuple[str | None, str | None]:
+    from datetime import datetime
+
+    stamps = []
+    for item in (*_list(findings.get("findings")), *_list(findings.get("unmatched"))):
+        for key in ("first_seen", "last_seen"):
+            try:
+                stamps.append((datetime.fromisoformat(str(item[key])), str(item[key])))
+            except (KeyError, TypeError, ValueError):
+                continue
+    try:
+        stamps.sort(key=lambda pair: pair[0].timestamp())
+    except (OverflowError, OSError, ValueError):
+        return None, None
+    return (stamps[0][1], stamps[-1][1]) if stamps else (None, None)
 
 
 def _summary(manifest: dict[str, Any], findings: dict[str, Any], ordered: list[dict[str, Any]]) -> str:
@@ -78,10 +101,11 @@ def _summary(manifest: dict[str, Any], findings: dict[str, Any], ordered: list[d
             tiles.append(f"<div class='tile {sev}'><b>{n}</b><span>{escape(SEVERITY_TITLES[sev].lower())}</span></div>")
     tiles.append(f"<div class='tile neutral'><b>{len(_list(findings.get('unmatched')))}</b>"
                  "<span>unmatched templates</span></div>")
-    collectors = _list(manifest.get("collectors"))
+    # Only collectors that had something to do here count; the not-applicable ones fold away in the table below.
+    collectors = [c for c in _list(manifest.get("collectors")) if c.get("status") != "not_applicable"]
     bad = sum(1 for c in collectors if c.get("status") in ("error", "timeout", "cancelled", "partial"))
     tiles.append(f"<div class='tile {'warning' if bad else 'good'}'><b>{len(collectors) - bad}/{len(collectors)}"
-                 "</b><span>collectors complete</span></div>")
+                 "</b><span>applicable collectors complete</span></div>")
     stats = _dict(findings.get("stats"))
     line = ""
     if stats:
@@ -212,6 +236,18 @@ def _unmatched(findings: dict[str, Any]) -> str:
             "<th>Template and example</th><th>First / last seen</th></tr>" + "".join(rows) + "</table></section>")
 
 
+def _timeline(findings: dict[str, Any]) -> str:
+    from app.report_timeline import timeline_svg
+
+    svg = timeline_svg(findings)
+    if not svg:
+        return ""
+    return ("<section><h2>Timeline</h2><p class='meta'>Errors and warnings over the time window: each known "
+            "issue's matches as ticks, each unmatched template as a bar from its first to its last occurrence "
+            "(times in UTC).</p>"
+            f"<div class='timeline'>{svg}</div></section>")
+
+
 def _related(findings: dict[str, Any]) -> str:
     """KB articles that look like the unmatched errors: leads to read, kept apart from confirmed findings."""
     items = _list(findings.get("related"))
@@ -242,7 +278,8 @@ def _collectors(manifest: dict[str, Any]) -> str:
         return (STATUS_ORDER.index(status) if status in STATUS_ORDER else 0), str(c.get("name", ""))
 
     rows = []
-    for c in sorted(collectors, key=rank):
+    folded = [c for c in collectors if c.get("status") == "not_applicable"]
+    for c in sorted((c for c in collectors if c.get("status") != "not_applicable"), key=rank):
         status = str(c.get("status", "?"))
         reason = escape(c.get("reason", ""))
         skipped = _list(c.get("skipped"))
@@ -257,8 +294,13 @@ def _collectors(manifest: dict[str, Any]) -> str:
                     f"<div class='small'>{escape(c.get('title', ''))}</div></td>"
                     f"<td><span class='status {escape(status)}'>{escape(status.replace('_', ' '))}</span></td>"
                     f"<td>{reason}</td><td class='num'>{escape(duration)}</td></tr>")
+    fold = ""
+    if folded:
+        listed = "".join(f"<li><b>{escape(c.get('name', ''))}</b>: {escape(c.get('reason', ''))}</li>" for c in folded)
+        fold = (f"<details><summary>{len(folded)} collectors had nothing to do here (not applicable)</summary>"
+                f"<ul class='small'>{listed}</ul></details>")
     return ("<section><h2>Collectors</h2><table class='grid'><tr><th>Collector</th><th>Status</th>"
-            "<th>Reason</th><th>Duration</th></tr>" + "".join(rows) + "</table></section>")
+            "<th>Reason</th><th>Duration</th></tr>" + "".join(rows) + "</table>" + fold + "</section>")
 
 
 def _notes(manifest: dict[str, Any], findings: dict[str, Any]) -> str:

@@ -34,6 +34,7 @@ from typing import IO, Any
 
 from collectors.base import Cancelled
 from collectors.cancel import CancelToken
+from collectors.positional_file import open_positional
 from collectors.redact import Redactor
 from collectors.runner import CommandResult
 from collectors.sysroot import refusal_reason
@@ -175,7 +176,8 @@ class BundleWriter:
         with self._lock:
             assert self.part_path is not None
             records = [r for r in self.records if r.path.startswith("collected/")]
-        with zipfile.ZipFile(self.part_path, "r") as reader:
+        # Positional reads: the analysis forks workers that read members of this one open archive at once.
+        with open_positional(self.part_path) as fh, zipfile.ZipFile(fh, "r") as reader:
             yield [(rec, functools.partial(reader.open, rec.path)) for rec in records]
 
     def finalize(self, manifest: dict[str, Any]) -> Path:

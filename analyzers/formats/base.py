@@ -20,6 +20,7 @@ class Parser:
 
     kind: str = ""
     line_based: bool = True
+    streams: bool = False  # a document format whose iter_document works in bounded memory
 
     def is_event_start(self, line: str) -> bool:
         return bool(line.strip())

@@ -9,7 +9,7 @@ from typing import Any
 
 from analyzers.errorcodes import find_codes, parse_mms_code
 from analyzers.formats.base import Parser, add_codes, guess_level, level_from_word, parse_detail
-from analyzers.formats.timeparse import tz_from_offset
+from analyzers.formats.timeparse import naive_tz, tz_from_offset
 from analyzers.model import ErrorCode, Event
 
 # 2018-08-16T22:00:07:205-03:00 9044 I0135003A: message  (colon before the milliseconds; a dot is accepted), and the
@@ -47,7 +47,7 @@ def _head_time(m: re.Match[str]) -> datetime | None:
             int(m["M"]),
             int(m["S"]),
             int(ms) * 10 ** (6 - len(ms)),
-            tzinfo=tz_from_offset(m["tz"] or "Z"),
+            tzinfo=tz_from_offset(m["tz"]) if m["tz"] else naive_tz(),
         )
     except ValueError:
         return None

@@ -1,10 +1,35 @@
-"""Lenient timestamp parsing for every log format; naive times are taken as UTC."""
+"""Lenient timestamp parsing for every log format.
+
+A time written without a zone (XML activity logs, old MMS heads, MSI logs) is the local time of the machine that
+wrote it. When the analysis knows that machine's UTC offset (`naive_zone`), naive times take it; otherwise UTC.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime, timedelta, timezone
 from functools import lru_cache
+
+# The zone of times written without one, for the analysis under way (a context variable: the window's worker thread
+# and a forked worker process each see the value of the run they belong to).
+_NAIVE_ZONE: ContextVar[timezone] = ContextVar("naive_zone", default=UTC)
+
+
+def naive_tz() -> timezone:
+    return _NAIVE_ZONE.get()
+
+
+@contextmanager
+def naive_zone(zone: timezone | None) -> Iterator[None]:
+    """Within the block, times written without a zone are taken in `zone` (None: UTC)."""
+    token = _NAIVE_ZONE.set(zone or UTC)
+    try:
+        yield
+    finally:
+        _NAIVE_ZONE.reset(token)
 
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
 # MMS writes a colon before the milliseconds (2018-08-16T22:00:07:205-03:00).
@@ -42,7 +67,7 @@ def _build(year: int, month: int, day: int, m: re.Match[str]) -> datetime | None
     if year < 100:
         year += 2000
     try:
-        return datetime(year, month, day, *clock, tzinfo=UTC)
+        return datetime(year, month, day, *clock, tzinfo=_NAIVE_ZONE.get())
     except ValueError:
         return None
 
@@ -81,12 +106,16 @@ def tz_from_offset(text: str) -> timezone:
 
 
 def aware(dt: datetime) -> datetime:
-    return dt if dt.tzinfo is not None else dt.replace(tzinfo=UTC)
+    return dt if dt.tzinfo is not None else dt.replace(tzinfo=_NAIVE_ZONE.get())
+
+
+def parse_time(text: str) -> datetime | None:
+    """Any timestamp the Acronis logs use; None when nothing fits."""
+    return _parse_time(text, _NAIVE_ZONE.get())
 
 
 @lru_cache(maxsize=8192)
-def parse_time(text: str) -> datetime | None:
-    """Any timestamp the Acronis logs use; None when nothing fits."""
+def _parse_time(text: str, _zone: timezone) -> datetime | None:  # the zone is part of the cache key
     s = _SPACES.sub(" ", text).strip()
     if not s:
         return None

@@ -84,6 +84,7 @@ def _event_id(value: str) -> int | str:
 class WindowsEventParser(Parser):
     kind = "windows_event"
     line_based = False
+    streams = True  # iter_document reads in bounded memory
 
     def parse_document(self, text: str, file: str) -> list[Event]:
         return list(self._iter_lines(iter(text.splitlines()), file))

@@ -10,6 +10,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from analyzers.yaml_limits import YamlExpansionError, check_expansion
+
 
 def load_yaml_files(paths: Iterable[Path], tag: str) -> list[tuple[Path, Any, str | None]]:
     """``(path, parsed document or None, problem or None)`` for each file, through the JSON cache."""
@@ -47,9 +49,15 @@ def load_yaml_files_keyed(paths: Iterable[Path], tag: str) -> tuple[list[tuple[P
             out.append((path, None, "cannot read the file"))
             continue
         try:
-            out.append((path, yaml.load(data.decode("utf-8"), Loader=loader), None))
+            doc = yaml.load(data.decode("utf-8"), Loader=loader)
+            check_expansion(doc, len(data))
+            out.append((path, doc, None))
         except (UnicodeDecodeError, yaml.YAMLError) as exc:
             out.append((path, None, f"not valid YAML: {str(exc).splitlines()[0]}"))
+        except YamlExpansionError as exc:
+            out.append((path, None, f"not loaded: {exc}"))
+        except RecursionError:
+            out.append((path, None, "not loaded: nested too deeply; refused"))
     if cache is not None and all(problem is None for _, _, problem in out):
         try:
             text = json.dumps([doc for _, doc, _ in out], ensure_ascii=False, default=str)

@@ -18,6 +18,7 @@ from analyzers.signatures.schema import (
     ID_RE,
     KINDS,
     MATCH_KEYS,
+    PLATFORMS,
     SAMPLE_KEYS,
     SIGNATURE_KEYS,
     Condition,
@@ -26,6 +27,7 @@ from analyzers.signatures.schema import (
     Signature,
     SignatureSet,
 )
+from analyzers.yaml_limits import YamlExpansionError, check_expansion
 
 _CACHE_VERSION = 2
 REQUIRED = ("id", "title", "severity", "kb", "match", "samples")
@@ -153,9 +155,17 @@ def _parse_file(path: Path, data: bytes | None, root: Path, problems: list[Probl
         if data is None:
             data = path.read_bytes()
         text = data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")  # as read_text() gave it
-        return list(yaml.load_all(text, Loader=loader))
+        docs = list(yaml.load_all(text, Loader=loader))
+        check_expansion(docs, len(data))
+        return docs
     except (OSError, UnicodeDecodeError) as exc:
         problems.append(Problem(name, "", "", f"cannot read: {exc}"))
+        return None
+    except YamlExpansionError as exc:
+        problems.append(Problem(name, "", "", f"not loaded: {exc}"))
+        return None
+    except RecursionError:
+        problems.append(Problem(name, "", "", "not loaded: nested too deeply; refused"))
         return None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -226,6 +236,7 @@ def _build(raw: dict, file: str, label: str, problems: list[Problem]) -> Signatu
             rule=rule,
             description=_text(raw, "description"),
             products=_strings(raw, "products"),
+            platforms=_platforms(raw),
             kb=kb,
             cause=_text(raw, "cause"),
             workaround=_strings(raw, "workaround"),
@@ -259,6 +270,14 @@ def _strings(raw: dict, key: str) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
         raise _Invalid(key, "must be a list of non-empty strings")
     return tuple(v.strip() for v in value)
+
+
+def _platforms(raw: dict) -> tuple[str, ...]:
+    values = _strings(raw, "platforms")
+    bad = [v for v in values if v not in PLATFORMS]
+    if bad:
+        raise _Invalid("platforms", f"{bad[0]!r} is not one of {', '.join(PLATFORMS)}")
+    return values
 
 
 def _kb(value: Any) -> tuple[KBRef, ...]:

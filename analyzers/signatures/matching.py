@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from analyzers.codes import event_keys
 from analyzers.model import Event
+from analyzers.signatures.linear import Search, linear_search
 from analyzers.signatures.patterns import code_regex
 from analyzers.signatures.schema import Condition, Signature
 
@@ -25,10 +26,16 @@ def _compile(cond: Condition) -> Test:
         value = cond.value
         return lambda ev, text, low: value in text
     # Regexes are compiled on first use: ~300 compiles of a whole database cost 0.15 s at every start, and most
-    # rules never see a candidate event.
+    # rules never see a candidate event. They run in linear time: a signature folder is input too.
     if cond.kind == "regex":
-        flags = re.MULTILINE | (re.IGNORECASE if cond.ignore_case else 0)
-        return lambda ev, text, low: re.search(cond.value, text, flags) is not None
+        search: list[Search] = []
+
+        def by_regex(ev: Event, text: str, low: str) -> bool:
+            if not search:
+                search.append(linear_search(cond.value, cond.ignore_case))
+            return search[0](text)
+
+        return by_regex
     keys = frozenset(cond.keys)
     # Printed forms the decoder does not turn into a key (a bare decimal composite such as 20250646).
     pattern = code_regex(cond.composite) if cond.composite else None
@@ -54,18 +61,23 @@ class CompiledRule:
         self._none = tuple(_compile(c) for c in r.none)
         self.levels = frozenset(r.levels)
         self.kinds = frozenset(r.kinds)
-        self._text_regexes: tuple[re.Pattern, ...] | None = None
+        self._text_regexes: tuple[Search, ...] | None = None
 
     @property
-    def text_regexes(self) -> tuple[re.Pattern, ...]:
-        """For picking the evidence line inside a multi-line event."""
+    def text_regexes(self) -> tuple[Search, ...]:
+        """For picking the evidence line inside a multi-line event: ``line -> bool`` per condition."""
         if self._text_regexes is None:
             r = self.signature.rule
-            self._text_regexes = tuple(
-                re.compile(code_regex(c.composite) if c.kind == "code" else (
-                    re.escape(c.value) if c.kind == "literal" else c.value), re.IGNORECASE if c.ignore_case else 0)
-                for c in (*r.any, *r.all) if c.kind != "code" or c.composite
-            )
+            tests: list[Search] = []
+            for c in (*r.any, *r.all):
+                if c.kind == "regex":
+                    tests.append(linear_search(c.value, c.ignore_case))
+                elif c.kind == "literal" or c.composite:
+                    # escaped literals and our own code forms: no backtracking to fear
+                    rx = re.compile(code_regex(c.composite) if c.kind == "code" else re.escape(c.value),
+                                    re.IGNORECASE if c.ignore_case else 0)
+                    tests.append(lambda line, rx=rx: rx.search(line) is not None)
+            self._text_regexes = tuple(tests)
         return self._text_regexes
 
     def accepts_kind(self, kind: str) -> bool:
@@ -88,7 +100,7 @@ class CompiledRule:
         """The line of the event that shows why it matched, with its line number."""
         lines = _text_of(event).splitlines() or [""]
         for i, line in enumerate(lines):
-            if any(rx.search(line) for rx in self.text_regexes):
+            if any(test(line) for test in self.text_regexes):
                 return event.line + i, line
         return event.line, lines[0]
 

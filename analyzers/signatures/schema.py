@@ -12,9 +12,12 @@ KINDS = (
     "mms", "xml_activity", "jsonl", "console_block", "activity_json", "installer", "windows_event", "vssadmin", "text",
 )
 SIGNATURE_KEYS = (
-    "id", "title", "description", "severity", "products", "kb", "match", "cause", "workaround",
+    "id", "title", "description", "severity", "products", "platforms", "kb", "match", "cause", "workaround",
     "information_needed", "samples",
 )
+# The operating systems a signature can apply to (`platforms`; none = any). "darwin" is what the collectors call
+# macOS, so both names are accepted.
+PLATFORMS = ("windows", "linux", "macos")
 MATCH_KEYS = ("any", "all", "none", "levels", "kinds", "min_count", "window")
 CONDITION_KEYS = ("literal", "regex", "code", "module", "ignore_case")
 SAMPLE_KEYS = ("positive", "negative")
@@ -69,6 +72,7 @@ class Signature:
     rule: Rule
     description: str = ""
     products: tuple[str, ...] = ()
+    platforms: tuple[str, ...] = ()
     kb: tuple[KBRef, ...] = ()
     cause: str = ""
     workaround: tuple[str, ...] = ()
@@ -104,6 +108,16 @@ class SignatureSet:
 
     def by_id(self) -> dict[str, Signature]:
         return {s.id: s for s in self.signatures}
+
+    def for_platform(self, platform: str | None) -> SignatureSet:
+        """Only the signatures that can apply on this operating system (all of them when it is unknown)."""
+        name = {"darwin": "macos"}.get(platform or "", platform or "")
+        if name not in PLATFORMS:
+            return self
+        kept = [s for s in self.signatures if not s.platforms or name in s.platforms]
+        if len(kept) == len(self.signatures):
+            return self
+        return SignatureSet(kept, self.problems, self.directory)
 
     def __len__(self) -> int:
         return len(self.signatures)

@@ -20,8 +20,9 @@ def _install_translator(app: QApplication) -> None:
         app.installTranslator(translator)
 
 
-def run_gui(argv: list[str]) -> int:
-    """Open the main window and run the event loop; returns the exit status."""
+def run_gui(argv: list[str], *, quit_after_ms: int | None = None) -> int:
+    """Open the main window and run the event loop; returns the exit status. `quit_after_ms` closes it again
+    (the portable build's smoke test proves the window opens)."""
     app = QApplication.instance()
     if app is None:
         app = QApplication([sys.argv[0] if sys.argv else "acronis-triage", *argv])
@@ -31,4 +32,8 @@ def run_gui(argv: list[str]) -> int:
     _install_translator(app)  # type: ignore[arg-type]
     window = MainWindow()
     window.show()
+    if quit_after_ms is not None:
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(max(quit_after_ms, 0), app.quit)
     return app.exec()

@@ -5,6 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from analyzers.formats import iter_events, parse_text
 from analyzers.model import ErrorCode
 
@@ -98,3 +101,69 @@ def test_utf16_xml_with_declaration(tmp_path: Path) -> None:
     path.write_bytes(SAMPLE.replace('encoding="UTF-8"', 'encoding="UTF-16"').encode("utf-16"))
     events = list(iter_events(path))
     assert [e.codes for e in events][:2] == [[ErrorCode(309, 0x3A)], [ErrorCode(1, 504)]]
+
+
+# Issue 8, class 8: one damaged event, or two <log> documents appended, must not lose the events after it.
+_DAMAGE = [
+    "</log>\n",  # a stray end of the root
+    '</log>\n<?xml version="1.0" encoding="utf-8"?>\n<log build="9">\n',  # a second document appended
+    "<!-- an unclosed comment\n",
+    "<![CDATA[ an unclosed CDATA section\n",
+    "<!DOCTYPE log>\n",
+    "\ufffd\ufffd<<>>\n",
+    "\x00" * 64 + "\n",  # NUL bytes after a power loss
+    '<event id="bad" type="Error" message="cut here',
+    '<event id="bad" type="Error">\n',  # never closed
+]
+
+
+def _row(i: int) -> str:
+    return f'<event id="{i}" type="Error" time="11/20/18 11:36:12 AM" message="m{i}" code="22" module="309"/>\n'
+
+
+@settings(max_examples=80, deadline=None)
+@given(n=st.integers(2, 40), where=st.data(), damage=st.lists(st.sampled_from(_DAMAGE), min_size=1, max_size=3),
+       chunk=st.integers(7, 4096))
+def test_damage_never_loses_the_later_events(n, where, damage, chunk) -> None:
+    from analyzers.formats.xml_activity import XmlActivityParser
+
+    rows = [_row(i) for i in range(n)]
+    for d in damage:
+        rows.insert(where.draw(st.integers(1, len(rows))), d)
+    text = '<?xml version="1.0"?>\n<log build="1">\n' + "".join(rows) + "</log>\n"
+    data = text.encode("utf-8")
+    events = list(XmlActivityParser().iter_document([data[i:i + chunk] for i in range(0, len(data), chunk)], "f"))
+    ids = [e.fields.get("id") for e in events]
+    assert [i for i in ids if i not in (None, "bad")] == [str(i) for i in range(n)]
+    lines = text.split("\n")
+    for e in events:
+        if e.fields.get("id") not in (None, "bad"):
+            assert f'id="{e.fields["id"]}"' in lines[e.line - 1]
+
+
+def test_appended_documents_keep_their_own_root_attributes(tmp_path: Path) -> None:
+    text = ('<?xml version="1.0"?>\n<log build="100">\n' + _row(1) + "</log>\n"
+            '<?xml version="1.0"?>\n<log build="200">\n' + _row(2) + _row(3) + "</log>\n")
+    path = tmp_path / "two.xml"
+    path.write_text(text, "utf-8")
+    events = list(iter_events(path))
+    assert [(e.fields["id"], e.fields["build"]) for e in events] == [("1", "100"), ("2", "200"), ("3", "200")]
+
+
+def test_scan_streams_xml_without_the_whole_document_cap(tmp_path: Path, monkeypatch) -> None:
+    import analyzers.scan as scan_mod
+    from analyzers.analyze import analyze_paths
+    from analyzers.formats.xml_activity import XmlActivityParser
+
+    monkeypatch.setattr(scan_mod, "DOCUMENT_MAX_BYTES", 64 * 1024)
+
+    def whole(*args, **kwargs):
+        raise AssertionError("the scan must stream XML, not parse it whole")
+
+    monkeypatch.setattr(XmlActivityParser, "parse_document", whole)
+    path = tmp_path / "big.xml"
+    path.write_text("<log>\n" + "".join(_row(i) for i in range(5000)) + "</log>\n", "utf-8")
+    assert path.stat().st_size > 4 * 64 * 1024
+    result = analyze_paths([str(path)])
+    assert result.skipped == []
+    assert result.stats.events == 5000

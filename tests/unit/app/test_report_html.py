@@ -77,9 +77,10 @@ def test_unmatched_templates_and_collectors_are_tabled(page: str) -> None:
     assert "Failed to update the protection status of the machine <*>" in text
     assert "Reconnecting to the storage (attempt <*> of 3)." in text
     assert text.index("Failed to update the protection") < text.index("Reconnecting to the storage")
-    for name, status in (("windows_eventlogs", "error"), ("windows_vss", "partial"), ("acronis_logs", "ok"),
-                         ("linux_snapapi", "not_applicable")):
+    for name, status in (("windows_eventlogs", "error"), ("windows_vss", "partial"), ("acronis_logs", "ok")):
         assert re.search(rf"<b>{name}</b>.*?<span class='status {status}'>", page, re.S)
+    # not-applicable collectors fold away under one line, with their reasons
+    assert re.search(r"1 collectors had nothing to do here.*?<b>linux_snapapi</b>", page, re.S)
     assert "60.2 s" in text
     assert "vssadmin list shadows: timed out after 60 s" in text
     assert "Not analyzed: collected/x/cache.bin — binary file" in text
@@ -91,7 +92,7 @@ def test_machine_products_and_summary(page: str) -> None:
     assert "<title>Acronis triage report — SRV-FILE01</title>" in page
     assert "B2C9E4A7-1F3D-4E8B-A6C5-7D2F0E9B1A63" in text
     assert "Acronis Cyber Protect Cloud agent" in text and "36432" in text
-    assert re.search(r"<b>2/4</b><span>collectors complete</span>", page)
+    assert re.search(r"<b>1/3</b><span>applicable collectors complete</span>", page)  # not applicable: folded
     assert re.search(r"<b>1</b><span>critical</span>", page)
     assert "Analyzed 3 files, 54.1 KB, 517 events in 0.21 s." in text
 
@@ -118,3 +119,25 @@ def test_rendering_does_not_change_its_inputs() -> None:
     before = copy.deepcopy((manifest, findings))
     render_report(manifest, findings)
     assert (manifest, findings) == before
+
+
+def test_timeline_is_inline_svg_with_a_row_per_finding_and_template() -> None:
+    import re
+    from datetime import UTC, datetime
+
+    from app.report_html import render_report
+
+    findings = {
+        "findings": [{"signature": "a", "title": "Quota exceeded", "severity": "critical", "count": 2,
+                      "first_seen": "2026-11-21T10:00:00+00:00", "last_seen": "2026-11-22T10:00:00+00:00",
+                      "times": [datetime(2026, 11, 21, 10, tzinfo=UTC).timestamp(),
+                                datetime(2026, 11, 22, 10, tzinfo=UTC).timestamp()]}],
+        "unmatched": [{"template": "E01350016: Error <*>", "level": "error", "count": 5,
+                       "first_seen": "2026-11-20T10:00:00+00:00", "last_seen": "2026-11-23T10:00:00+00:00"}],
+    }
+    page = render_report({}, findings)
+    svg = re.search(r"<svg.*?</svg>", page, re.S).group(0)
+    assert "<script" not in svg and "href" not in svg
+    assert svg.count("<title>") == 2 and svg.count("fill='#9b1c1c'") == 2  # two ticks of the critical finding
+    assert "Nov 20" in svg and "Nov 23" in svg
+    assert render_report({}, {"findings": []}).count("<svg") == 0
