@@ -436,9 +436,10 @@ class PathGuard:
         walker = _Glob(self, matches, confine, ignore_case, include_hidden, prune, self._where(within))
         walker.match(base, real, segments, 0)
         matches.sort(key=str)
-        seen_refused: set[str] = set()
-        matches.refused[:] = [(p, r) for p, r in matches.refused
-                              if not (str(p) in seen_refused or seen_refused.add(str(p)))]
+        unique: dict[str, tuple[Path, str]] = {}
+        for path, reason in matches.refused:  # one reason per path, the first met
+            unique.setdefault(str(path), (path, reason))
+        matches.refused[:] = unique.values()
         return matches
 
     def _confinement(self, within: str | Path | None) -> tuple[str, str] | None:

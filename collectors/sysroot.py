@@ -17,6 +17,7 @@ import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from os import stat_result
 from pathlib import Path
 from typing import BinaryIO
 
@@ -165,7 +166,7 @@ class SystemRoot:
         """``file``, ``dir``, or None when nothing is there; raises `Refused` for what must not be read."""
         return self.guard.kind(real)
 
-    def stat(self, real: Path) -> os.stat_result:
+    def stat(self, real: Path) -> stat_result:
         """``stat`` of a file or folder reached without leaving the root; `Refused` otherwise."""
         return self.guard.stat(real)
 
