@@ -42,6 +42,16 @@ def _positive_float(text: str) -> float:
     return value
 
 
+def _version_text() -> str:
+    try:
+        from analyzers.knowledge import describe
+
+        knowledge = describe()
+    except Exception as exc:  # noqa: BLE001 - --version must answer even with a broken pack folder
+        knowledge = f"knowledge unknown ({type(exc).__name__})"
+    return f"{TOOL_NAME} {__version__}, {knowledge}"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=TOOL_NAME,
@@ -50,7 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
         "Without a subcommand, opens the window.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--version", action="version", version=f"{TOOL_NAME} {__version__}")
+    parser.add_argument("--version", action="version", version=_version_text())
     sub = parser.add_subparsers(dest="command", metavar="{collect,analyze,escalate,signatures,gui}")
 
     collect = sub.add_parser(

@@ -32,6 +32,11 @@ actions:
   validate [DIR]    check every signature file; exit 1 if any problem is found
   test [DIR]        run every positive and negative sample; exit 1 if any fails
   patterns [DIR]    every search pattern of the database, one per line (input for rg -f or grep -E -f)
+  import PACK       install a signature pack (signatures and KB index) offline, after checking its sha256
+                    (--sha256 HEX, or PACK.sha256 beside it) and every file in it; the newest pack newer than
+                    the shipped database is used from then on
+  pack OUT          write the knowledge in use as a pack (with OUT.sha256) for other machines: --pack-version V
+  version           the version of the knowledge in use
 """
 
 
@@ -57,8 +62,11 @@ def add_signatures_parser(sub: argparse._SubParsersAction) -> None:
         description="Work with the signature database (default: the one shipped with the tool).",
         epilog=SIGNATURES_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("action", choices=("list", "validate", "test", "patterns"))
-    p.add_argument("directory", nargs="?", type=Path, metavar="DIR", help="signature folder")
+    p.add_argument("action", choices=("list", "validate", "test", "patterns", "import", "pack", "version"))
+    p.add_argument("directory", nargs="?", type=Path, metavar="DIR|PACK",
+                   help="signature folder (import: the pack file; pack: the file to write)")
+    p.add_argument("--sha256", metavar="HEX", help="import: the pack's expected sha256")
+    p.add_argument("--pack-version", metavar="YYYY.MM.DD[.N]", help="pack: the version to give the pack")
     p.add_argument("--signatures", type=Path, metavar="DIR", help=argparse.SUPPRESS)
     p.set_defaults(handler=cmd_signatures)
 
@@ -175,6 +183,8 @@ def format_report(result: Any) -> str:
 
 
 def cmd_signatures(args: argparse.Namespace) -> int:
+    if args.action in ("import", "pack", "version"):
+        return _knowledge_action(args)
     directory = args.directory or args.signatures
     sigset = _load(directory)
     if sigset is None:
@@ -211,3 +221,29 @@ def cmd_signatures(args: argparse.Namespace) -> int:
 def _print_problems(problems: list[Any]) -> None:
     for p in problems:
         print(f"problem: {p}", file=sys.stderr)
+
+
+def _knowledge_action(args: argparse.Namespace) -> int:
+    from analyzers.knowledge import PackError, build_pack, current, import_pack
+
+    if args.action == "version":
+        k = current()
+        print(f"{k.version}\t{'shipped' if k.source == 'shipped' else k.source}")
+        return 0
+    if args.directory is None:
+        return _fail(f"signatures {args.action} needs a file: signatures {args.action} PACK.zip")
+    try:
+        if args.action == "pack":
+            if not args.pack_version:
+                return _fail("signatures pack needs --pack-version YYYY.MM.DD[.N]")
+            digest = build_pack(args.directory, args.pack_version)
+            print(f"{args.directory}: knowledge {args.pack_version}, sha256 {digest} (also in "
+                  f"{args.directory.name}.sha256)")
+            return 0
+        k = import_pack(args.directory, args.sha256)
+    except PackError as exc:
+        return _fail(str(exc))
+    except OSError as exc:
+        return _fail(f"cannot write the pack: {exc.strerror or exc}")
+    print(f"imported: knowledge {k.version} is now in use ({k.source})")
+    return 0

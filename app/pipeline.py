@@ -293,12 +293,19 @@ def _zone_of_logs(sources: list[Any]) -> Any:
     return None
 
 
+def _knowledge_version() -> dict[str, str]:
+    from analyzers.knowledge import current
+
+    k = current()
+    return {"version": k.version, "source": "shipped" if k.source == "shipped" else "imported pack"}
+
+
 def _manifest(options: CollectOptions, settings: RunSettings, outcomes: list[CollectorOutcome],
               load_errors: list[tuple[str, str]], now: datetime) -> dict[str, Any]:
     facts = settings.facts
     return {
         "schema_version": MANIFEST_SCHEMA_VERSION,
-        "tool": {"name": TOOL_NAME, "version": __version__},
+        "tool": {"name": TOOL_NAME, "version": __version__, "knowledge": _knowledge_version()},
         "created_utc": now.isoformat(timespec="seconds"),
         "host": host_facts(settings.root, facts),
         "collected_on": {"hostname": socket.gethostname(), "platform": platform.platform(),

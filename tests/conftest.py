@@ -17,6 +17,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 _HOME = tempfile.mkdtemp(prefix="acronis-triage-tests-")
 os.environ["XDG_CACHE_HOME"] = os.path.join(_HOME, "cache")
 os.environ["XDG_CONFIG_HOME"] = os.path.join(_HOME, "config")
+os.environ["XDG_DATA_HOME"] = os.path.join(_HOME, "data")  # imported signature packs
 os.environ["LOCALAPPDATA"] = os.path.join(_HOME, "localappdata")  # the Windows cache folder
 os.environ["APPDATA"] = os.path.join(_HOME, "appdata")  # the Windows settings folder
 atexit.register(shutil.rmtree, _HOME, ignore_errors=True)

@@ -26,9 +26,9 @@ class ModuleInfo:
 @lru_cache(maxsize=1)
 def _load() -> tuple[dict[str, CodeInfo], dict[int, ModuleInfo]]:
     from analyzers.kb.datafile import load_yaml_files
-    from resources import resource_path
+    from analyzers.knowledge import current
 
-    path = resource_path("kb") / "error_codes.yaml"
+    path = current().kb / "error_codes.yaml"
     if not path.is_file():
         return {}, {}
     [(_, doc, problem)] = load_yaml_files([path], "errorcodes")

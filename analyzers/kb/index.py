@@ -212,9 +212,9 @@ class KBIndex:
 
 
 def default_directory() -> Path:
-    from resources import resource_path
+    from analyzers.knowledge import current
 
-    return resource_path("kb") / "articles"
+    return current().kb / "articles"
 
 
 @lru_cache(maxsize=4)

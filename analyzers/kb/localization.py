@@ -15,9 +15,9 @@ HEADER_KEYS = {"date": "date", "code": "code", "module": "module", "message": "m
 @lru_cache(maxsize=1)
 def languages() -> tuple[dict[str, Any], ...]:
     from analyzers.kb.datafile import load_yaml_files
-    from resources import resource_path
+    from analyzers.knowledge import current
 
-    path = resource_path("kb") / "localization.yaml"
+    path = current().kb / "localization.yaml"
     if not path.is_file():
         return ()
     [(_, doc, _)] = load_yaml_files([path], "localization")

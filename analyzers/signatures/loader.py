@@ -43,9 +43,10 @@ class _Invalid(Exception):
 
 
 def default_directory() -> Path:
-    from resources import resource_path
+    """The signatures in use: the shipped ones, or those of a newer imported pack (`analyzers.knowledge`)."""
+    from analyzers.knowledge import current
 
-    return resource_path("signatures")
+    return current().signatures
 
 
 def load_signatures(directory: str | Path | None = None, *, check_hyperscan: bool = True) -> SignatureSet:

@@ -533,6 +533,12 @@ class MainWindow(QMainWindow):
 
     def _about(self) -> None:
         QMessageBox.about(self, self.tr("About Acronis Triage"), self.tr(
-            "%1 %2\n\nCollects Acronis logs and system facts, matches them against known issues from the "
-            "Acronis knowledge base, and writes a support bundle with a pre-filled escalation form.")
-            .replace("%1", TOOL_NAME).replace("%2", __version__))
+            "%1 %2\nSignatures and KB index: %3\n\nCollects Acronis logs and system facts, matches them against "
+            "known issues from the Acronis knowledge base, and writes a support bundle with a pre-filled escalation "
+            "form.").replace("%1", TOOL_NAME).replace("%2", __version__).replace("%3", _knowledge()))
+
+
+def _knowledge() -> str:
+    from analyzers.knowledge import describe
+
+    return describe()
