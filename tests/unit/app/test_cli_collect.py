@@ -25,7 +25,7 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exc:
         main(["--version"])
     assert exc.value.code == 0
-    assert capsys.readouterr().out.strip() == f"acronis-triage {__version__}"
+    assert capsys.readouterr().out.strip() == f"acronis-triage {__version__}, knowledge 2026.12.02"
 
 
 @pytest.mark.parametrize("command", ["collect", "analyze", "signatures", "gui"])
@@ -91,7 +91,8 @@ def test_demo_bundle_end_to_end(tmp_path: Path) -> None:
     from collectors.bundle import verify_bundle
 
     assert verify_bundle(out)["files"] == manifest["files"]
-    assert manifest["tool"] == {"name": "acronis-triage", "version": __version__}
+    assert manifest["tool"] == {"name": "acronis-triage", "version": __version__,
+                                "knowledge": {"version": "2026.12.02", "source": "shipped"}}
     assert manifest["options"]["demo"] is True
     assert {c["name"] for c in manifest["collectors"]} >= {"system_info"}
     statuses = {c["name"]: c["status"] for c in manifest["collectors"]}
