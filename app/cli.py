@@ -44,7 +44,10 @@ class UsageParser(argparse.ArgumentParser):
     """argparse, but a wrong command line exits 64 (EX_USAGE) with one line, not 2: exit code 2 means
     "bundle written, something missing" here. Subcommand parsers are made of the same class."""
 
+    last_error = ""
+
     def error(self, message: str) -> NoReturn:
+        UsageParser.last_error = f"{self.prog}: error: {message}"
         self.exit(EXIT_USAGE, f"{self.prog}: error: {printable(message)} (see `{self.prog} --help`)\n")
 
 
@@ -186,7 +189,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     if not argv:
         return cmd_gui(argparse.Namespace())
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        if exc.code == EXIT_USAGE and argv[:1] == ["collect"] and "--json" in argv:
+            # Scripts that asked for JSON get it on every exit of collect, a wrong command line included.
+            summary = {"exit_code": EXIT_USAGE, "bundle": None, "reason": UsageParser.last_error, "seconds": 0,
+                       "collectors": [], "products": [], "findings": []}
+            sys.stdout.write(json_for_terminal(json.dumps(summary, indent=2, ensure_ascii=False)) + "\n")
+        raise
     handler = getattr(args, "handler", None)
     if handler is None:
         parser.print_help(sys.stderr)

@@ -555,6 +555,9 @@ class ArtifactWriter:
         self._check()
         source = display or str(path)
         redactor = self.bundle.redactor
+        if self.bundle.owns(path):
+            self.exclude(source, "this run's own unfinished bundle")
+            return None
         try:
             if not zipfile.is_zipfile(path):
                 return self.add_file(path, name, display=display, structured=True)

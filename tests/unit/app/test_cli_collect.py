@@ -99,6 +99,15 @@ def test_usage_errors_exit_64_with_one_line(args: list[str], tmp_path: Path,
     assert list(tmp_path.iterdir()) == []
 
 
+def test_usage_error_of_collect_json_still_prints_json(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["collect", "--json", "--since", "inf"])
+    assert exc.value.code == 64
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["exit_code"] == 64 and summary["bundle"] is None
+    assert "argument --since: must be a number of days" in summary["reason"]
+
+
 def test_impossible_window_message_says_what_is_accepted(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
         main(["collect", "--since", "nan"])

@@ -161,3 +161,20 @@ def test_impossible_time_window_is_a_usage_error_and_leaves_no_part_file(tmp_pat
         assert result.reason.startswith("the time window must be a number of days greater than 0 and at most 36500")
         assert "\n" not in result.reason
     assert list(tmp_path.iterdir()) == []
+
+
+def test_bundle_written_inside_the_root_does_not_collect_itself(tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    logs = root / "var" / "log" / "acronis"
+    logs.mkdir(parents=True)
+    (root / "etc").mkdir()
+    (logs / "agent.log").write_text("2024-05-01T10:00:00:000+02:00 1 I00000000: started\n")
+    result = run_collect(CollectOptions(root=root, since_days=36500, window_explicit=True,
+                                        output=logs / "b.zip", only=("acronis_logs",)))
+    manifest = verify_bundle(result.bundle)
+    paths = [f["path"] for f in manifest["files"]]
+    assert "collected/acronis_logs/var/log/acronis/agent.log" in paths
+    assert not any(".part" in p or p.endswith("b.zip") for p in paths), paths
+    logs_outcome = next(c for c in manifest["collectors"] if c["name"] == "acronis_logs")
+    assert {"what": next(e["what"] for e in logs_outcome["excluded"] if ".part" in e["what"]),
+            "reason": "this run's own unfinished bundle"} in logs_outcome["excluded"]

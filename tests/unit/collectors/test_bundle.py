@@ -289,6 +289,9 @@ def test_own_unfinished_bundle_is_never_collected(tmp_path: Path) -> None:
     assert writer.part_path is not None
     assert aw.add_file(writer.part_path) is None
     assert aw.excluded[0].reason == "this run's own unfinished bundle" and not aw.skipped
+    writer.reopen_for_append()  # now a readable zip: copying it as one must be refused too
+    assert aw.add_zip_redacted(writer.part_path) is None
+    assert [e.reason for e in aw.excluded] == ["this run's own unfinished bundle"] * 2
     other = tmp_path / ".b.zip.notes.txt"  # same prefix, but not ours: the folder decides, then the name
     other.write_text("x")
     sub = tmp_path / "sub"
