@@ -132,6 +132,10 @@ class InterruptGuard:
             try:
                 os.close(wake_w)
                 os.close(ctl_w)
+                # Only stderr is kept: a reader of the run's stdout (collect --json | jq) must see its end.
+                devnull = os.open(os.devnull, os.O_RDWR)
+                os.dup2(devnull, 0)
+                os.dup2(devnull, 1)
                 _watchdog(parent, wake_r, ctl_r)
             finally:
                 os._exit(0)
