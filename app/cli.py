@@ -8,24 +8,29 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import math
 import os
-import signal
 import sys
-import threading
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import NoReturn
 
 from app import TOOL_NAME, __version__
+from app.terminal_text import json_for_terminal, printable
 
-if TYPE_CHECKING:
-    from collectors.cancel import CancelToken
+EXIT_USAGE = 64  # sysexits' EX_USAGE; app.pipeline.EXIT_USAGE is the same number (not imported: it loads the engine)
+MAX_SINCE_DAYS = 36500.0
 
 COLLECT_EPILOG = """\
 exit codes:
-  0  the bundle is complete
-  2  the bundle was written, but some collectors failed, timed out or the run was cancelled
-     (the manifest says which and why)
-  1  nothing was written; the reason is printed on one line
+  0  the bundle is complete: every collector took everything it looked for
+  2  the bundle was written, but something is missing: a collector was partial (something it looked
+     for was skipped, with the reason), failed, timed out or was cancelled, or a collected file could
+     not be analyzed (the manifest and the summary say which and why)
+  1  nothing was written; the reason is printed on one line (also after Ctrl+C twice)
+  64 the command line is wrong (unknown option or collector, impossible value); nothing was started
+
+Ctrl+C once cancels and still writes a valid, partial bundle (exit 2); Ctrl+C again stops at once and
+removes the unfinished file.
 
 examples:
   acronis-triage collect                              collect from this machine (last 7 days)
@@ -35,10 +40,25 @@ examples:
 """
 
 
-def _positive_float(text: str) -> float:
-    value = float(text)
-    if value <= 0:
-        raise argparse.ArgumentTypeError("must be greater than 0")
+class UsageParser(argparse.ArgumentParser):
+    """argparse, but a wrong command line exits 64 (EX_USAGE) with one line, not 2: exit code 2 means
+    "bundle written, something missing" here. Subcommand parsers are made of the same class."""
+
+    last_error = ""
+
+    def error(self, message: str) -> NoReturn:
+        UsageParser.last_error = f"{self.prog}: error: {message}"
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {printable(message)} (see `{self.prog} --help`)\n")
+
+
+def _since_days(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and 0 < value <= MAX_SINCE_DAYS):
+        raise argparse.ArgumentTypeError(
+            f"must be a number of days greater than 0 and at most {MAX_SINCE_DAYS:g}, not {text!r}")
     return value
 
 
@@ -53,7 +73,7 @@ def _version_text() -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = UsageParser(
         prog=TOOL_NAME,
         description="Collect Acronis logs and system facts, match them against known issues from the Acronis "
         "knowledge base, and write a support bundle with a pre-filled escalation form. "
@@ -75,7 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     where.add_argument("--root", type=Path, metavar="DIR",
                        help="collect from an offline copy of a system (Windows, Linux or macOS layout); "
                        "collectors that need the live system are skipped with the reason")
-    collect.add_argument("--since", type=_positive_float, default=None, metavar="DAYS",
+    collect.add_argument("--since", type=_since_days, default=None, metavar="DAYS",
                          help="time window in days (default: 7; for an offline root the window ends at its newest log "
                          "unless --since is given)")
     collect.add_argument("--output", "-o", type=Path, metavar="PATH",
@@ -130,8 +150,10 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
 def cmd_collect(args: argparse.Namespace) -> int:
     from app.cli_progress import ProgressPrinter
-    from app.pipeline import CollectOptions, run_collect
+    from app.interrupt import InterruptGuard
+    from app.pipeline import EXIT_NOTHING_WRITTEN, CollectOptions, run_collect
     from collectors.cancel import CancelToken
+    from collectors.engine import EngineEvent
 
     if args.list:
         return _list_collectors()
@@ -143,36 +165,20 @@ def cmd_collect(args: argparse.Namespace) -> int:
     )
     printer = ProgressPrinter(sys.stderr, enabled=not args.quiet)
     cancel = CancelToken()
-    previous = _cancel_on_first_interrupt(cancel)
-    try:
-        result = run_collect(options, on_event=printer, cancel=cancel)
-    except KeyboardInterrupt:
-        print(f"{TOOL_NAME}: interrupted twice; nothing was written", file=sys.stderr)
-        return 1
-    finally:
-        if previous is not None:
-            signal.signal(signal.SIGINT, previous)
+    with InterruptGuard(cancel) as guard:
+
+        def on_event(event: EngineEvent) -> None:
+            if event.kind == "bundle":
+                guard.set_part(event.text)
+            printer(event)
+
+        result = run_collect(options, on_event=on_event, cancel=cancel)
     printer.done(result)
     if args.json:
-        json.dump(result.summary(), sys.stdout, indent=2, ensure_ascii=False)
-        sys.stdout.write("\n")
-    if result.exit_code == 1:
-        print(f"{TOOL_NAME}: {result.reason}", file=sys.stderr)
+        sys.stdout.write(json_for_terminal(json.dumps(result.summary(), indent=2, ensure_ascii=False)) + "\n")
+    if result.exit_code in (EXIT_NOTHING_WRITTEN, EXIT_USAGE):
+        print(f"{TOOL_NAME}: {printable(result.reason)}", file=sys.stderr)
     return result.exit_code
-
-
-def _cancel_on_first_interrupt(cancel: CancelToken) -> object | None:
-    # The first Ctrl+C cancels the run and still yields a valid partial bundle; a second one aborts.
-    if threading.current_thread() is not threading.main_thread():
-        return None
-
-    def handler(signum: int, frame: object) -> None:
-        if cancel.is_cancelled():
-            raise KeyboardInterrupt
-        print(f"{TOOL_NAME}: cancelling; finishing a partial bundle (Ctrl+C again to abort)", file=sys.stderr)
-        cancel.cancel("interrupted by Ctrl+C")
-
-    return signal.signal(signal.SIGINT, handler)
 
 
 def _list_collectors() -> int:
@@ -187,9 +193,9 @@ def _list_collectors() -> int:
             flags.append("admin")
         if "slow" in cls.tags:
             flags.append(f"slow ~{cls.expected_duration_s:g}s")
-        print(f"{cls.name:24} {'/'.join(cls.platforms):22} {','.join(flags):16} {cls.description}")
+        print(printable(f"{cls.name:24} {'/'.join(cls.platforms):22} {','.join(flags):16} {cls.description}"))
     for module, reason in found.load_errors:
-        print(f"! {module}: {reason}", file=sys.stderr)
+        print(printable(f"! {module}: {reason}"), file=sys.stderr)
     return 0
 
 
@@ -198,11 +204,19 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     if not argv:
         return cmd_gui(argparse.Namespace())
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        if exc.code == EXIT_USAGE and argv[:1] == ["collect"] and "--json" in argv:
+            # Scripts that asked for JSON get it on every exit of collect, a wrong command line included.
+            summary = {"exit_code": EXIT_USAGE, "bundle": None, "reason": UsageParser.last_error, "seconds": 0,
+                       "collectors": [], "products": [], "findings": []}
+            sys.stdout.write(json_for_terminal(json.dumps(summary, indent=2, ensure_ascii=False)) + "\n")
+        raise
     handler = getattr(args, "handler", None)
     if handler is None:
-        parser.print_help()
-        return 1
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
     try:
         code = int(handler(args))
     except KeyboardInterrupt:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING, TextIO
 
+from app.terminal_text import printable
 from collectors.base import Status
 from collectors.engine import EngineEvent
 
@@ -31,9 +32,10 @@ class ProgressPrinter:
         self._lock = threading.Lock()
 
     def _say(self, text: str) -> None:
+        # Every line: names, paths and reasons come from the examined machine and may hold control characters.
         if self.enabled:
             with self._lock:
-                print(text, file=self.stream, flush=True)
+                print(printable(text), file=self.stream, flush=True)
 
     def __call__(self, event: EngineEvent) -> None:
         if event.kind == "planned":

@@ -6,6 +6,7 @@ The CLI and the GUI both call `run_collect`; they differ only in how they show i
 from __future__ import annotations
 
 import json
+import math
 import platform
 import re
 import shutil
@@ -19,7 +20,7 @@ from typing import Any
 
 from app import TOOL_NAME, __version__
 from collectors.base import Collector, Status
-from collectors.bundle import BundleError, BundleWriter, DiskFull
+from collectors.bundle import BundleError, BundleWriter, DiskFull, FileRecord
 from collectors.cancel import CancelToken
 from collectors.context import Facts, running_elevated
 from collectors.engine import CollectorOutcome, Engine, EngineEvent, RunSettings
@@ -32,10 +33,27 @@ MANIFEST_SCHEMA_VERSION = 1
 EXIT_OK = 0
 EXIT_NOTHING_WRITTEN = 1
 EXIT_INCOMPLETE = 2
+EXIT_USAGE = 64  # sysexits' EX_USAGE: the command line itself is wrong; nothing was started
+
+# Collector ends that leave something out of the bundle: any of them makes the run incomplete (exit 2).
+INCOMPLETE_STATUSES = frozenset({Status.PARTIAL, Status.TIMEOUT, Status.ERROR, Status.CANCELLED})
+MAX_SINCE_DAYS = 36500.0  # a century: any longer window is a typing error, and dates before year 1 do not exist
 
 
 class PipelineError(Exception):
     """A run that cannot produce a bundle; the message is the one line the user sees."""
+
+
+class UsageError(PipelineError):
+    """Options that cannot mean anything (an unknown collector, nothing left to run, an impossible window)."""
+
+
+def check_since_days(days: float) -> float:
+    """The time window in days, or `UsageError` saying what is accepted (nan, inf, 0, negative, 1e308 are not)."""
+    if not (isinstance(days, int | float) and math.isfinite(days) and 0 < days <= MAX_SINCE_DAYS):
+        raise UsageError(f"the time window must be a number of days greater than 0 and at most "
+                         f"{MAX_SINCE_DAYS:g}, not {days!r}")
+    return float(days)
 
 
 @dataclass
@@ -133,6 +151,10 @@ def resolve_output(options: CollectOptions, host: str) -> Path:
 
 
 def select_collectors(options: CollectOptions, classes: list[type[Collector]]) -> list[type[Collector]]:
+    known = {c.name for c in classes}
+    unknown = sorted((set(options.only) | set(options.exclude)) - known)
+    if unknown:
+        raise UsageError(f"unknown collector(s): {', '.join(unknown)}; known: {', '.join(sorted(known))}")
     chosen = []
     for cls in classes:
         if options.only and cls.name not in options.only:
@@ -144,9 +166,9 @@ def select_collectors(options: CollectOptions, classes: list[type[Collector]]) -
         if not cls.default_enabled and cls.name not in options.only:
             continue
         chosen.append(cls)
-    unknown = set(options.only) - {c.name for c in classes}
-    if unknown:
-        raise PipelineError(f"unknown collector(s): {', '.join(sorted(unknown))}; see `acronis-triage collect --list`")
+    if not chosen and (options.only or options.exclude):
+        asked = [f"--only {n}" for n in options.only] + [f"--exclude {n}" for n in options.exclude]
+        raise UsageError(f"nothing to run: {' '.join(asked)} leaves no collector")
     return chosen
 
 
@@ -187,11 +209,14 @@ def run_collect(
     cancel = cancel or CancelToken()
     emit = on_event or (lambda event: None)
     try:
+        check_since_days(options.since_days)
         root = resolve_root(options)
         discovery = discover()
         classes = select_collectors(options, collectors if collectors is not None else discovery.collectors)
         host = socket.gethostname() if root.live else "offline-" + root.path.name
         output = resolve_output(options, host)
+    except UsageError as exc:
+        return CollectResult(EXIT_USAGE, reason=str(exc))
     except PipelineError as exc:
         return CollectResult(EXIT_NOTHING_WRITTEN, reason=str(exc))
 
@@ -201,20 +226,21 @@ def run_collect(
     except (BundleError, DiskFull, OSError) as exc:
         return CollectResult(EXIT_NOTHING_WRITTEN, reason=_one_line(exc))
 
-    facts = Facts(is_admin=running_elevated() if root.live else False)
-    now = datetime.now(UTC)
-    settings = RunSettings(
-        root=root,
-        since=now - timedelta(days=options.since_days),
-        until=now,
-        runner=runner or SubprocessRunner(),
-        facts=facts,
-        options={"since_days": options.since_days, "window_explicit": options.window_explicit,
-                 **options.collector_options},
-        max_workers=options.max_workers,
-    )
-    engine = Engine(settings, writer, cancel, emit)
+    emit(EngineEvent("bundle", text=str(writer.part_path)))
     try:
+        facts = Facts(is_admin=running_elevated() if root.live else False)
+        now = datetime.now(UTC)
+        settings = RunSettings(
+            root=root,
+            since=now - timedelta(days=options.since_days),
+            until=now,
+            runner=runner or SubprocessRunner(),
+            facts=facts,
+            options={"since_days": options.since_days, "window_explicit": options.window_explicit,
+                     **options.collector_options},
+            max_workers=options.max_workers,
+        )
+        engine = Engine(settings, writer, cancel, emit)
         outcomes = engine.run(classes)
         if engine.disk_full is not None:
             raise engine.disk_full
@@ -238,15 +264,31 @@ def run_collect(
         writer.abort()
         raise
 
-    failed = [o for o in outcomes if o.status.is_failure or o.status == Status.CANCELLED]
-    code = EXIT_INCOMPLETE if failed else EXIT_OK
-    reason = ""
-    if cancel.is_cancelled():
-        reason = f"run cancelled ({cancel.reason}); the bundle holds what was collected before"
-    elif failed:
-        reason = "; ".join(f"{o.name}: {o.status} ({o.reason})" for o in failed[:3])
-    manifest["files"] = [r.to_json() for r in writer.records]
+    code, reason = _completeness(outcomes, findings, cancel)
+    manifest["files"] = writer.manifest_files
     return CollectResult(code, bundle, reason, outcomes, findings, manifest, time.monotonic() - started)
+
+
+def _completeness(outcomes: list[CollectorOutcome], findings: dict[str, Any],
+                  cancel: CancelToken) -> tuple[int, str]:
+    """Exit code 2 whenever anything is missing: a collector that did not take everything it looked for
+    (partial, skipped with a reason, timeout, error, cancelled), a collected file the analysis could not
+    read, or a cancelled run. The reason names the first few."""
+    missing = [o for o in outcomes if o.status in INCOMPLETE_STATUSES]
+    not_analyzed = findings.get("skipped") or []
+    parts = []
+    if cancel.is_cancelled():
+        parts.append(f"run cancelled ({cancel.reason}); the bundle holds what was collected before")
+    if missing:
+        parts.append("; ".join(f"{o.name}: {o.status} ({o.reason})" for o in missing[:3])
+                     + (f" (+{len(missing) - 3} more)" if len(missing) > 3 else ""))
+    if not_analyzed:
+        first = not_analyzed[0]
+        parts.append(f"{len(not_analyzed)} collected file(s) could not be analyzed "
+                     f"({first.get('path')}: {first.get('reason')})")
+    if not parts:
+        return EXIT_OK, ""
+    return EXIT_INCOMPLETE, "; ".join(parts)
 
 
 def _one_line(exc: BaseException) -> str:
@@ -261,6 +303,7 @@ def _analyze(writer: BundleWriter, options: CollectOptions, cancel: CancelToken,
 
     signatures = load_signatures(options.signatures_dir) if options.signatures_dir else load_signatures()
     with writer.collected_members() as members:
+        members = [(rec, opener) for rec, opener in members if not _is_own_listing(rec)]
         sources = [LogSource(rec.path, opener, rec.size, fork_safe=True) for rec, opener in members]
         zone = datetime.now().astimezone().tzinfo if live else _zone_of_logs(sources)
         result = analyze_sources(sources, signatures, cancel=cancel, platform=platform, naive_zone=zone)
@@ -298,6 +341,12 @@ def _knowledge_version() -> dict[str, str]:
 
     k = current()
     return {"version": k.version, "source": "shipped" if k.source == "shipped" else "imported pack"}
+
+
+def _is_own_listing(rec: FileRecord) -> bool:
+    # A collector's index.json lists the files it took (paths, products, sizes): no log text in it, and with
+    # 100,000 files it is a 30 MB JSON document that took the analysis longer than all the logs together.
+    return rec.source == "acronis-triage" and rec.path.endswith("/index.json")
 
 
 def _manifest(options: CollectOptions, settings: RunSettings, outcomes: list[CollectorOutcome],

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from app.gui.findings_view import FindingsView
 from app.gui.related_view import RelatedView
 from app.gui.style import format_duration, state_colour, state_text
-from app.pipeline import EXIT_INCOMPLETE, EXIT_OK, CollectResult
+from app.pipeline import EXIT_INCOMPLETE, EXIT_OK, INCOMPLETE_STATUSES, CollectResult
 from collectors.base import Status
 
 COMPLETE, INCOMPLETE, NOTHING_WRITTEN = "complete", "incomplete", "nothing_written"
@@ -53,22 +53,35 @@ def describe_result(result: CollectResult, *, cancelled: bool) -> Verdict:
         return Verdict(NOTHING_WRITTEN, _tr("Nothing written"), result.reason or _tr("the run produced no bundle"))
 
     partial = [o for o in result.outcomes if o.status == Status.PARTIAL]
+    failed = [o for o in result.outcomes if o.status in INCOMPLETE_STATUSES and o.status != Status.PARTIAL]
+    not_analyzed = (result.findings or {}).get("skipped") or []
     lines = []
-    if result.exit_code == EXIT_OK:
+    # Green only when nothing at all is missing; a partial collector is amber even if an older pipeline said 0.
+    if result.exit_code == EXIT_OK and not (partial or failed or not_analyzed or cancelled):
         kind, heading = COMPLETE, _tr("Complete: every collector finished")
     elif cancelled:
         kind, heading = INCOMPLETE, _tr("Incomplete: cancelled by the user")
         lines.append(_tr("The bundle is valid and holds what was collected before the cancel."))
-    else:
+    elif failed:
         kind, heading = INCOMPLETE, _tr("Incomplete: some collectors did not finish")
         lines.append(_tr("The bundle is valid; the manifest records which collectors failed and why."))
-    for outcome in result.outcomes:
-        if outcome.status.is_failure or outcome.status == Status.CANCELLED:
-            lines.append(f"• {outcome.title or outcome.name}: {state_text(outcome.status)}"
-                         + (f" ({outcome.reason})" if outcome.reason else ""))
+    elif partial:
+        kind, heading = INCOMPLETE, _tr("Incomplete: some things could not be collected")
+        lines.append(_tr("The bundle is valid; the manifest lists what is missing and why."))
+    else:
+        kind, heading = INCOMPLETE, _tr("Incomplete: some collected files could not be analyzed")
+        lines.append(_tr("The bundle is valid and holds them; the findings do not cover them."))
+    for outcome in failed:
+        lines.append(f"• {outcome.title or outcome.name}: {state_text(outcome.status)}"
+                     + (f" ({outcome.reason})" if outcome.reason else ""))
     if partial:
         lines.append(_tr("Collected only in part:"))
         lines.extend(f"• {o.title or o.name}: {o.reason}" for o in partial)
+    if not_analyzed:
+        lines.append(_tr("Not analyzed:"))
+        lines.extend(f"• {s.get('path')}: {s.get('reason')}" for s in not_analyzed[:10])
+        if len(not_analyzed) > 10:
+            lines.append(_tr("• … and %1 more").replace("%1", str(len(not_analyzed) - 10)))
     return Verdict(kind, heading, "\n".join([summary, *lines]))
 
 

@@ -58,6 +58,34 @@ def test_incomplete_names_each_failure_and_partial_collector() -> None:
     assert "5 min 01 s" in lines[0]
 
 
+def test_partial_collector_is_never_shown_as_complete(qtbot: Any) -> None:
+    # Even where a run reports exit code 0 (as before the fix), a partial collector means something is missing.
+    from app.gui.style import state_colour
+
+    for code in (EXIT_OK, EXIT_INCOMPLETE):
+        result = CollectResult(code, Path("/tmp/b.zip"), "", [
+            outcome("config", Status.PARTIAL, "settings.xml: locked by another program"),
+            outcome("system", Status.OK)], {"findings": []}, {}, 2.0)
+        verdict = describe_result(result, cancelled=False)
+        assert verdict.kind == INCOMPLETE
+        assert verdict.heading == "Incomplete: some things could not be collected"
+        assert "• Config: settings.xml: locked by another program" in verdict.details.splitlines()
+    panel = ResultPanel()
+    qtbot.addWidget(panel)
+    panel.show_result(result, cancelled=False)
+    assert panel.heading.styleSheet() == f"color: {state_colour(Status.PARTIAL).name()};"
+    assert state_colour(Status.PARTIAL).name() != state_colour(Status.OK).name()
+
+
+def test_files_the_analysis_could_not_read_make_the_run_incomplete() -> None:
+    result = CollectResult(EXIT_INCOMPLETE, Path("/tmp/b.zip"), "", [outcome("logs", Status.OK)], {
+        "findings": [], "skipped": [{"path": "collected/logs/mms.0.log", "reason": "could not be analyzed (x)"}]},
+        {}, 2.0)
+    verdict = describe_result(result, cancelled=False)
+    assert verdict.kind == INCOMPLETE
+    assert "• collected/logs/mms.0.log: could not be analyzed (x)" in verdict.details.splitlines()
+
+
 def test_cancelled_says_the_bundle_is_still_valid() -> None:
     result = CollectResult(EXIT_INCOMPLETE, Path("/tmp/b.zip"), "run cancelled", [
         outcome("logs", Status.CANCELLED, "cancelled by the user")], {"findings": []}, {}, 2.0)

@@ -60,10 +60,79 @@ def test_missing_output_folder_is_one_line_exit_1(tmp_path: Path) -> None:
     assert len(proc.stderr.strip().splitlines()) == 1
 
 
-def test_unknown_collector_is_one_line_exit_1(tmp_path: Path) -> None:
-    proc = _cli("collect", "--demo", "--only", "nope", "--output", str(tmp_path / "x.zip"), "--quiet")
-    assert proc.returncode == 1
-    assert "unknown collector(s): nope" in proc.stderr
+def test_collect_help_documents_the_usage_exit_code(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["collect", "--help"])
+    out = capsys.readouterr().out
+    assert "64 the command line is wrong" in out
+    assert "a collector was partial" in out
+
+
+def test_usage_exit_code_is_the_pipelines() -> None:
+    from app import cli, pipeline
+
+    assert cli.EXIT_USAGE == pipeline.EXIT_USAGE == 64
+    assert cli.MAX_SINCE_DAYS == pipeline.MAX_SINCE_DAYS
+
+
+@pytest.mark.parametrize("args", [
+    ["collect", "--bogus"],
+    ["collect", "--since", "nan"],
+    ["collect", "--since", "inf"],
+    ["collect", "--since", "-inf"],
+    ["collect", "--since", "1e308"],
+    ["collect", "--since", "-3"],
+    ["collect", "--since", "0"],
+    ["collect", "--since", "three"],
+    ["collect", "--workers", "many"],
+    ["collect", "--demo", "--root", "/"],
+    ["no-such-command"],
+])
+def test_usage_errors_exit_64_with_one_line(args: list[str], tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main([*args, "--output", str(tmp_path / "x.zip")])
+    assert exc.value.code == 64
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1, err
+    assert err.startswith("acronis-triage") and "error:" in err and "Traceback" not in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_usage_error_of_collect_json_still_prints_json(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["collect", "--json", "--since", "inf"])
+    assert exc.value.code == 64
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["exit_code"] == 64 and summary["bundle"] is None
+    assert "argument --since: must be a number of days" in summary["reason"]
+
+
+def test_impossible_window_message_says_what_is_accepted(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["collect", "--since", "nan"])
+    assert ("argument --since: must be a number of days greater than 0 and at most 36500, not 'nan'"
+            in capsys.readouterr().err)
+
+
+def test_unknown_collector_is_a_usage_error_listing_the_known_ones(tmp_path: Path) -> None:
+    for option in ("--only", "--exclude"):
+        proc = _cli("collect", "--demo", option, "nope", "--output", str(tmp_path / "x.zip"), "--quiet")
+        assert proc.returncode == 64
+        line = proc.stderr.strip()
+        assert line.startswith("acronis-triage: unknown collector(s): nope; known: acronis_config, acronis_logs,")
+        assert "\n" not in line
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_nothing_left_to_run_is_a_usage_error(tmp_path: Path) -> None:
+    proc = _cli("collect", "--demo", "--only", "acronis_logs", "--exclude", "acronis_logs",
+                "--output", str(tmp_path / "x.zip"), "--json")
+    assert proc.returncode == 64
+    assert proc.stderr.strip() == ("acronis-triage: nothing to run: --only acronis_logs --exclude acronis_logs "
+                                   "leaves no collector")
+    assert json.loads(proc.stdout)["exit_code"] == 64
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_list_collectors() -> None:

@@ -36,6 +36,15 @@ class Crashes(Collector):
         raise OSError("the device is not ready")
 
 
+class Partial(Collector):
+    name = "t_partial"
+    title = "Takes only part"
+
+    def collect(self, ctx: Context) -> None:
+        ctx.writer.add_text("ok.txt", "fine\n", source="test")
+        ctx.writer.skip("/etc/acronis/locked.conf", "locked by another program")
+
+
 class Slow(Collector):
     name = "t_slow"
     title = "Slow"
@@ -107,3 +116,67 @@ def test_full_disk_during_run_writes_nothing(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert result.reason.startswith("not enough free space")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_partial_collector_gives_exit_2_with_reason(tmp_path: Path) -> None:
+    result = run_collect(_options(tmp_path), collectors=[Writes, Partial])
+    assert result.exit_code == 2
+    assert result.reason == "t_partial: partial (/etc/acronis/locked.conf: locked by another program)"
+    manifest = verify_bundle(result.bundle)
+    partial = next(c for c in manifest["collectors"] if c["name"] == "t_partial")
+    assert partial["skipped"] == [{"what": "/etc/acronis/locked.conf", "reason": "locked by another program"}]
+
+
+def test_collected_file_the_analysis_cannot_read_gives_exit_2(tmp_path: Path, monkeypatch) -> None:
+    from analyzers.scan import Scanner
+
+    real = Scanner.scan
+
+    def broken(self, source, *args, **kwargs):
+        if getattr(source, "name", "").endswith("mms.0.log"):
+            raise ValueError("damaged")
+        return real(self, source, *args, **kwargs)
+
+    monkeypatch.setattr(Scanner, "scan", broken)
+    result = run_collect(_options(tmp_path), collectors=[Writes])
+    assert result.exit_code == 2
+    assert "1 collected file(s) could not be analyzed (collected/t_writes/mms.0.log" in result.reason
+
+
+def test_unknown_or_empty_selection_is_a_usage_error_and_writes_nothing(tmp_path: Path) -> None:
+    for only, exclude, expected in (
+        (("t_writes",), ("t_writes",), "nothing to run: --only t_writes --exclude t_writes leaves no collector"),
+        ((), ("t_nope",), "unknown collector(s): t_nope; known: t_crashes, t_writes"),
+        (("t_nope", "t_writes"), (), "unknown collector(s): t_nope; known: t_crashes, t_writes"),
+    ):
+        result = run_collect(_options(tmp_path, only=only, exclude=exclude), collectors=[Writes, Crashes])
+        assert (result.exit_code, result.reason) == (64, expected)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_impossible_time_window_is_a_usage_error_and_leaves_no_part_file(tmp_path: Path) -> None:
+    for days in (float("nan"), float("inf"), 1e308, -1.0, 0.0, 36501.0):
+        result = run_collect(_options(tmp_path, since_days=days), collectors=[Writes])
+        assert result.exit_code == 64, days
+        assert result.reason.startswith("the time window must be a number of days greater than 0 and at most 36500")
+        assert "\n" not in result.reason
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_bundle_written_inside_the_root_does_not_collect_itself(tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    logs = root / "var" / "log" / "acronis"
+    logs.mkdir(parents=True)
+    (root / "etc").mkdir()
+    (logs / "agent.log").write_text("2024-05-01T10:00:00:000+02:00 1 I00000000: started\n")
+    result = run_collect(CollectOptions(root=root, since_days=36500, window_explicit=True,
+                                        output=logs / "b.zip", only=("acronis_logs",)))
+    manifest = verify_bundle(result.bundle)
+    paths = [f["path"] for f in manifest["files"]]
+    assert "collected/acronis_logs/var/log/acronis/agent.log" in paths
+    assert not any(".part" in p or p.endswith("b.zip") for p in paths), paths
+    logs_outcome = next(c for c in manifest["collectors"] if c["name"] == "acronis_logs")
+    part = next(e for e in logs_outcome["excluded"] if ".part" in e["what"])
+    # the guard refuses it by identity before the writer's own name check would
+    assert part["reason"] in ("this run's own unfinished bundle",
+                              "the bundle this run is writing: never collected into itself")

@@ -11,8 +11,10 @@ from collections import namedtuple
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from collectors.bundle import BundleError, BundleWriter, DiskFull, verify_bundle
+from collectors.bundle import BundleError, BundleWriter, DiskFull, manifest_json, verify_bundle
 from collectors.cancel import CancelToken
 from collectors.runner import CommandResult
 
@@ -225,3 +227,150 @@ def test_closed_writer_refuses_late_writes(tmp_path: Path) -> None:
     with pytest.raises(Cancelled):
         aw.add_text("late.txt", "x", source="s")
     writer.abort()
+
+
+def test_member_larger_than_the_memory_spool_goes_through_a_temporary_file(tmp_path: Path, monkeypatch) -> None:
+    import collectors.bundle as bundle_module
+
+    monkeypatch.setattr(bundle_module, "SPOOL_IN_MEMORY", 64 * 1024)
+    big = os.urandom(600 * 1024)  # incompressible: the spool outgrows memory and moves to a file
+    writer = _writer(tmp_path)
+    aw = writer.for_collector("c", CancelToken())
+    rec = aw.add_bytes("big.bin", big, source="s", redact=False)
+    aw.add_text("small.txt", "x\n", source="s")
+    path, manifest = _finish(writer)
+    assert zipfile.ZipFile(path).read(rec.path) == big
+    assert [f["size"] for f in manifest["files"]] == [len(big), 2]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["b.zip"]  # no spool left beside the bundle
+
+
+def test_members_past_the_zip64_limits_are_readable(tmp_path: Path, monkeypatch) -> None:
+    # The append writes local headers itself; with the ZIP64 limit lowered, every member and offset needs
+    # the ZIP64 extra fields and end records that a > 4 GiB member would.
+    monkeypatch.setattr(zipfile, "ZIP64_LIMIT", 1000)
+    data = os.urandom(5000)
+    writer = _writer(tmp_path)
+    aw = writer.for_collector("c", CancelToken())
+    aw.add_bytes("a.bin", data, source="s", redact=False)
+    aw.add_bytes("b.bin", data[::-1], source="s", redact=False)
+    path, _ = _finish(writer)
+    monkeypatch.undo()
+    with zipfile.ZipFile(path) as zf:
+        assert zf.testzip() is None
+        assert zf.read("collected/c/a.bin") == data and zf.read("collected/c/b.bin") == data[::-1]
+        assert all(info.extract_version >= 45 for info in zf.infolist() if info.filename != "manifest.json")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX modes")
+def test_bundle_gets_the_users_normal_file_mode(tmp_path: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        writer = _writer(tmp_path)
+        writer.for_collector("c", CancelToken()).add_text("a.txt", "x", source="s")
+        path, _ = _finish(writer)
+    finally:
+        os.umask(old)
+    assert path.stat().st_mode & 0o777 == 0o644
+
+
+@pytest.mark.skipif(sys.platform == "win32" or os.geteuid() != 0, reason="only root can give a file away")
+def test_bundle_made_under_sudo_belongs_to_the_invoking_user(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("SUDO_UID", "4321")
+    monkeypatch.setenv("SUDO_GID", "4322")
+    writer = _writer(tmp_path)
+    writer.for_collector("c", CancelToken()).add_text("a.txt", "x", source="s")
+    path, _ = _finish(writer)
+    assert (path.stat().st_uid, path.stat().st_gid) == (4321, 4322)
+
+
+def test_own_unfinished_bundle_is_never_collected(tmp_path: Path) -> None:
+    writer = _writer(tmp_path)
+    aw = writer.for_collector("logs", CancelToken())
+    assert writer.part_path is not None
+    assert aw.add_file(writer.part_path) is None
+    assert aw.excluded[0].reason == "this run's own unfinished bundle" and not aw.skipped
+    writer.reopen_for_append()  # now a readable zip: copying it as one must be refused too
+    assert aw.add_zip_redacted(writer.part_path) is None
+    assert [e.reason for e in aw.excluded] == ["this run's own unfinished bundle"] * 2
+    other = tmp_path / ".b.zip.notes.txt"  # same prefix, but not ours: the folder decides, then the name
+    other.write_text("x")
+    sub = tmp_path / "sub"
+    sub.mkdir()
+    twin = sub / writer.part_path.name
+    twin.write_text("someone else's file")
+    assert aw.add_file(twin) is not None
+    _finish(writer)
+
+
+def test_member_finished_after_its_collector_was_abandoned_is_not_added(tmp_path: Path) -> None:
+    from collectors.base import Cancelled
+
+    writer = _writer(tmp_path)
+    aw = writer.for_collector("c", CancelToken())
+
+    def produce(sink) -> None:
+        sink.write(b"read before the timeout\n")
+        aw.closed = True  # the engine gave up on the collector while it was still reading
+
+    with pytest.raises(Cancelled):
+        writer.write_member("collected/c/late.txt", produce, source="s", collector="c", accept=aw._open)
+    _, manifest = _finish(writer)
+    assert manifest["files"] == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.dictionaries(st.text(max_size=8).filter(lambda k: k != "files"),
+                    st.recursive(st.none() | st.booleans() | st.integers() | st.text(),
+                                 lambda inner: st.lists(inner, max_size=3)
+                                 | st.dictionaries(st.text(max_size=5), inner, max_size=3), max_leaves=8),
+                    max_size=5),
+    st.lists(st.dictionaries(st.text(max_size=8), st.text() | st.integers() | st.none() | st.booleans(),
+                             max_size=6), max_size=5),
+)
+def test_manifest_text_is_the_manifest(manifest: dict, files: list) -> None:
+    text = manifest_json(manifest, files)
+    assert json.loads(text) == {**manifest, "files": files}
+    assert text.count("\n") >= len(files)  # one member per line
+
+
+def _small_bundle(tmp_path: Path) -> Path:
+    writer = _writer(tmp_path)
+    aw = writer.for_collector("c", CancelToken())
+    aw.add_text("a.log", "2024-05-01 line one\n" * 50, source="s")
+    aw.add_bytes("b.bin", bytes(range(256)) * 4, source="s", redact=False)
+    path, _ = _finish(writer)
+    return path
+
+
+def test_verify_detects_a_damaged_member(tmp_path: Path) -> None:
+    path = _small_bundle(tmp_path)
+    with zipfile.ZipFile(path) as zf:
+        info = zf.getinfo("collected/c/a.log")
+    data = bytearray(path.read_bytes())
+    data[info.header_offset + 30 + len(info.filename) + len(info.extra) + 3] ^= 0x20
+    bad = tmp_path / "bad.zip"
+    bad.write_bytes(bytes(data))
+    with pytest.raises(BundleError):
+        verify_bundle(bad)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_verify_answers_any_damage_with_bundle_error(tmp_path_factory, data) -> None:
+    # Hostile or damaged archives: one byte changed anywhere, or the file cut anywhere, is a BundleError
+    # (or, where the byte changed nothing that matters, a pass), never another exception.
+    folder = tmp_path_factory.mktemp("v")
+    original = _small_bundle(folder).read_bytes()
+    damaged = bytearray(original)
+    if data.draw(st.booleans()):
+        at = data.draw(st.integers(0, len(damaged) - 1))
+        damaged[at] ^= data.draw(st.integers(1, 255))
+    else:
+        del damaged[data.draw(st.integers(0, len(damaged) - 1)):]
+    target = folder / "damaged.zip"
+    target.write_bytes(bytes(damaged))
+    try:
+        verify_bundle(target)
+    except BundleError:
+        pass

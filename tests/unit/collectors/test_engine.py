@@ -287,3 +287,22 @@ def test_zip_is_zip64_capable(tmp_path: Path) -> None:
         info = zf.getinfo("collected/writes/hello.txt")
         # force_zip64 puts a ZIP64 extra field in the local header: members may exceed 4 GiB.
         assert info.compress_type == zipfile.ZIP_DEFLATED
+
+
+def test_progress_of_a_collector_is_thinned_but_its_end_arrives(tmp_path: Path) -> None:
+    class Chatty(Collector):
+        name = "chatty"
+        title = "Reports every file"
+
+        def collect(self, ctx: Context) -> None:
+            for i in range(20000):
+                ctx.progress(i / 20000, f"file {i}")
+            ctx.progress(1.0, "20000 files taken")
+
+    start = time.monotonic()
+    _, events, _ = _run(tmp_path, [Chatty])
+    seconds = time.monotonic() - start
+    progress = [e for e in events if e.kind == "progress"]
+    assert progress[0].text == "file 0"
+    assert progress[-1].fraction == 1.0 and progress[-1].text == "20000 files taken"
+    assert len(progress) <= seconds / 0.05 + 2
