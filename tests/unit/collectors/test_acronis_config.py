@@ -35,7 +35,8 @@ def test_registry_xml_empty_password_stays_empty() -> None:
 @pytest.mark.parametrize(("line", "expected"), [
     ("    http-proxy: proxy_login:proxy_password@proxy_address:3128",
      "    http-proxy: proxy_login:*****@proxy_address:3128"),
-    ("  https-proxy: 'u:p@w:rd@10.0.0.1:8080'", "  https-proxy: 'u:*****@w:rd@10.0.0.1:8080'"),
+    # the password runs to the last '@' before the host: "p@w:rd" is one password, none of it stays
+    ("  https-proxy: 'u:p@w:rd@10.0.0.1:8080'", "  https-proxy: 'u:*****@10.0.0.1:8080'"),
     ("httpProxy: http://mylogin:mypassword@192.168.2.30:8080", "httpProxy: http://mylogin:*****@192.168.2.30:8080"),
     ("http-proxy: proxy.example.test:3128", "http-proxy: proxy.example.test:3128"),  # no credentials
     ("http: 127.0.0.1:9999", "http: 127.0.0.1:9999"),
