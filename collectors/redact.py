@@ -166,7 +166,7 @@ _EXACT = frozenset((
 _SUFFIXES = ("password", "passwd", "passphrase", "pwd", "secret", "token", "apikey", "accountkey", "accesskey",
              "privatekey", "secretkey", "cookie", "credential", "credentials", "pass")
 _PREFIXES = ("password", "passwd", "passphrase", "secret", "credential")
-_NOT_PASS = frozenset(("bypass", "compass", "encompass", "overpass", "underpass", "surpass", "trespass", "impass"))
+_NOT_PASS = ("bypass", "compass", "overpass", "underpass", "surpass", "trespass", "impass")
 _KEY_PARTNERS = frozenset((*_KEY_STEMS, "secret"))
 _SIGNATURE_PARTNERS = frozenset(("access", "amz", "shared"))
 # A key named like `token_type`, `password_expires` or `passwordFile` says something about the secret and is
@@ -194,7 +194,7 @@ def _is_secret_component(comp: str, prev: str) -> bool:
     if comp == "signature":
         return prev in _SIGNATURE_PARTNERS
     if comp.endswith(_SUFFIXES):
-        return not (comp.endswith("pass") and comp in _NOT_PASS)
+        return not comp.endswith(_NOT_PASS)
     return comp.startswith(_PREFIXES)
 
 
@@ -242,10 +242,10 @@ _SQ_BODY = re.compile(rb"(?:[^'\r\n]++|'')*+")
 _TO_EOL = re.compile(rb"[^\r\n]*+")
 # a value inside a line: ends at the line's end, a quote that closes something, an XML end tag, or a
 # delimiter (whitespace , ; & |) followed by the next `key=` / `key:` of a list
-_NEXT_KEY = rb"[ \t]{0,8}[A-Za-z_$][A-Za-z0-9_.\-]{0,63}[ \t]{0,8}[=:]"
+_KEY_AHEAD = rb"[A-Za-z_$][A-Za-z0-9_.\-]{0,63}[ \t]{0,8}[=:]"
 _MID = re.compile(
-    rb"(?:[^\s\"'<;&,|]++|<(?!/)|[\"'](?![\s,;}\])>&]|\Z)|[;&,|](?!" + _NEXT_KEY + rb")"
-    rb"|[ \t]++(?!" + _NEXT_KEY[9:] + rb"|\||[\r\n]|\Z))*+"
+    rb"(?:[^\s\"'<;&,|]++|<(?!/)|[\"'](?![\s,;}\])>&]|\Z)|[;&,|](?![ \t]{0,8}" + _KEY_AHEAD + rb")"
+    rb"|[ \t]++(?!" + _KEY_AHEAD + rb"|\||[\r\n]|\Z))*+"
 )
 _JSON_BARE = re.compile(rb"[^\s,}\]]*+")
 _CLI_VALUE = re.compile(rb"(?:[^\s\"']++|[\"'](?![\s,;}\])>&]|\Z))*+")
@@ -292,6 +292,17 @@ _CLI_RULES: dict[str, tuple[bool, dict[bytes, int]]] = {  # command -> (flags co
 _CLI_ALIAS = {"mariadb": "mysql", "paexec": "psexec", "osql": "sqlcmd", "7za": "7z", "7zr": "7z", "7zz": "7z",
               "unzip": "zip", "unrar": "rar"}
 _CLI_RESET = frozenset((b"&&", b"||", b"|", b";", b"&"))
+_NET_DEVICE = re.compile(rb"[A-Za-z]:|LPT\d:|COM\d:", re.I)
+# the command is an element of a JSON list (whose next element may be in the next block)
+_JSON_NEXT = re.compile(rb'"[ \t\r\n]*+,[ \t\r\n]*+(?:"|\Z)')
+_JSON_ELEMENT = re.compile(rb'[ \t\r\n]*+,?[ \t\r\n]*+"((?:[^"\\\r\n]++|\\[^\r\n])*+)"')
+_JSON_GAP = re.compile(rb"[ \t\r\n,]*+")
+# the switches of `net use` / `net user`; any other word after them is a password, even one starting with '/'
+_NET_SWITCH = re.compile(
+    rb"/(?:user|u|persistent|p|savecred|smartcard|delete|d|home|requireintegrity|requireprivacy|writethrough"
+    rb"|global|transport|skipcertcheck|tcpport|quicport|rdmaport|blockntlm|add|active|domain|comment|expires"
+    rb"|fullname|homedir|passwordchg|passwordreq|logonpasswordchg|profilepath|scriptpath|times|usercomment"
+    rb"|workstations|countrycode|random|y|n|yes|no)(?::[^\s]*+)?\Z", re.I)
 
 
 def _cli_command(token: bytes) -> str | None:
@@ -323,6 +334,7 @@ class _State:
     arg: int = 0  # S_BLOCK: indentation of the key; S_VALUE: the value kind
     midline: bool = False  # the last block ended inside a line
     cli: tuple[str, int, int, int] | None = None  # command, pending action, net mode, positional count
+    cli_json: bool = False  # ``cli`` is a JSON argv list that goes on in the next block
 
 
 def _mask_segment(seg: bytes, mask: bytes) -> bytes | None:
@@ -361,18 +373,20 @@ def _masked(seg: bytes, mask: bytes) -> bytes | None:
 class _Block:
     """One block of text (whole lines, or a piece of an over-long line) and the masks found in it."""
 
-    def __init__(self, buf: bytes, state: _State, partial: bool, mask: bytes) -> None:
-        self.buf = buf
+    def __init__(self, buf: bytes, state: _State, partial: bool, mask: bytes, start: int = 0) -> None:
+        self.buf = buf  # buf[:start] is the line's text before this piece: context only, already written
         self.n = len(buf)
+        self.start = start
         self.state = state
         self.partial = partial
         self.mask = mask
         self.spans: list[tuple[int, int]] = []
-        self.floor = 0
+        self.floor = start
         self._ls = 0
         self._le = -1
         self.cli_until = -1
         self.jwt_fail = -1
+        self.carry_at: int | None = None  # a piece must stop here: read again, with context, in the next one
 
     # -- lines
 
@@ -431,22 +445,25 @@ class _Block:
         st = self.state
         kind, midline = st.kind, st.midline
         st.kind, st.midline = S_NONE, False
-        cli = st.cli
-        st.cli = None
+        cli, cli_json = st.cli, st.cli_json
+        st.cli, st.cli_json = None, False
+        at = self.start
         if kind == S_VALUE:
             if midline:
-                self.value(0, st.arg)
+                self.value(at, st.arg)
             return
         if kind == S_PEM:
-            self._pem_body(0)
+            self._pem_body(at)
         elif kind == S_XMLTEXT:
-            self._xml_text(0)
+            self._xml_text(at)
         elif kind == S_REGHEX:
-            self._reg_hex_lines(0, midline)
+            self._reg_hex_lines(at, midline)
         elif kind == S_BLOCK:
-            self._yaml_block(0, st.arg, midline)
-        if cli is not None and midline and self.floor == 0:
-            self._cli(0, cli)
+            self._yaml_block(at, st.arg, midline)
+        if cli is not None and cli_json and self.floor == at:
+            self._cli_json(at, cli)
+        elif cli is not None and midline and self.floor == at:
+            self._cli(at, cli)
 
     # -- handlers, one per candidate kind
 
@@ -520,7 +537,7 @@ class _Block:
         elif q > p and (m := _REG_TYPE.match(buf, q)):
             v = m.end()
             reg_query = True
-        elif option and q > p and c not in b"\r\n-":
+        elif option and q > p and c not in b"\r\n" and not buf.startswith(b"--", q):
             v = q
         else:
             return
@@ -638,8 +655,7 @@ class _Block:
     def _xml_element(self, ks: int, ke: int) -> None:
         """<password>text</password>, <ns:Password attr="..">text<, <password><![CDATA[text]]>"""
         buf = self.buf
-        end = _TAG_REST.match(buf, ke).end()
-        self.need(end + 1, ks)
+        end = self._tag_end(ke, ks)
         if end >= self.n or buf[end] != 62:  # >
             return
         tag = buf[ke:end]
@@ -660,8 +676,7 @@ class _Block:
         self.need(close if close >= 0 else self.n, qs)
         if close < 0:
             return
-        end = _TAG_REST.match(buf, close + 1).end()
-        self.need(end + 1, qs)
+        end = self._tag_end(close + 1, qs)
         if end >= self.n or buf[end] != 62:
             return
         rest = buf[close + 1:end]
@@ -671,6 +686,15 @@ class _Block:
             self.set_floor(end + 1)
             return
         self._xml_text(end + 1)
+
+    def _tag_end(self, pos: int, at: int) -> int:
+        """Index of the '>' (or what stopped the scan) of the tag going on at ``pos``."""
+        buf = self.buf
+        end = _TAG_REST.match(buf, pos).end()
+        if end < self.n and buf[end] in b"\"'" and buf.find(buf[end:end + 1], end + 1) < 0:
+            end = self.n  # an attribute value the piece cut off
+        self.need(end + 1, at)
+        return end
 
     def _attr_value(self, v: int, q: int) -> None:
         end = self.buf.find(bytes((q,)), v)
@@ -832,7 +856,13 @@ class _Block:
         name = _cli_command(self.buf[ks:ke])
         if name is None:
             return
-        p = ke + (1 if ke < self.n and self.buf[ke] in b"\"'" else 0)
+        self.need(ke + 1, ks)  # is the word followed by the closing quote of its path?
+        buf = self.buf
+        if _JSON_NEXT.match(buf, ke):
+            # an argv list in JSON (recorded commands): ["register_agent", "-p", "..."], one per line or not
+            self._cli_json(ke + 1, (name, -1, 0, 0))
+            return
+        p = ke + (1 if ke < self.n and buf[ke] in b"\"'" else 0)
         self._cli(p, (name, -1, 0, 0))
 
     def net(self, h: int) -> None:
@@ -849,8 +879,6 @@ class _Block:
         buf = self.buf
         le = self.line(pos)[1]
         self.cli_until = le
-        name, pending, net_mode, positional = ctx
-        nocase, flags = _CLI_RULES.get(name, (False, {}))
         tokens: list[tuple[int, int]] = []
         p = pos
         while True:
@@ -859,64 +887,83 @@ class _Block:
                 break
             tokens.append(m.span(1))
             p = m.end()
-        if self.partial and le == self.n and tokens and tokens[-1][1] == le:
-            tokens.pop()  # may go on in the next piece; it is read again there
-            self.state.cli = (name, pending, net_mode, positional)
+        continues = self.partial and le == self.n
+        if continues and tokens and tokens[-1][1] == le:
+            # the last token may go on in the next piece: the piece stops before it, it is read again there
+            ts = tokens.pop()[0]
+            self.carry_at = ts if self.carry_at is None else min(self.carry_at, ts)
         for i, (ts, te) in enumerate(tokens):
-            tok = buf[ts:te]
-            if pending >= 0:
-                self._cli_value(ts, te, pending)
-                pending = -1
-                continue
-            if tok in _CLI_RESET:
-                name, flags, net_mode = "", {}, 0
-                continue
-            found = _cli_command(tok)
-            if found is not None:
-                name, net_mode, positional = found, 0, 0
-                nocase, flags = _CLI_RULES[found]
-                continue
-            if tok.lower() in (b"net", b"net.exe", b"net1") and i + 1 < len(tokens):
-                sub = buf[tokens[i + 1][0]:tokens[i + 1][1]].lower()
-                if sub in (b"use", b"user"):
-                    name, flags, net_mode, positional = "net", {}, -(1 if sub == b"use" else 2), 0
-                continue
-            if net_mode < 0:  # the "use" / "user" word itself
-                net_mode = -net_mode
-                continue
-            if net_mode:
-                if tok[:1] == b"/":
-                    continue
-                positional += 1
-                bare = tok.strip(b"\"'")
-                if net_mode == 1 and (bare.startswith(b"\\\\") or bare == b"*" or re.fullmatch(
-                        rb"[A-Za-z]:|LPT\d:|COM\d:", bare)):
-                    continue
-                if net_mode == 2 and positional == 1:
-                    continue  # the user name
-                if bare != b"*":
-                    self._cli_value(ts, te, A_NEXT)
-                continue
-            if not flags:
-                continue
-            key = tok.lower() if nocase else tok
-            action = flags.get(key)
-            if action is not None and action != A_ATTACHED:
-                pending = action
-                continue
-            if action == A_ATTACHED:
-                continue  # "-p" alone: the program asks for the password
-            if A_FIRST in flags.values() and b"" in flags and tok[:1] != b"-":
+            nxt = buf[tokens[i + 1][0]:tokens[i + 1][1]] if i + 1 < len(tokens) else b""
+            ctx = self._cli_token(ts, te, nxt, ctx)
+        if continues:
+            self.state.cli = ctx
+
+    def _cli_json(self, pos: int, ctx: tuple[str, int, int, int]) -> None:
+        """The elements of a JSON argv list after its command, up to the list's end (across lines)."""
+        buf = self.buf
+        p = pos
+        spans: list[tuple[int, int]] = []
+        while (m := _JSON_ELEMENT.match(buf, p)) is not None:
+            spans.append(m.span(1))
+            p = m.end()
+        rest = _JSON_GAP.match(buf, p).end()
+        for i, (ts, te) in enumerate(spans):
+            nxt = buf[spans[i + 1][0]:spans[i + 1][1]] if i + 1 < len(spans) else b""
+            ctx = self._cli_token(ts, te, nxt, ctx)
+        self.set_floor(p)
+        if rest >= self.n:
+            self.state.cli, self.state.cli_json = ctx, True  # the list goes on in the next block
+        elif self.partial and buf[rest] == 34 and buf.find(b'"', rest + 1) < 0:
+            # an element cut by the end of a piece: read again from its start in the next one
+            self.state.cli, self.state.cli_json = ctx, True
+            self.carry_at = rest if self.carry_at is None else min(self.carry_at, rest)
+
+    def _cli_token(self, ts: int, te: int, nxt: bytes, ctx: tuple[str, int, int, int]) -> tuple[str, int, int, int]:
+        """One argument of a command line; returns the context for the next one."""
+        name, pending, net_mode, positional = ctx
+        tok = self.buf[ts:te]
+        if pending >= 0:
+            self._cli_value(ts, te, pending)
+            return name, -1, net_mode, positional
+        if tok in _CLI_RESET:
+            return "", -1, 0, 0
+        found = _cli_command(tok)
+        if found is not None:
+            return found, -1, 0, 0
+        if tok.lower() in (b"net", b"net.exe", b"net1"):
+            sub = nxt.lower()
+            if sub in (b"use", b"user"):
+                return "net", -1, -(1 if sub == b"use" else 2), 0
+            return name, pending, net_mode, positional
+        if net_mode < 0:  # the "use" / "user" word itself
+            return name, pending, -net_mode, positional
+        if net_mode:
+            if tok[:1] == b"/" and _NET_SWITCH.match(tok):
+                return ctx
+            positional += 1
+            bare = tok.strip(b"\"'")
+            if net_mode == 1 and (bare.startswith(b"\\\\") or bare == b"*" or _NET_DEVICE.fullmatch(bare)):
+                return name, pending, net_mode, positional
+            if (net_mode != 2 or positional != 1) and bare != b"*":
                 self._cli_value(ts, te, A_NEXT)
-                flags = {k: v for k, v in flags.items() if k}
-                continue
-            for flag, act in flags.items():
-                if act in (A_ATTACHED, A_NEXT_OR_ATTACHED, A_USERPASS, A_USERPERCENT) and len(flag) == 2 and (
-                        (tok[:2].lower() if nocase else tok[:2]) == flag) and len(tok) > 2:
-                    self._cli_value(ts + 2, te, act)
-                    break
-        if self.state.cli is not None:
-            self.state.cli = (name, pending, net_mode, positional)
+            return name, pending, net_mode, positional
+        nocase, flags = _CLI_RULES.get(name, (False, {}))
+        if not flags:
+            return ctx
+        key = tok.lower() if nocase else tok
+        action = flags.get(key)
+        if action is not None:
+            # "-p" alone for mysql or 7z: the program asks for the password, the next word is not it
+            return name, (-1 if action == A_ATTACHED else action), net_mode, positional
+        if b"" in flags and tok[:1] != b"-" and positional == 0:
+            self._cli_value(ts, te, A_NEXT)  # ConvertTo-SecureString 'text'
+            return name, pending, net_mode, 1
+        for flag, act in flags.items():
+            if act in (A_ATTACHED, A_NEXT_OR_ATTACHED, A_USERPASS, A_USERPERCENT) and len(flag) == 2 and len(tok) > 2 \
+                    and (tok[:2].lower() if nocase else tok[:2]) == flag:
+                self._cli_value(ts + 2, te, act)
+                break
+        return ctx
 
     def _cli_value(self, ts: int, te: int, action: int) -> None:
         buf = self.buf
@@ -934,11 +981,11 @@ class _Block:
     def render(self, upto: int) -> tuple[bytes, int]:
         buf, mask = self.buf, self.mask
         if not self.spans:
-            return buf[:upto], 0
+            return buf[self.start:upto], 0
         spans = sorted(self.spans)
         out: list[bytes] = []
         count = 0
-        pos = 0
+        pos = self.start
         cur_s, cur_e = spans[0]
         merged: list[tuple[int, int]] = []
         for s, e in spans[1:]:
@@ -951,7 +998,9 @@ class _Block:
         for s, e in merged:
             if s >= upto:
                 break
-            e = min(e, upto)
+            s, e = max(s, self.start), min(e, upto)
+            if e <= s:
+                continue
             new = _masked(buf[s:e], mask)
             if new is None:
                 continue
@@ -963,7 +1012,7 @@ class _Block:
         return b"".join(out), count
 
 
-_URL_AUTHORITY = re.compile(rb"[^\s/?#\"'<>\\]*+")
+_URL_AUTHORITY = re.compile(rb"[^\s/\"'<>\\]*+")  # ? and # too: passwords are not always encoded
 
 _HANDLERS: dict[int, Callable[[_Block, int], None]] = {
     C_WORD: _Block.word, C_URL: _Block.url, C_PEM_BEGIN: _Block.pem_begin, C_PEM_END: _Block.pem_end,
@@ -971,30 +1020,43 @@ _HANDLERS: dict[int, Callable[[_Block, int], None]] = {
 }
 
 
-def _process(buf: bytes, state: _State, partial: bool, mask: bytes, scanner: _Scanner) -> tuple[bytes, int, int]:
-    """Redact one block; returns (output, bytes of ``buf`` consumed, masks made)."""
-    block = _Block(buf, state, partial, mask)
+def _process(buf: bytes, state: _State, partial: bool, mask: bytes, scanner: _Scanner,
+             force: bool = True, start: int = 0) -> tuple[bytes, int, int]:
+    """Redact ``buf[start:]`` (``buf[:start]``: the text of its line already written, for context).
+
+    Returns (output, index in ``buf`` up to which it was consumed, masks made). A piece of a line
+    (``partial``) may stop before a candidate it cannot decide yet: the bytes from there are not consumed.
+    When that is its first byte, nothing is consumed, unless ``force``.
+    """
+    saved = (state.kind, state.arg, state.cli, state.midline)
+    block = _Block(buf, state, partial, mask, start)
     block.resume()
     used = len(buf)
-    saved = (state.kind, state.arg, state.cli)
     try:
         for pos, cid in scanner.candidates(buf):
             if pos < block.floor:
                 continue
             _HANDLERS[cid](block, pos)
+        if block.carry_at is not None:
+            raise _Incomplete(block.carry_at)
     except _Incomplete as stop:
-        if stop.at > 0:
+        if stop.at <= start and not force:
+            state.kind, state.arg, state.cli, state.midline = saved
+            return b"", start, 0
+        if stop.at > start:
             used = stop.at
-            state.kind, state.arg, state.cli = saved
             block.spans = [(s, min(e, used)) for s, e in block.spans if s < used]
         else:
             # nothing decided in a whole piece (a key, then a megabyte of blanks): mask on to the line's end
-            block.spans.append((0, len(buf)))
+            block.spans.append((start, len(buf)))
             state.kind, state.arg = S_VALUE, V_EOL
     if partial:
         state.midline = True
     out, count = block.render(used)
     return out, used, count
+
+
+_CONTEXT = 512  # bytes of a line kept before its next piece: handlers look back this far (`<value name="`)
 
 
 class RedactStream:
@@ -1014,6 +1076,7 @@ class RedactStream:
         self._mask = mask.encode()
         self._max_line = max_line
         self._carry = b""
+        self._context = b""  # the end of the current line's text already written, when a line is in pieces
         self._state = _State()
         self._scanner = _scanner(redactor.use_hyperscan)
         self.count = 0
@@ -1043,13 +1106,22 @@ class RedactStream:
         if cut:
             out.append(self._run(buf[:cut], partial=False))
             buf = buf[cut:]
-        while len(buf) >= self._max_line:
-            piece = _safe_cut(buf, self._max_line)
-            text, used = self._run_piece(buf[:piece])
+        limit = self._max_line
+        while len(buf) >= limit:
+            piece = _safe_cut(buf, limit)
+            if piece == 0:
+                break  # a short word at the end of what arrived: wait for the rest of it
+            # a piece that decides nothing (a key whose value starts past its end) is tried again twice as
+            # long; past four times the limit, the rest of the line is masked (see _process)
+            text, used = self._run_piece(buf[:piece], force=piece >= 4 * self._max_line)
+            if used == 0:
+                if limit >= len(buf):
+                    break  # wait for more of the line
+                limit *= 2
+                continue
             out.append(text)
             buf = buf[used:]
-            if used == 0:
-                break
+            limit = self._max_line
         self._carry = buf
         return self._encode(b"".join(out))
 
@@ -1070,15 +1142,24 @@ class RedactStream:
         return self._encode(text)
 
     def _run(self, buf: bytes, partial: bool) -> bytes:
-        out, _used, count = _process(buf, self._state, partial, self._mask, self._scanner)
+        ctx = self._context
+        out, _used, count = _process(ctx + buf, self._state, partial, self._mask, self._scanner,
+                                     start=len(ctx))
+        self._context = b""
         if not partial:
             self._state.midline = False
-            self._state.cli = None
+            if not self._state.cli_json:
+                self._state.cli = None
         self.count += count
         return out
 
-    def _run_piece(self, buf: bytes) -> tuple[bytes, int]:
-        out, used, count = _process(buf, self._state, True, self._mask, self._scanner)
+    def _run_piece(self, buf: bytes, force: bool) -> tuple[bytes, int]:
+        ctx = self._context
+        out, used, count = _process(ctx + buf, self._state, True, self._mask, self._scanner, force,
+                                    start=len(ctx))
+        used -= len(ctx)
+        if used:
+            self._context = (ctx + buf[:used])[-_CONTEXT:]
         self.count += count
         return out, used
 
@@ -1095,23 +1176,54 @@ class RedactStream:
 
 
 def _safe_cut(buf: bytes, limit: int) -> int:
-    """Where to end a piece of an over-long line: after a blank or delimiter near ``limit``, so that no key
-    word is split (a longer run of word characters holds no key: keys are short)."""
+    """Where to end a piece of an over-long line; 0 when the piece should wait for more data.
+
+    After a blank or delimiter near ``limit`` when there is one. Never inside a run of word characters short
+    enough to be a key (a longer run holds no key: keys are short), never through `://`, a PEM marker or
+    `net use`, and never in the last bytes of what has arrived, which the next data may continue.
+    """
+    end = len(buf)
+    limit = min(limit, end - _MARGIN)
+    if limit <= 0:
+        return 0
     lo = max(0, limit - 65536)
     m = _CUT.search(buf, lo, limit)
-    if m is None:
-        return limit
-    cut = m.end()
-    # `net use` split after "net " would lose the command: cut before it instead
-    tail = buf[max(0, cut - 12):cut].rstrip().lower()
-    if tail.endswith((b"net", b"net.exe", b"net1")) and cut > 12:
-        return max(1, cut - 12)
+    if m is not None:
+        cut = m.end()
+    else:
+        cut = limit
+        window = buf[max(0, cut - 2 * _MAX_KEY):cut]
+        left = len(window) - len(window.rstrip(_KEYCHARS))
+        right = _SHORT_RUN.match(buf, cut).end() - cut
+        if left + right <= 2 * _MAX_KEY:
+            cut = cut - left if cut - left > 0 or cut + right >= end else cut + right
+        for trigger in (b"://", b"-----BEGIN ", b"-----END "):
+            i = buf.find(trigger, max(0, cut - len(trigger) + 1), cut + len(trigger) - 1)
+            if 0 <= i < cut:
+                cut = i
+    # `net use` cut after "net" would lose the command: cut before it, or after "use" when it starts the piece
+    if net := _NET_AT_CUT.search(buf, max(0, cut - 16), cut):
+        if net.start() > 0:
+            return net.start()
+        whole = _NET.match(buf, 0)
+        return whole.end() if whole is not None and whole.end() < end else 0
     return cut
+
+
+_NET_AT_CUT = re.compile(rb"(?<![A-Za-z0-9_])net(?:1|\.exe)?[ \t]*+\Z", re.I)
+_MARGIN = 32  # longer than any trigger that is not made of word characters
+
+
+_SHORT_RUN = re.compile(rb"[A-Za-z0-9_.\-]{0,257}")
 
 
 def _ascii_compatible(encoding: str) -> bool:
     enc = encoding.lower().replace("_", "-")
     return enc.startswith(("utf-8", "utf8", "cp125", "latin", "iso-8859", "ascii", "windows-125"))
+
+
+# the extension kept when a file name is masked: one, or two for a compressed file (mms.3.log.gz)
+_NAME_EXT = re.compile(r"(?:\.[A-Za-z][A-Za-z0-9]{0,5}(?=\.(?:gz|bz2|xz|zip|7z)$))?\.[A-Za-z][A-Za-z0-9]{0,5}$")
 
 
 @dataclass
@@ -1158,7 +1270,7 @@ class Redactor:
             part = parts[i]
             if not part:
                 continue
-            m = re.search(r"(?:\.[A-Za-z0-9]{1,6}){1,2}$", part)
+            m = _NAME_EXT.search(part)
             stem, ext = (part[:m.start()], part[m.start():]) if m and m.start() > 0 else (part, "")
             stream = self.stream(mask=NAME_MASK)
             data = stem.encode("utf-8", errors="surrogatepass")
