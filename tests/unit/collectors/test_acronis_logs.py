@@ -174,6 +174,10 @@ def test_secrets_in_text_logs_are_redacted_by_the_writer(tmp_path: Path, harness
     (b'{\n "tls": {}\n}', "api_gateway.json", "json"),
     (b"SQLite format 3\x00\x10\x00", "archives.db", "binary"),
     (b"2024-05-12T22:00:07:205+02:00 9044 I0135003A: x\n", "mms.0.log", "text"),
+    # a log zeroed at its start by a power loss is text, not binary (issue 8)
+    (b"\x00" * 4096 + b"2024-05-12T22:00:07:205+02:00 9044 I0135003A: x\n" * 3, "mms.0.log", "text"),
+    (b"PK\x03\x04\x14\x00\x00\x00\x08\x00", "old_logs.zip", "archive"),
+    (b"BZh91AY&SY\x00\x00", "aakore.1.log.bz2", "archive"),
 ])
 def test_sniff_form(head: bytes, name: str, form: str) -> None:
     assert sniff_form(Path(name), head) == form
