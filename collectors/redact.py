@@ -202,7 +202,10 @@ def _classify(word: bytes) -> int:
     cls = _class_cache.get(word)
     if cls is not None:
         return cls
-    text = word.decode("ascii")
+    text = word.strip(b"-.").decode("ascii")
+    if len(text) < 2:
+        _class_cache[word] = K_NONE
+        return K_NONE
     low = text.lower()
     comps = _components(text)
     cls = K_NONE
@@ -469,23 +472,20 @@ class _Block:
 
     def word(self, h: int) -> None:
         buf, n = self.buf, self.n
-        lo = max(self.floor, h - 160)
+        lo = h - 160 if h - 160 > self.floor else self.floor
         left = buf[lo:h]
         ks = h - (len(left) - len(left.rstrip(_KEYCHARS)))
         ke = _KEYRUN.match(buf, h).end()
-        self.set_floor(ke)
+        if ke > self.floor:
+            self.floor = ke
         if ke - ks > _MAX_KEY or (ks == h - 160 and ks > 0):
+            return
+        cls = _classify(buf[ks:ke])  # cached: most words seen are the same few (token_type, bypass ...)
+        if cls == K_NONE:
             return
         cs, ce = ks, ke
         while cs < ce and buf[cs] in b"-.":
             cs += 1
-        while ce > cs and buf[ce - 1] in b"-.":
-            ce -= 1
-        if ce - cs < 2:
-            return
-        cls = _classify(buf[cs:ce])
-        if cls == K_NONE:
-            return
         if cls == K_COMMAND:
             self.command(ks, ke)
             return

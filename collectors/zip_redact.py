@@ -349,5 +349,3 @@ class Prefixed:
             return line + self._handle.readline()
         return self._handle.readline()
 
-
-_Prefixed = Prefixed  # the name bundle.py used
