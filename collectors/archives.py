@@ -13,12 +13,16 @@ import io
 import lzma
 import zlib
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import Any, Protocol
 
 from collectors.sniff import BZIP2, GZIP, XZ
 
 CHUNK = 1024 * 1024
 GiB = 1024**3
+
+
+class Readable(Protocol):
+    def read(self, size: int = ..., /) -> bytes: ...
 
 
 @dataclass
@@ -61,7 +65,7 @@ class DecompressingReader(io.RawIOBase):
     Raises `ArchiveRefused` past the caps. A damaged or cut-off stream ends early; ``damage`` says how.
     """
 
-    def __init__(self, raw: IO[bytes], kind: str, limits: Limits | None = None, *, name: str = "") -> None:
+    def __init__(self, raw: Readable, kind: str, limits: Limits | None = None, *, name: str = "") -> None:
         super().__init__()
         self._raw = raw
         self.kind = kind
@@ -158,7 +162,7 @@ class DecompressingReader(io.RawIOBase):
             self.damage = f"{self.kind} ends early (cut off after {self.total_out} bytes)"
 
 
-def count_decompressed(raw: IO[bytes], kind: str, limits: Limits, name: str = "") -> tuple[int, bytes, str]:
+def count_decompressed(raw: Readable, kind: str, limits: Limits, name: str = "") -> tuple[int, bytes, str]:
     """(decompressed size, its first 64 KiB, damage) after reading the whole stream once."""
     reader = DecompressingReader(raw, kind, limits, name=name)
     head = b""

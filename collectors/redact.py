@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 try:
     import hyperscan
 except ImportError:  # pragma: no cover - exercised by forcing the fallback in tests
-    hyperscan = None
+    hyperscan = None  # type: ignore[assignment]
 
 MASK = "*****"
 NAME_MASK = "REDACTED"  # in file names: Windows refuses '*' in a name, and the bundle is unpacked there
@@ -122,6 +122,7 @@ class _Scanner:
             offset = table[pid][3]
             add((start if offset is None else end + offset, table[pid][1]))
 
+        assert self._db is not None
         self._db.scan(buf, match_event_handler=on_match, scratch=scratch)
         hits.sort()
         return hits
@@ -322,6 +323,12 @@ def _cli_command(token: bytes) -> str | None:
     return text if text in _CLI_RULES else None
 
 
+def _end(rx: re.Pattern[bytes], buf: bytes, pos: int) -> int:
+    """End of the match of ``rx`` at ``pos``; the patterns used with it match the empty string too."""
+    m = rx.match(buf, pos)
+    return pos if m is None else m.end()
+
+
 class _Incomplete(Exception):
     """A piece of an over-long line ended before a candidate could be decided: carry from ``at``."""
 
@@ -430,7 +437,7 @@ class _Block:
     def value(self, v: int, kind: int) -> None:
         """Mask the value starting at ``v`` that ends as ``kind`` says; carry it on when the piece ends first."""
         buf = self.buf
-        end = _VALUE_END[kind].match(buf, v).end()
+        end = _end(_VALUE_END[kind], buf, v)
         if kind in (V_MID, V_EOL, V_TOKEN, V_JSON):
             while end > v and buf[end - 1] in b" \t\r":
                 end -= 1
@@ -475,7 +482,7 @@ class _Block:
         lo = h - 160 if h - 160 > self.floor else self.floor
         left = buf[lo:h]
         ks = h - (len(left) - len(left.rstrip(_KEYCHARS)))
-        ke = _KEYRUN.match(buf, h).end()
+        ke = _end(_KEYRUN, buf, h)
         if ke > self.floor:
             self.floor = ke
         if ke - ks > _MAX_KEY or (ks == h - 160 and ks > 0):
@@ -519,7 +526,7 @@ class _Block:
 
     def _key_value(self, ks: int, p: int, cls: int, quote: int, option: bool) -> None:
         buf, n = self.buf, self.n
-        q = _SPACES.match(buf, p).end()
+        q = _end(_SPACES, buf, p)
         self.need(q + 2, ks)
         if q >= n:
             return
@@ -541,7 +548,7 @@ class _Block:
             v = q
         else:
             return
-        v = _SPACES.match(buf, v).end()
+        v = _end(_SPACES, buf, v)
         self.need(v + 1, ks)
         self.set_floor(v)
         if v >= n:
@@ -554,7 +561,7 @@ class _Block:
             return
         if option and c in b"\"'":
             # a quoted command-line value, possibly in several quoted parts: "user","two words"
-            end = _CLI_TOKEN.match(buf, v).end()
+            end = _end(_CLI_TOKEN, buf, v)
             self.need(end + 1, ks)
             self.add(v, end)
             self.set_floor(end)
@@ -591,7 +598,7 @@ class _Block:
             return
         if c in b"|>" and (m := _YAML_BLOCK.match(buf, v)):
             ls = self.line(v)[0]
-            indent = len(_SPACES.match(buf, ls).group())
+            indent = _end(_SPACES, buf, ls) - ls
             self.set_floor(m.end())
             self._yaml_block(self.line(v)[1] + 1, indent, False)
             return
@@ -611,10 +618,10 @@ class _Block:
 
     def _scheme_token(self, ke: int, cls: int) -> None:
         buf = self.buf
-        v = _SPACES.match(buf, ke).end()
+        v = _end(_SPACES, buf, ke)
         if v == ke or v >= self.n:
             return
-        end = _TOKEN_RUN.match(buf, v).end()
+        end = _end(_TOKEN_RUN, buf, v)
         self.need(end + 1, ke)
         if end - v < 8:
             return
@@ -632,7 +639,7 @@ class _Block:
         buf = self.buf
         if buf[v] in b"\"'":
             v += 1
-        end = _CLI_VALUE.match(buf, v).end()
+        end = _end(_CLI_VALUE, buf, v)
         self.need(end + 1, v)
         start = v
         scheme = buf.find(b"://", v, end)
@@ -690,7 +697,7 @@ class _Block:
     def _tag_end(self, pos: int, at: int) -> int:
         """Index of the '>' (or what stopped the scan) of the tag going on at ``pos``."""
         buf = self.buf
-        end = _TAG_REST.match(buf, pos).end()
+        end = _end(_TAG_REST, buf, pos)
         if end < self.n and buf[end] in b"\"'" and buf.find(buf[end:end + 1], end + 1) < 0:
             end = self.n  # an attribute value the piece cut off
         self.need(end + 1, at)
@@ -756,7 +763,7 @@ class _Block:
             while end > pos and buf[end - 1] in b" \t\r":
                 end -= 1
             more = end > pos and buf[end - 1] == 92
-            start = pos if (first and not midline) else pos + len(_SPACES.match(buf, pos).group())
+            start = pos if (first and not midline) else _end(_SPACES, buf, pos)
             self.add(start, end - 1 if more else end)
             first = False
             if le == n and self.partial:
@@ -830,7 +837,7 @@ class _Block:
             return
         m = _JWT.match(buf, h)
         if m is None:
-            self.jwt_fail = _B64URL_RUN.match(buf, h).end()
+            self.jwt_fail = _end(_B64URL_RUN, buf, h)
             return
         self.value(h, V_RUN)
 
@@ -838,7 +845,7 @@ class _Block:
         """scheme://user:password@host: the password goes, the user and host stay."""
         buf = self.buf
         s = h + 3
-        end = _URL_AUTHORITY.match(buf, s).end()
+        end = _end(_URL_AUTHORITY, buf, s)
         self.need(end + 1, h)
         at = buf.rfind(b"@", s, end)
         if at < 0:
@@ -906,7 +913,7 @@ class _Block:
         while (m := _JSON_ELEMENT.match(buf, p)) is not None:
             spans.append(m.span(1))
             p = m.end()
-        rest = _JSON_GAP.match(buf, p).end()
+        rest = _end(_JSON_GAP, buf, p)
         for i, (ts, te) in enumerate(spans):
             nxt = buf[spans[i + 1][0]:spans[i + 1][1]] if i + 1 < len(spans) else b""
             ctx = self._cli_token(ts, te, nxt, ctx)
@@ -1194,7 +1201,7 @@ def _safe_cut(buf: bytes, limit: int) -> int:
         cut = limit
         window = buf[max(0, cut - 2 * _MAX_KEY):cut]
         left = len(window) - len(window.rstrip(_KEYCHARS))
-        right = _SHORT_RUN.match(buf, cut).end() - cut
+        right = _end(_SHORT_RUN, buf, cut) - cut
         if left + right <= 2 * _MAX_KEY:
             cut = cut - left if cut - left > 0 or cut + right >= end else cut + right
         for trigger in (b"://", b"-----BEGIN ", b"-----END "):

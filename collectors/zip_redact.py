@@ -19,7 +19,7 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, cast
 
 from collectors.archives import ArchiveRefused, DecompressingReader, Limits
 from collectors.redact import Redactor
@@ -289,7 +289,8 @@ def copy_zip_redacted(
     """
     report = ZipCopyReport()
     limits = limits or Limits()
-    with zipfile.ZipFile(source) as src, zipfile.ZipFile(_Unseekable(sink), "w", zipfile.ZIP_DEFLATED) as dst:
+    with zipfile.ZipFile(source) as src, \
+            zipfile.ZipFile(cast(IO[bytes], _Unseekable(sink)), "w", zipfile.ZIP_DEFLATED) as dst:
         writer = ContainerWriter(dst, redactor, copy_text, limits, report)
         try:
             writer.zip_members(src, "", 0)
@@ -310,7 +311,7 @@ def copy_stream_redacted(
     a compressed tar), under ``name/``."""
     report = ZipCopyReport()
     limits = limits or Limits()
-    with zipfile.ZipFile(_Unseekable(sink), "w", zipfile.ZIP_DEFLATED) as dst:
+    with zipfile.ZipFile(cast(IO[bytes], _Unseekable(sink)), "w", zipfile.ZIP_DEFLATED) as dst:
         writer = ContainerWriter(dst, redactor, copy_text, limits, report)
         try:
             writer.member(name, stream, 0)

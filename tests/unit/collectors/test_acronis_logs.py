@@ -226,3 +226,21 @@ def test_programdata_comes_from_the_environment(tmp_path: Path, harness) -> None
     h = harness(root, AcronisLogs)
     files, _ = h.collect()
     assert "Data/PD/Acronis/BackupAndRecovery/MMS/mms.0.log" in files
+
+
+def test_a_gzip_rotation_bomb_is_left_out_with_the_reason_in_bounded_memory(tmp_path: Path, harness) -> None:
+    import tracemalloc
+
+    tree = windows_copy(tmp_path)
+    block = gzip.compress(bytes(64 * 2**20), compresslevel=9)
+    (tree / MMS / "mms.7.log.gz").write_bytes(block * 48)  # 3 GiB of zeros in ~3 MiB, in 48 gzip members
+    h = harness(SystemRoot.offline(tree), AcronisLogs)
+    tracemalloc.start()
+    AcronisLogs().collect(h.ctx)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    files, _ = h.collected()
+    assert f"{MMS}/mms.7.log" not in files and f"{MMS}/mms.2.log" in files
+    excluded = {e.what: e.reason for e in h.ctx.writer.excluded}
+    assert "decompression bomb" in excluded[r"C:\ProgramData\Acronis\BackupAndRecovery\MMS\mms.7.log.gz"]
+    assert peak < 64 * 2**20
