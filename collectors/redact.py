@@ -174,7 +174,20 @@ _SIGNATURE_PARTNERS = frozenset(("access", "amz", "shared"))
 # worth keeping; the secret itself is not in it.
 _NOT_SECRET_LAST = frozenset((
     "expires", "expiry", "expiration", "expired", "type", "length", "lifetime", "ttl", "url", "uri", "endpoint",
-    "file", "path", "policy", "age", "required", "changed", "enabled", "count", "timeout", "prompt",
+    "file", "path", "policy", "age", "required", "changed", "enabled", "count", "timeout", "prompt", "method",
+    "mode", "scheme", "provider", "status", "state", "result", "error", "errors", "level", "kind", "format",
+    "source", "name", "ref", "reference", "id",
+))
+# "failed to refresh token: connection refused": a key word inside a sentence, followed by an error message, is
+# prose. Only a value whose first word is one of these and that goes on is taken for one; a single word, a code
+# or anything else after "password:" is still masked.
+_PROSE_FIRST = frozenset((
+    b"connection", b"invalid", b"expired", b"not", b"no", b"none", b"null", b"empty", b"missing", b"failed",
+    b"unable", b"access", b"denied", b"unauthorized", b"forbidden", b"timeout", b"timed", b"error", b"cannot",
+    b"could", b"is", b"was", b"has", b"request", b"server", b"certificate", b"x509", b"unknown", b"bad", b"wrong",
+    b"incorrect", b"required", b"unsupported", b"refused", b"reset", b"http", b"status", b"operation", b"internal",
+    b"context", b"dial", b"read", b"write", b"tls", b"eof", b"unexpected", b"malformed", b"mismatch", b"revoked",
+    b"rejected", b"post", b"get", b"put", b"delete", b"rpc", b"network", b"host", b"service", b"user", b"account",
 ))
 _HEADER_LAST = frozenset(("cookie", "cookies", "authorization"))
 _COMMANDS = frozenset(_COMMAND_WORDS)
@@ -257,6 +270,7 @@ _PEM_LABEL = re.compile(rb"-----(?:BEGIN|END) ([A-Z0-9 ]{1,64}+)-----")
 _PEM_BODY_LINE = re.compile(rb"[ \t]*+(?:[A-Za-z0-9+/=]{1,100}+|[A-Za-z\-]{1,20}+: [^\r\n]{0,200}+)?[ \t]*+\r?")
 _CLI_TOKEN = re.compile(rb"[ \t]*+((?:\"(?:[^\"\\\r\n]++|\\[^\r\n])*+\"?|'[^'\r\n]*+'?|[^ \t\r\n\"']++)++)")
 _NET = re.compile(rb"net(?:1|\.exe)?[ \t]++(user?)\b", re.I)
+_PROSE_VALUE = re.compile(rb"([A-Za-z0-9]{1,16})[:,]?[ \t]++[A-Za-z(]")
 _TAG_REST = re.compile(rb"(?:[^<>\"']++|\"[^\"]*+\"|'[^']*+')*+")
 _VALUE_ATTR = re.compile(rb"""\bvalue[ \t]*+=[ \t]*+(["'])""", re.I)
 _ATTR_NAME_BEFORE = re.compile(rb"[A-Za-z_:][A-Za-z0-9_:.\-]{0,63}+[ \t]*+=[ \t]*+\Z")
@@ -540,6 +554,8 @@ class _Block:
             nxt = buf[q + 1:q + 3]
             if nxt[:1] == b":" or nxt == b"//":
                 return
+            if not option and ks > 0 and buf[ks - 1] in b"/\\":
+                return  # the last segment of a path or URL before a message: ".../idp/token: x509: ..."
             v = q + 1 + (nxt[:1] == b"=")
         elif q > p and (m := _REG_TYPE.match(buf, q)):
             v = m.end()
@@ -604,12 +620,23 @@ class _Block:
             return
         if option:
             self.value(v, V_TOKEN)
+        elif c != 61 and buf[q] == 58 and not quote and self._prose(ks, v):
+            return
         elif cls == K_HEADER:
             self.value(v, V_EOL)
         elif quote == 34 and buf[q] == 58:
             self.value(v, V_JSON)
         else:
             self.value(v, V_MID)
+
+    def _prose(self, ks: int, v: int) -> bool:
+        """``... refresh token: connection refused``: a key word after a word of a sentence, and a value that
+        reads as an error message."""
+        buf = self.buf
+        if ks < 2 or buf[ks - 1] not in b" \t" or not chr(buf[ks - 2]).isalpha():
+            return False
+        m = _PROSE_VALUE.match(buf, v)
+        return m is not None and m.group(1).lower() in _PROSE_FIRST
 
     def _close_quote(self, q: int) -> None:
         # step over the closing quote so that the next candidate does not start inside the value
