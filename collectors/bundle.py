@@ -44,10 +44,13 @@ from collectors.cancel import CancelToken
 from collectors.positional_file import open_positional
 from collectors.redact import Redactor
 from collectors.runner import CommandResult
+from collectors.sniff import NOT_OPENED, OPENED, ZIP, archive_kind, looks_binary, sample_of
 from collectors.sysroot import refusal_reason
 from collectors.textdecode import sniff_encoding
 
 CHUNK = 1024 * 1024
+LOOKBACK = 64 * 1024  # read above a tail cut so that a secret begun there (a PEM key) is still masked below it
+BINARY_NOTE = "binary content: copied as it is, not redacted"
 DEFAULT_FILE_CAP = 25 * 1024 * 1024  # sos's default: the tail of a log is what matters
 DEFAULT_STRUCTURED_CAP = 100 * 1024 * 1024
 MIN_FREE_BYTES = 64 * 1024 * 1024  # never fill the customer's disk to the last byte
@@ -495,7 +498,13 @@ class ArtifactWriter:
             self.skip(source, refusal_reason(exc))
 
     def _name(self, name: str) -> str:
-        return f"collected/{self.collector}/{name.replace(chr(92), '/').lstrip('/')}"
+        # a secret in a file name (password=x.log) is masked in the member path, and so in the manifest
+        name = self.bundle.redactor.redact_name(name.replace(chr(92), "/").lstrip("/"))
+        return f"collected/{self.collector}/{name}"
+
+    def _shown(self, text: str) -> str:
+        """A source path, command or reason as recorded in the manifest, with any secret in it masked."""
+        return self.bundle.redactor.redact_name(text)
 
     def _check(self) -> None:
         if self.closed:
@@ -507,14 +516,14 @@ class ArtifactWriter:
 
     def skip(self, what: str, reason: str) -> None:
         """Record something that was looked for and not taken, with the reason (shown in the manifest)."""
-        self.skipped.append(SkipRecord(what, reason))
+        self.skipped.append(SkipRecord(self._shown(what), self._shown(reason)))
 
     def exclude(self, what: str, reason: str) -> None:
         """Record something left out on purpose (outside the time window, not wanted): not a failure."""
-        self.excluded.append(SkipRecord(what, reason))
+        self.excluded.append(SkipRecord(self._shown(what), self._shown(reason)))
 
     def mark_partial(self, reason: str) -> None:
-        self.partial_reasons.append(reason)
+        self.partial_reasons.append(self._shown(reason))
 
     def add_bytes(self, name: str, data: bytes, *, source: str, redact: bool = True,
                   kind: str = "file") -> FileRecord:
@@ -522,7 +531,7 @@ class ArtifactWriter:
         if redact:
             data = self.bundle.redactor.redact_bytes(data, sniff_encoding(data[:4096]))
         return self.bundle.write_member(
-            self._name(name), lambda sink: sink.write(data), source=source, collector=self.collector,
+            self._name(name), lambda sink: sink.write(data), source=self._shown(source), collector=self.collector,
             kind=kind, cancel=self.cancel, accept=self._open, size_hint=len(data),
         )
 
@@ -552,6 +561,7 @@ class ArtifactWriter:
         ).encode()
         body = result.stdout
         if redact:
+            header = self.bundle.redactor.redact_bytes(header)  # the command line can hold a password
             body = self.bundle.redactor.redact_bytes(body, sniff_encoding(body[:4096]))
         rec = self.add_bytes(name, header + body if not _is_utf16(body) else body, source=result.command,
                              redact=False, kind="command")
@@ -585,22 +595,133 @@ class ArtifactWriter:
                 return self.add_file(path, name, display=display, structured=True)
             handle.seek(0)
 
-            def copy_text(src: Any, dst: Any, encoding: str, head: bytes) -> None:
-                _copy_redacted(src, _PlainSink(dst), _explicit_utf16(encoding, head), redactor, False)
-
             report_box: list[Any] = []
             rec = self.bundle.write_member(
                 self._name(name or path.name),
-                lambda sink: report_box.append(copy_zip_redacted(handle, sink, redactor, copy_text)),
-                source=source, collector=self.collector, cancel=self.cancel, accept=self._open,
+                lambda sink: report_box.append(copy_zip_redacted(handle, sink, redactor, _text_copier(redactor))),
+                source=self._shown(source), collector=self.collector, cancel=self.cancel, accept=self._open,
             )
         except (OSError, zipfile.BadZipFile) as exc:
             self.skip(source, f"cannot read the zip: {exc}")
             return None
         if report_box:
-            for member, reason in report_box[0].skipped:
-                self.exclude(f"{source}: {member}", reason)
-            rec.note = f"text of {report_box[0].members} members redacted"
+            self._archive_report(source, rec, report_box[0])
+        return rec
+
+    def _archive_report(self, source: str, rec: FileRecord, report: Any) -> None:
+        for member, reason in report.skipped:
+            self.exclude(f"{source}: {member}", reason)
+        for member, damage in report.damaged:
+            self.mark_partial(f"{source}: {member}: {damage}")
+        rec.note = report.note()
+
+    def add_archive(self, path: Path, name: str | None = None, *, display: str | None = None,
+                    max_bytes: int = DEFAULT_FILE_CAP) -> FileRecord | None:
+        """An archive or compressed file, opened so that nothing in it leaves unredacted.
+
+        zip: copied as a zip with every member redacted. gzip/bzip2/xz holding text: stored decompressed
+        (``mms.3.log.gz`` -> ``mms.3.log``), redacted, keeping the tail like a text log. A compressed tar:
+        converted to a zip of redacted members (``old.tar.gz`` -> ``old.tar.zip``). 7z, rar, zstd: left out with
+        the reason, as their text cannot be redacted here.
+        """
+        from collectors.archives import ArchiveRefused, Limits, count_decompressed
+        from collectors.zip_redact import decompressed_name
+
+        self._check()
+        source = display or str(path)
+        target = name or path.name
+        try:
+            with self.open_source(path) as handle:
+                kind = archive_kind(handle.read(512))
+        except OSError as exc:
+            self.skip(source, f"cannot read: {exc.strerror or exc}")
+            return None
+        if kind in NOT_OPENED:
+            self.exclude(source, f"{kind} archive: not opened here, so its text cannot be redacted; left out")
+            return None
+        if kind == ZIP:
+            return self.add_zip_redacted(path, target, display=display)
+        if kind not in OPENED:
+            return self.add_file(path, target, display=display, max_bytes=max_bytes)
+        redactor = self.bundle.redactor
+        if kind == "tar":
+            return self._add_converted(path, None, target, source)
+        try:
+            with self.open_source(path) as raw:
+                total, head, damage = count_decompressed(raw, kind, Limits(), name=source)
+        except ArchiveRefused as exc:
+            self.exclude(source, str(exc))
+            return None
+        except OSError as exc:
+            self.skip(source, f"cannot read: {exc.strerror or exc}")
+            return None
+        if total == 0 and damage:
+            self.skip(source, damage)
+            return None
+        inner = archive_kind(head)
+        if inner is not None:
+            return self._add_converted(path, kind, decompressed_name(target, kind), source)
+        if looks_binary(head):
+            rec = self.add_file(path, target, display=display, structured=True, redact=False)
+            if rec is not None:
+                rec.note = f"{BINARY_NOTE} ({kind}-compressed)"
+            return rec
+        encoding = _explicit_utf16(_text_encoding(head), head)
+        truncated = total > max_bytes
+        start = total - max_bytes if truncated else 0
+        if encoding.startswith("utf-16"):
+            start += start % 2
+
+        def produce(sink: _HashingSink) -> None:
+            from collectors.archives import DecompressingReader
+
+            with self.open_source(path) as raw:
+                reader = DecompressingReader(raw, kind, Limits(), name=source)
+                lookback = _discard(reader, start, LOOKBACK)
+                stream: Any = reader
+                if truncated:
+                    stream = _AfterLine(reader, encoding)
+                _copy_redacted(stream, sink, encoding, redactor, truncated, lookback=lookback)
+
+        rec = self.bundle.write_member(
+            self._name(decompressed_name(target, kind)), produce, source=self._shown(source),
+            collector=self.collector, cancel=self.cancel, original_size=total if truncated else None,
+        )
+        notes = [f"decompressed from {self._shown(path.name)}"]
+        if truncated:
+            rec.truncated = True
+            notes.append(f"kept the last {rec.size} of {total} bytes")
+        if damage:
+            rec.truncated = True
+            notes.append(damage)
+            self.mark_partial(f"{source}: {damage}")
+        rec.note = "; ".join(notes)
+        return rec
+
+    def _add_converted(self, path: Path, kind: str | None, target: str, source: str) -> FileRecord | None:
+        """A tar (maybe compressed) as a zip of its redacted members, under ``<target>.zip``."""
+        from collectors.archives import DecompressingReader, Limits
+        from collectors.zip_redact import copy_stream_redacted
+
+        redactor = self.bundle.redactor
+        report_box: list[Any] = []
+
+        def produce(sink: _HashingSink) -> None:
+            limits = Limits()
+            with self.open_source(path) as raw:
+                stream: Any = raw if kind is None else DecompressingReader(raw, kind, limits, name=source)
+                report_box.append(copy_stream_redacted(target, stream, sink, redactor, _text_copier(redactor),
+                                                       limits))
+
+        try:
+            rec = self.bundle.write_member(self._name(target + ".zip"), produce, source=self._shown(source),
+                                           collector=self.collector, cancel=self.cancel)
+        except OSError as exc:
+            self.skip(source, f"cannot read: {exc.strerror or exc}")
+            return None
+        if report_box:
+            self._archive_report(source, rec, report_box[0])
+            rec.note = f"archive converted to zip; {rec.note}"
         return rec
 
     def add_file(
@@ -663,7 +784,13 @@ class ArtifactWriter:
                     handle.seek(0)
         try:
             head = handle.read(4096)
-            encoding = sniff_encoding(head)
+            if redact and archive_kind(head) is not None:
+                # archives are opened, never copied with their secrets inside
+                handle.close()
+                return self.add_archive(path, name, display=display, max_bytes=max_bytes)
+            sample = sample_of(handle, size)
+            binary = not redact or looks_binary(sample)
+            encoding = _text_encoding(sample) if not binary else sniff_encoding(head)
             truncated = not structured and size > max_bytes
             start = 0
             if truncated:
@@ -676,19 +803,21 @@ class ArtifactWriter:
                 if truncated:
                     _skip_partial_line(handle, encoding)
                 # Structured files are redacted too (configs hold passwords), never cut; binary ones pass as is.
-                if redact and not _looks_binary(head, encoding):
+                if not binary:
                     _copy_redacted(handle, sink, _explicit_utf16(encoding, head), self.bundle.redactor, start > 0)
                 else:
                     while chunk := handle.read(CHUNK):
                         sink.write(chunk)
 
             rec = self.bundle.write_member(
-                self._name(target), produce, source=source, collector=self.collector, cancel=self.cancel,
-                original_size=size if truncated else None, accept=self._open,
+                self._name(target), produce, source=self._shown(source), collector=self.collector,
+                cancel=self.cancel, original_size=size if truncated else None, accept=self._open,
                 size_hint=min(size, max_bytes) if not structured else size,
             )
         finally:
             handle.close()
+        if binary and redact:
+            rec.note = BINARY_NOTE
         if truncated:
             rec.truncated = True
             rec.note = rec.note or f"kept the last {max_bytes // (1024 * 1024)} MiB of {size // (1024 * 1024)} MiB"
@@ -767,8 +896,55 @@ def _explicit_utf16(encoding: str, head: bytes) -> str:
     return encoding
 
 
-def _looks_binary(head: bytes, encoding: str) -> bool:
-    return not encoding.startswith("utf-16") and b"\0" in head
+def _text_encoding(sample: bytes) -> str:
+    from collectors.zip_redact import text_encoding
+
+    return text_encoding(sample)
+
+
+def _text_copier(redactor: Redactor) -> Callable[[Any, Any, str, bytes], None]:
+    def copy_text(src: Any, dst: Any, encoding: str, head: bytes) -> None:
+        _copy_redacted(src, _PlainSink(dst), _explicit_utf16(encoding, head), redactor, False)
+
+    return copy_text
+
+
+def _discard(reader: Any, start: int, keep: int) -> bytes:
+    """Read and drop ``start`` bytes of a stream; return the last ``keep`` of them (to prime the redactor)."""
+    tail = b""
+    left = start
+    while left > 0:
+        chunk = reader.read(min(CHUNK, left))
+        if not chunk:
+            break
+        left -= len(chunk)
+        tail = (tail + chunk)[-keep:]
+    return tail
+
+
+class _AfterLine:
+    """A stream that starts after the first line break (a tail starts on a line of its own)."""
+
+    def __init__(self, reader: Any, encoding: str) -> None:
+        self._reader = reader
+        self._nl = b"\n\x00" if encoding.startswith("utf-16-le") else b"\x00\n" if encoding.startswith(
+            "utf-16") else b"\n"
+        self._skipped = False
+
+    def read(self, size: int = -1) -> bytes:
+        while not self._skipped:
+            chunk = self._reader.read(CHUNK)
+            if not chunk:
+                self._skipped = True
+                return b""
+            step = len(self._nl)
+            cut = chunk.find(self._nl)
+            while cut >= 0 and cut % step:
+                cut = chunk.find(self._nl, cut + 1)
+            if cut >= 0:
+                self._skipped = True
+                return chunk[cut + step:]
+        return self._reader.read(size)
 
 
 def _is_utf16(data: bytes) -> bool:
@@ -783,45 +959,43 @@ def _skip_partial_line(handle: Any, encoding: str) -> None:
         handle.readline()
 
 
-def _copy_redacted(handle: Any, sink: _HashingSink, encoding: str, redactor: Redactor, mid_file: bool) -> None:
+def _copy_redacted(handle: Any, sink: Any, encoding: str, redactor: Redactor, mid_file: bool, *,
+                   lookback: bytes | None = None) -> None:
+    """Stream ``handle`` through the redactor into ``sink``.
+
+    ``mid_file``: the copy starts inside the file (the tail of a big log); the text just above the start
+    (``lookback``, or read back from a seekable handle) primes the redactor, so that a key whose BEGIN line
+    was cut off is still masked. UTF-16 is redacted as text and written back in its byte order; a BOM stays
+    where the source had it.
+    """
     if encoding.startswith("utf-16"):
-        # Decode, redact and re-encode whole lines; a BOM is written once, as the source had it.
-        out_enc = "utf-16-be" if encoding.startswith("utf-16-be") else "utf-16-le"
-        dec = codecs.getincrementaldecoder(out_enc)(errors="replace")
-        if encoding.endswith("-bom") and not mid_file:
-            sink.write(codecs.BOM_UTF16_BE if out_enc == "utf-16-be" else codecs.BOM_UTF16_LE)
-        carry = ""
-        while True:
-            chunk = handle.read(CHUNK)
-            text = carry + dec.decode(chunk, final=not chunk)
-            if chunk:
-                cut = text.rfind("\n") + 1
-                text, carry = text[:cut], text[cut:]
-            else:
-                carry = ""
-            if text:
-                sink.write(redactor.redact_text(text.lstrip("\ufeff")).encode(out_enc))
-            if not chunk:
-                break
-        return
-    carry = b""
-    while True:
-        chunk = handle.read(CHUNK)
-        data = carry + chunk
-        if chunk:
-            cut = data.rfind(b"\n") + 1
-            if cut == 0 and len(data) < 8 * CHUNK:
-                carry = data
-                continue
-            if cut == 0:
-                cut = len(data)
-            data, carry = data[:cut], data[cut:]
-        else:
-            carry = b""
-        if data:
-            sink.write(redactor.redact_bytes(data, encoding))
-        if not chunk:
-            break
+        encoding = "utf-16-be" if encoding.startswith("utf-16-be") else "utf-16-le"
+    stream = redactor.stream(encoding)
+    if mid_file:
+        if lookback is None:
+            lookback = _read_back(handle, LOOKBACK, 2 if encoding.startswith("utf-16") else 1)
+        if lookback:
+            stream.prime(lookback)
+    while chunk := handle.read(CHUNK):
+        out = stream.feed(chunk)
+        if out:
+            sink.write(out)
+    out = stream.finish()
+    if out:
+        sink.write(out)
+
+
+def _read_back(handle: Any, n: int, align: int) -> bytes:
+    try:
+        pos = handle.tell()
+        start = max(0, pos - n)
+        start -= start % align
+        handle.seek(start)
+        data = handle.read(pos - start)
+        handle.seek(pos)
+        return data
+    except (OSError, AttributeError, ValueError):
+        return b""
 
 
 def _zip_now() -> tuple[int, int, int, int, int, int]:

@@ -125,20 +125,10 @@ def uninstall_entries(ctx: Context, *, timeout: float = 30.0) -> UninstallListin
 
 
 # ---- secrets in registry output
-# The writer's redaction masks one token after a secret-looking name; registry data can be several words or a
-# multi-line hex dump (encrypted passwords), so the registry collectors mask whole values first.
+# Registry data can be several words or a multi-line hex dump (encrypted passwords); the shared redactor masks
+# whole values of both `reg query` output and `.reg` exports, in linear time (the registry-specific patterns that
+# were here backtracked over long lines: 36 KB took a second, and the time grew with the square of the length).
 
-_SECRET_NAME = (r"[\w.\- ]*(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|credential|private[_-]?key|"
-                r"cookie)[\w.\- ]*")
-_REG_QUERY_SECRET = re.compile(
-    rf"^(?P<head> {{4}}{_SECRET_NAME} {{4}}REG_[A-Z_0-9]+ {{4}})(?P<val>\S.*?)(?P<eol>\r?)$",
-    re.MULTILINE | re.IGNORECASE,
-)
-_REG_FILE_SECRET = re.compile(
-    rf"^(?P<head>\"{_SECRET_NAME}\"=)(?P<val>\"(?:[^\"\\\r\n]|\\.)+\"|"
-    r"(?P<hex>hex(?:\([0-9a-f]+\))?:)(?:[^\r\n]*\\\r?\n)*[^\r\n]*|dword:[0-9a-f]+)",
-    re.MULTILINE | re.IGNORECASE,
-)
 MASK = "*****"
 
 
@@ -147,13 +137,6 @@ def mask_registry_secrets(text: str) -> str:
 
     Empty values stay visible: "no password set" is worth knowing.
     """
+    from collectors.redact import Redactor
 
-    def reg_file(m: re.Match[str]) -> str:
-        if m.group("hex"):
-            return f"{m.group('head')}{m.group('hex')}{MASK}"
-        if m.group("val").startswith('"'):
-            return f'{m.group("head")}"{MASK}"'
-        return f"{m.group('head')}dword:{MASK}"
-
-    text = _REG_QUERY_SECRET.sub(lambda m: f"{m.group('head')}{MASK}{m.group('eol')}", text)
-    return _REG_FILE_SECRET.sub(reg_file, text)
+    return Redactor().redact_text(text)

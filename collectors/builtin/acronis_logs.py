@@ -1,27 +1,26 @@
 """Acronis log files of every product (agent, management server, installers, True Image), found by glob.
 
 Text logs are taken when modified inside the time window and keep their tail up to the per-file cap; XML logs,
-databases, gzip rotations and binary logs are never cut. Each file keeps its path from the target system inside
-the bundle (``ProgramData/Acronis/BackupAndRecovery/MMS/mms.0.log``), and ``index.json`` says what each one is.
+databases and binary logs are never cut. Compressed rotations (gzip, bzip2, xz) are stored decompressed and
+redacted, keeping their tail like a text log; zip archives and tarballs are copied with every member redacted
+(see `ArtifactWriter.add_archive`). Each file keeps its path from the target system inside the bundle
+(``ProgramData/Acronis/BackupAndRecovery/MMS/mms.0.log``), and ``index.json`` says what each one is.
 """
 
 from __future__ import annotations
 
-import zlib
-from collections import deque
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from collectors.acronis_locations import STRUCTURED, TEXT_LOG, Finder, Found, bundle_name, locations_for
 from collectors.base import Collector, NotApplicable, Option
-from collectors.bundle import CHUNK, DEFAULT_FILE_CAP, FileRecord
+from collectors.bundle import DEFAULT_FILE_CAP, FileRecord
 from collectors.context import Context
+from collectors.sniff import OPENED, archive_kind, looks_binary
 from collectors.sysroot import refusal_reason
 from collectors.textdecode import sniff_encoding
 
-# Structured text is redacted in memory (the writer does not redact files it takes whole); above this it is
-# skipped rather than copied with its secrets in it.
 OLDER = "older than the time window"
 
 
@@ -37,12 +36,20 @@ def collector_option(ctx: Context, collector: str, key: str, default: Any) -> An
 
 
 def sniff_form(path: Path, head: bytes) -> str:
-    """``text``, ``xml``, ``json`` (a document, not JSON lines), ``gzip`` or ``binary``."""
-    if head.startswith(b"\x1f\x8b"):
+    """``text``, ``xml``, ``json`` (a document, not JSON lines), ``gzip``, ``archive`` or ``binary``.
+
+    ``head`` may start with NUL bytes (a log extended but never written, after a power loss): that is text.
+    """
+    kind = archive_kind(head)
+    if kind == "gzip":
         return "gzip"
-    encoding = sniff_encoding(head)
-    if not encoding.startswith("utf-16") and b"\x00" in head:
+    if kind is not None:
+        return "archive"
+    if looks_binary(head):
         return "binary"
+    start = len(head) - len(head.lstrip(b"\x00"))
+    head = head[start - start % 2:]
+    encoding = sniff_encoding(head)
     text = head.decode(encoding, errors="replace").lstrip("\ufeff \t\r\n")
     suffix = path.suffix.lower()
     if text.startswith(("<?xml", "<log")) or (suffix == ".xml" and text.startswith("<")):
@@ -144,78 +151,19 @@ class AcronisLogs(Collector):
     def _take(self, ctx: Context, item: Found, shown: str, cap: int) -> tuple[FileRecord | None, str]:
         name = bundle_name(ctx.root, item.path)
         try:
-            head = ctx.root.read_bytes(item.path, 4096)
+            head = ctx.root.read_bytes(item.path, 65536)
         except OSError as exc:
             ctx.writer.skip(shown, refusal_reason(exc))
             return None, ""
         form = sniff_form(item.path, head)
-        if form == "gzip":
-            return _take_gzip(ctx, item.path, name, shown, cap), "decompressed"
+        if form in ("gzip", "archive"):
+            kind = archive_kind(head)
+            rec = ctx.writer.add_archive(item.path, name, display=shown, max_bytes=cap)
+            return rec, "decompressed" if kind in OPENED and kind not in ("zip", "tar") else "redacted copy"
         if form in ("xml", "json", "binary") or item.location.kind == STRUCTURED:
             return ctx.writer.add_file(item.path, name, display=shown, structured=True), "whole"
         return ctx.writer.add_file(item.path, name, display=shown, max_bytes=cap), "tail" if _size(
             ctx, item.path) > cap else "whole"
-
-
-def _gunzip_tail(path: Path, cap: int, ctx: Context) -> tuple[bytes, int, str]:
-    """The last ``cap`` decompressed bytes, the decompressed total, and what was wrong with the file, if anything.
-
-    zlib rather than the gzip module: a rotation cut off mid-write still gives everything before the cut.
-    """
-    kept: deque[bytes] = deque()
-    kept_len = total = 0
-    inflater = zlib.decompressobj(wbits=31)
-    damage = ""
-    with ctx.root.open(path) as handle:
-        while chunk := handle.read(CHUNK):
-            ctx.cancel.raise_if_cancelled()
-            while chunk:
-                try:
-                    out = inflater.decompress(chunk)
-                except zlib.error as exc:
-                    return b"".join(kept), total, f"damaged gzip after {total} bytes: {exc}"
-                kept.append(out)
-                kept_len += len(out)
-                total += len(out)
-                while kept and kept_len - len(kept[0]) >= cap:
-                    kept_len -= len(kept.popleft())
-                # A rotation may hold several gzip members one after another.
-                chunk = inflater.unused_data if inflater.eof else b""
-                if chunk:
-                    inflater = zlib.decompressobj(wbits=31)
-    if not inflater.eof:
-        damage = f"gzip ends early (cut off after {total} bytes)"
-    return b"".join(kept), total, damage
-
-
-def _take_gzip(ctx: Context, path: Path, name: str, shown: str, cap: int) -> FileRecord | None:
-    """A compressed rotation is stored decompressed (so it can be read and redacted), keeping its tail."""
-    try:
-        data, total, damage = _gunzip_tail(path, cap, ctx)
-    except OSError as exc:
-        ctx.writer.skip(shown, refusal_reason(exc))
-        return None
-    if not data and damage:
-        ctx.writer.skip(shown, damage)
-        return None
-    cut = len(data) > cap
-    if cut:
-        data = data[-cap:]
-        newline = data.find(b"\n")
-        data = data[newline + 1:] if 0 <= newline < len(data) - 1 else data
-    target = name[:-3] if name.lower().endswith(".gz") else name
-    rec = ctx.writer.add_bytes(target, data, source=shown)
-    notes = [f"decompressed from {path.name}"]
-    if cut:
-        rec.truncated = True
-        rec.original_size = total
-        notes.append(f"kept the last {len(data)} of {total} bytes")
-    if damage:
-        rec.truncated = True
-        notes.append(damage)
-        ctx.writer.mark_partial(f"{shown}: {damage}")
-    rec.note = "; ".join(notes)
-    return rec
 
 
 def _size(ctx: Context, path: Path) -> int:

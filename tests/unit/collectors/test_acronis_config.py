@@ -35,7 +35,8 @@ def test_registry_xml_empty_password_stays_empty() -> None:
 @pytest.mark.parametrize(("line", "expected"), [
     ("    http-proxy: proxy_login:proxy_password@proxy_address:3128",
      "    http-proxy: proxy_login:*****@proxy_address:3128"),
-    ("  https-proxy: 'u:p@w:rd@10.0.0.1:8080'", "  https-proxy: 'u:*****@w:rd@10.0.0.1:8080'"),
+    # the password runs to the last '@' before the host: "p@w:rd" is one password, none of it stays
+    ("  https-proxy: 'u:p@w:rd@10.0.0.1:8080'", "  https-proxy: 'u:*****@10.0.0.1:8080'"),
     ("httpProxy: http://mylogin:mypassword@192.168.2.30:8080", "httpProxy: http://mylogin:*****@192.168.2.30:8080"),
     ("http-proxy: proxy.example.test:3128", "http-proxy: proxy.example.test:3128"),  # no credentials
     ("http: 127.0.0.1:9999", "http: 127.0.0.1:9999"),
@@ -98,3 +99,30 @@ def test_key_material_next_to_settings_is_never_taken(tmp_path: Path, harness) -
     assert not any(name.endswith(".pfx") for name in files)
     excluded = {e.what: e.reason for e in ctx.writer.excluded}
     assert "key" in excluded[r"C:\ProgramData\Acronis\BackupAndRecovery\MMS\Locations\share.pfx"]
+
+
+def test_a_large_settings_file_is_streamed_and_masked_in_bounded_memory(tmp_path: Path, harness) -> None:
+    import tracemalloc
+
+    tree = tmp_path / "lx"
+    (tree / "etc/Acronis").mkdir(parents=True)
+    entry = '<value name="Password" type="TString">"BigPw{:06d}"</value>\n<value name="Port">"{:06d}"</value>\n'
+    long_line = '<value name="Blob" type="TString">"' + "A" * 30_000 + '"</value>\n'
+    with open(tree / "etc/Acronis/Global.config", "w") as out:
+        out.write("<registry>\n")
+        for i in range(24_000):
+            out.write(entry.format(i, i))
+            if i % 30 == 0:
+                out.write(long_line)
+        out.write("</registry>\n")
+    size = (tree / "etc/Acronis/Global.config").stat().st_size
+    assert size > 20 * 2**20
+    h = harness(SystemRoot.offline(tree, "linux"), AcronisConfig)
+    tracemalloc.start()
+    AcronisConfig().collect(h.ctx)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    files, _ = h.collected()
+    data = files["etc/Acronis/Global.config"]
+    assert b"BigPw" not in data and b'<value name="Port">"023999"</value>' in data
+    assert peak < 16 * 2**20  # 1 MiB reads; the file is never held whole

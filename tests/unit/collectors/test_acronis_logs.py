@@ -176,6 +176,10 @@ def test_secrets_in_text_logs_are_redacted_by_the_writer(tmp_path: Path, harness
     (b'{\n "tls": {}\n}', "api_gateway.json", "json"),
     (b"SQLite format 3\x00\x10\x00", "archives.db", "binary"),
     (b"2024-05-12T22:00:07:205+02:00 9044 I0135003A: x\n", "mms.0.log", "text"),
+    # a log zeroed at its start by a power loss is text, not binary (issue 8)
+    (b"\x00" * 4096 + b"2024-05-12T22:00:07:205+02:00 9044 I0135003A: x\n" * 3, "mms.0.log", "text"),
+    (b"PK\x03\x04\x14\x00\x00\x00\x08\x00", "old_logs.zip", "archive"),
+    (b"BZh91AY&SY\x00\x00", "aakore.1.log.bz2", "archive"),
 ])
 def test_sniff_form(head: bytes, name: str, form: str) -> None:
     assert sniff_form(Path(name), head) == form
@@ -224,3 +228,21 @@ def test_programdata_comes_from_the_environment(tmp_path: Path, harness) -> None
     h = harness(root, AcronisLogs)
     files, _ = h.collect()
     assert "Data/PD/Acronis/BackupAndRecovery/MMS/mms.0.log" in files
+
+
+def test_a_gzip_rotation_bomb_is_left_out_with_the_reason_in_bounded_memory(tmp_path: Path, harness) -> None:
+    import tracemalloc
+
+    tree = windows_copy(tmp_path)
+    block = gzip.compress(bytes(64 * 2**20), compresslevel=9)
+    (tree / MMS / "mms.7.log.gz").write_bytes(block * 48)  # 3 GiB of zeros in ~3 MiB, in 48 gzip members
+    h = harness(SystemRoot.offline(tree), AcronisLogs)
+    tracemalloc.start()
+    AcronisLogs().collect(h.ctx)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    files, _ = h.collected()
+    assert f"{MMS}/mms.7.log" not in files and f"{MMS}/mms.2.log" in files
+    excluded = {e.what: e.reason for e in h.ctx.writer.excluded}
+    assert "decompression bomb" in excluded[r"C:\ProgramData\Acronis\BackupAndRecovery\MMS\mms.7.log.gz"]
+    assert peak < 64 * 2**20

@@ -374,3 +374,157 @@ def test_verify_answers_any_damage_with_bundle_error(tmp_path_factory, data) -> 
         verify_bundle(target)
     except BundleError:
         pass
+
+
+# ---- issue 8: whole files that bypassed the redactor, and secrets across a tail cut or in a file name
+
+def _member(path: Path, rec) -> bytes:
+    return zipfile.ZipFile(path).read(rec.path)
+
+
+def test_a_log_starting_with_nul_bytes_is_redacted_as_text(tmp_path: Path) -> None:
+    log = tmp_path / "mms.0.log"  # a power loss leaves the first kilobytes zeroed
+    log.write_bytes(b"\0" * 8192 + b"2024-05-01 backup failed\nproxy_password: hunter2\nerror 0x80070005\n")
+    writer = _writer(tmp_path)
+    rec = writer.for_collector("logs", CancelToken()).add_file(log)
+    path, _ = _finish(writer)
+    data = _member(path, rec)
+    assert b"hunter2" not in data and b"error 0x80070005" in data and data.startswith(b"\0" * 8192)
+    assert "binary" not in rec.note
+
+
+def test_a_truly_binary_file_is_copied_raw_and_the_manifest_says_so(tmp_path: Path) -> None:
+    db = tmp_path / "archives.db"
+    db.write_bytes(b"SQLite format 3\x00" + os.urandom(4000))
+    writer = _writer(tmp_path)
+    rec = writer.for_collector("logs", CancelToken()).add_file(db, structured=True)
+    path, manifest = _finish(writer)
+    assert _member(path, rec) == db.read_bytes()
+    assert manifest["files"][0]["note"] == "binary content: copied as it is, not redacted"
+
+
+def test_a_pem_key_across_the_tail_cut_keeps_no_line_of_its_body(tmp_path: Path) -> None:
+    body = [f"MIIEpAIBAAKCAQEA{i:04d}" + "x" * 44 for i in range(30)]
+    pem = "-----BEGIN RSA PRIVATE KEY-----\n" + "\n".join(body) + "\n-----END RSA PRIVATE KEY-----\n"
+    head = "".join(f"2024-05-01 line {i}\n" for i in range(200))
+    tail = "".join(f"2024-05-02 error {i}\n" for i in range(20))
+    log = tmp_path / "agent.log"
+    log.write_text(head + pem + tail)
+    # the cut falls in the middle of the key: its BEGIN line is above it
+    keep = len(tail) + len(pem) // 2
+    writer = _writer(tmp_path)
+    rec = writer.for_collector("logs", CancelToken()).add_file(log, max_bytes=keep)
+    path, _ = _finish(writer)
+    data = _member(path, rec).decode()
+    assert rec.truncated
+    assert not any(line[:20] in data for line in body)
+    assert "2024-05-02 error 19" in data and "-----END RSA PRIVATE KEY-----" in data
+
+
+def test_secret_in_a_file_name_is_masked_in_the_member_path_and_the_manifest(tmp_path: Path) -> None:
+    log = tmp_path / "backup_password=Hunter2Pw.log"
+    log.write_text("2024-05-01 ok\n")
+    writer = _writer(tmp_path)
+    aw = writer.for_collector("logs", CancelToken())
+    rec = aw.add_file(log, f"logs/{log.name}", display=str(log))
+    aw.skip(str(tmp_path / "token=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl.log"), "cannot read")
+    path, manifest = _finish(writer)
+    assert rec.path == "collected/logs/logs/backup_password=REDACTED.log"
+    text = json.dumps(manifest) + json.dumps([s.to_json() for s in aw.skipped])
+    assert "Hunter2Pw" not in text and "eyJzdWIiOiIxIn0" not in text
+    assert zipfile.ZipFile(path).read(rec.path) == b"2024-05-01 ok\n"
+
+
+def test_a_command_line_in_the_output_header_is_redacted(tmp_path: Path) -> None:
+    writer = _writer(tmp_path)
+    result = CommandResult(("register_agent", "-o", "register", "-u", "admin", "-p", "R3gPw"), 0, b"done\n")
+    writer.for_collector("c", CancelToken()).add_command("out.txt", result)
+    path, manifest = _finish(writer)
+    assert b"R3gPw" not in zipfile.ZipFile(path).read("collected/c/out.txt")
+    assert "R3gPw" not in json.dumps(manifest)
+
+
+def _compressed(kind: str, data: bytes) -> bytes:
+    import bz2
+    import gzip
+    import lzma
+
+    return {"gz": gzip.compress, "bz2": bz2.compress, "xz": lzma.compress}[kind](data)
+
+
+@pytest.mark.parametrize("kind", ["gz", "bz2", "xz"])
+def test_compressed_logs_are_stored_decompressed_and_redacted(tmp_path: Path, kind: str) -> None:
+    src = tmp_path / f"mms.3.log.{kind}"
+    src.write_bytes(_compressed(kind, b"2024-05-01 start\npassword=Comp1Pw\n2024-05-01 error 5\n"))
+    writer = _writer(tmp_path)
+    rec = writer.for_collector("logs", CancelToken()).add_file(src)
+    path, _ = _finish(writer)
+    assert rec is not None and rec.path == "collected/logs/mms.3.log"
+    data = _member(path, rec)
+    assert b"Comp1Pw" not in data and b"2024-05-01 error 5" in data
+    assert f"decompressed from mms.3.log.{kind}" in rec.note
+
+
+def test_archives_in_a_folder_are_opened_member_by_member(tmp_path: Path) -> None:
+    import io
+    import tarfile
+
+    inner = io.BytesIO()
+    with zipfile.ZipFile(inner, "w") as zf:
+        zf.writestr("deep/agent.log", "token=Inner1Tok\nerror inner\n")
+    tar_bytes = io.BytesIO()
+    with tarfile.open(fileobj=tar_bytes, mode="w:gz") as tf:
+        for name, content in (("old/mms.log", b"password=Tar1Pw\nerror in tar\n"), ("old/inner.zip", inner.getvalue())):
+            info = tarfile.TarInfo(name)
+            info.size = len(content)
+            tf.addfile(info, io.BytesIO(content))
+    (tmp_path / "old.tar.gz").write_bytes(tar_bytes.getvalue())
+    with zipfile.ZipFile(tmp_path / "logs.zip", "w") as zf:
+        zf.writestr("a/mms.log", "Password: Zip1Pw\nerror in zip\n")
+        zf.writestr("rotated.log.gz", _compressed("gz", b"secret=Gz1InZip\nerror in gz\n"))
+        zf.writestr("password=FileName1.txt", "x\n")
+    writer = _writer(tmp_path)
+    aw = writer.for_collector("logs", CancelToken())
+    tar_rec = aw.add_file(tmp_path / "old.tar.gz")
+    zip_rec = aw.add_file(tmp_path / "logs.zip")
+    path, manifest = _finish(writer)
+    assert tar_rec.path == "collected/logs/old.tar.zip"
+    members = {}
+    for rec in (tar_rec, zip_rec):
+        with zipfile.ZipFile(io.BytesIO(_member(path, rec))) as zf:
+            members.update({n: zf.read(n) for n in zf.namelist()})
+    everything = b"".join(members.values()) + "".join(members).encode() + json.dumps(manifest).encode()
+    for secret in (b"Inner1Tok", b"Tar1Pw", b"Zip1Pw", b"Gz1InZip", b"FileName1"):
+        assert secret not in everything
+    assert members["old.tar/old/inner.zip/deep/agent.log"].endswith(b"error inner\n")
+    assert members["rotated.log"].endswith(b"error in gz\n")
+    assert "password=REDACTED.txt" in members
+
+
+def test_a_decompression_bomb_is_left_out_with_the_reason_in_bounded_memory(tmp_path: Path) -> None:
+    import gzip
+    import tracemalloc
+
+    block = gzip.compress(bytes(64 * 2**20), compresslevel=9)  # 64 MiB of zeros in ~64 KiB
+    (tmp_path / "mms.9.log.gz").write_bytes(block * 16)  # 1 GiB in ~1 MiB: several gzip members in a row
+    writer = _writer(tmp_path)
+    aw = writer.for_collector("logs", CancelToken())
+    tracemalloc.start()
+    rec = aw.add_file(tmp_path / "mms.9.log.gz")
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    _finish(writer)
+    assert rec is None
+    assert "decompression bomb" in aw.excluded[0].reason
+    assert peak < 64 * 2**20
+
+
+def test_an_archive_format_that_cannot_be_redacted_is_left_out_with_the_reason(tmp_path: Path) -> None:
+    src = tmp_path / "old_logs.7z"
+    src.write_bytes(b"7z\xbc\xaf\x27\x1c" + os.urandom(200))
+    writer = _writer(tmp_path)
+    aw = writer.for_collector("logs", CancelToken())
+    assert aw.add_file(src) is None
+    _path, manifest = _finish(writer)
+    assert manifest["files"] == []
+    assert "cannot be redacted" in aw.excluded[0].reason

@@ -20,8 +20,9 @@ def test_export_is_utf16_and_redacted(run_windows, replay, recorded, windows_dat
     text = data.decode("utf-16")
     assert text.startswith("Windows Registry Editor Version 5.00\r\n")
     assert '"Password"="*****"' in text and "Winter" not in text
-    # Masked whole (all three lines of hex); the writer's own pass may then drop the "hex:" type too.
-    assert re.search(r'"StoragePassword"=(hex:)?\*{5}\r\n\r\n\[', text) and "d0,8c,9d,df" not in text
+    # Masked whole: all three lines of hex, each line kept (line numbers still match the original export).
+    assert re.search(r'"StoragePassword"=hex:\*{5}\\\r\n  \*{5}\\\r\n  \*{5}\r\n\r\n\[', text)
+    assert "d0,8c,9d,df" not in text
     assert '"MMSCurrentMachineID"="B2C9E4A7-1F3D-4E8B-A6C5-7D2F0E9B1A63"' in text  # identity is not a secret
     assert '"Port"=dword:00000c38' in text
     assert "acronis_hklm_software_wow6432node.reg" not in run.files
