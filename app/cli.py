@@ -121,7 +121,17 @@ def build_parser() -> argparse.ArgumentParser:
     add_escalate_parser(sub)
     add_signatures_parser(sub)
 
-    gui = sub.add_parser("gui", help="open the window (the default without a subcommand)")
+    gui = sub.add_parser("gui", help="open the window (the default without a subcommand)",
+                         description="Open the window. With --guided, the guided mode for an end user: a few steps in "
+                         "plain words, from consent to a saved file and what to send to whom.")
+    gui.add_argument("--guided", action="store_true",
+                     help="the guided mode for an end user instead of the technician's window")
+    gui.add_argument("--preset", metavar="NAME",
+                     help="with --guided: what to collect (backup-fails, agent-offline, general; or a preset file)")
+    gui.add_argument("--case-id", metavar="ID", help="with --guided: your case number, shown to the user and put "
+                     "in the file name and the bundle")
+    gui.add_argument("--demo", action="store_true",
+                     help="with --guided: collect from the built-in demo machine, to show the steps")
     # For the build's smoke test: open the window, then close it after this many milliseconds.
     gui.add_argument("--quit-after", type=int, metavar="MS", help=argparse.SUPPRESS)
     gui.set_defaults(handler=cmd_gui)
@@ -135,7 +145,28 @@ def _no_display() -> bool:
     return not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
+def _guided_choice(args: argparse.Namespace) -> tuple[object, str] | int:
+    """The preset and case ID of `gui --guided`, or the exit code of a wrong command line (checked before
+    any window opens, so the technician sees the mistake where they typed it)."""
+    from app.gui.guided.presets import DEFAULT_PRESET, PresetError, check_case_id, load_preset
+
+    try:
+        preset = load_preset(args.preset or DEFAULT_PRESET)
+        case_id = check_case_id(args.case_id) if args.case_id is not None else ""
+    except PresetError as exc:
+        print(f"{TOOL_NAME} gui: error: {printable(str(exc))}", file=sys.stderr)
+        return EXIT_USAGE
+    return preset, case_id
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
+    guided = getattr(args, "guided", False)
+    if not guided and (getattr(args, "preset", None) or getattr(args, "case_id", None) or getattr(args, "demo", False)):
+        print(f"{TOOL_NAME} gui: error: --preset, --case-id and --demo belong to --guided", file=sys.stderr)
+        return EXIT_USAGE
+    choice = _guided_choice(args) if guided else None
+    if isinstance(choice, int):
+        return choice
     if _no_display():
         print(f"{TOOL_NAME}: no display to open the window on (DISPLAY is not set); for a headless run use "
               f"`{TOOL_NAME} collect` (see `{TOOL_NAME} --help`)", file=sys.stderr)
@@ -145,6 +176,12 @@ def cmd_gui(args: argparse.Namespace) -> int:
     except ImportError as exc:
         print(f"{TOOL_NAME}: the window cannot open: {exc}. Use `{TOOL_NAME} collect` instead.", file=sys.stderr)
         return 1
+    if choice is not None:
+        from app.gui.guided.main import run_guided
+
+        preset, case_id = choice
+        return run_guided(preset, case_id=case_id, demo=args.demo,  # type: ignore[arg-type]
+                          quit_after_ms=getattr(args, "quit_after", None))
     return run_gui([], quit_after_ms=getattr(args, "quit_after", None))
 
 
