@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 _GROUP_OF = {
     "products": "acronis", "acronis_config": "acronis", "acronis_logs": "acronis", "acronis_sysinfo": "acronis",
@@ -24,35 +24,43 @@ _GROUP_OF = {
 _ORDER = ("acronis", "services", "snapshots", "disks", "journal", "network", "computer")
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("GuidedWords", text)
+# (what, why) of each kind of information. QT_TRANSLATE_NOOP marks them for the translation tools; they are
+# translated when shown, in the language of that moment.
+_TEXTS = {
+    "acronis": (
+        QT_TRANSLATE_NOOP("GuidedWords", "Acronis logs and settings"),
+        QT_TRANSLATE_NOOP("GuidedWords", "The Acronis programs write down every backup and every error. This shows "
+                          "your technician what went wrong. Passwords and keys in the settings are removed.")),
+    "services": (
+        QT_TRANSLATE_NOOP("GuidedWords", "Whether the Acronis programs are running"),
+        QT_TRANSLATE_NOOP("GuidedWords", "Acronis works through programs that run in the background. If one of "
+                          "them has stopped, backups cannot run.")),
+    "snapshots": (
+        QT_TRANSLATE_NOOP("GuidedWords", "The disk snapshot helpers"),
+        QT_TRANSLATE_NOOP("GuidedWords", "Before a backup, the computer takes a quick picture of each disk (a "
+                          "snapshot). When the helpers that do this fail, the backup fails.")),
+    "disks": (
+        QT_TRANSLATE_NOOP("GuidedWords", "Disks and free space"),
+        QT_TRANSLATE_NOOP("GuidedWords", "A full or damaged disk is a common reason for a failed backup.")),
+    "journal": (
+        QT_TRANSLATE_NOOP("GuidedWords", "The computer's own error journal"),
+        QT_TRANSLATE_NOOP("GuidedWords", "The operating system keeps a journal of its errors. It often explains "
+                          "why a backup stopped.")),
+    "network": (
+        QT_TRANSLATE_NOOP("GuidedWords", "The connection to the Acronis cloud"),
+        QT_TRANSLATE_NOOP("GuidedWords", "Whether this computer can reach Acronis over the internet, and its proxy "
+                          "settings (passwords removed).")),
+    "computer": (
+        QT_TRANSLATE_NOOP("GuidedWords", "Basic facts about this computer"),
+        QT_TRANSLATE_NOOP("GuidedWords", "The version of the operating system, the memory and the installed "
+                          "updates: some problems only happen with certain versions.")),
+}
 
 
 def group_texts(group: str) -> tuple[str, str]:
-    """(what, why) of one kind of information, translated. Literal strings, so the translation tools find them."""
-    texts = {
-        "acronis": (_tr("Acronis logs and settings"),
-                    _tr("The Acronis programs write down every backup and every error. This shows your technician "
-                        "what went wrong. Passwords and keys in the settings are removed.")),
-        "services": (_tr("Whether the Acronis programs are running"),
-                     _tr("Acronis works through programs that run in the background. If one of them has stopped, "
-                         "backups cannot run.")),
-        "snapshots": (_tr("The disk snapshot helpers"),
-                      _tr("Before a backup, the computer takes a quick picture of each disk (a snapshot). When the "
-                          "helpers that do this fail, the backup fails.")),
-        "disks": (_tr("Disks and free space"),
-                  _tr("A full or damaged disk is a common reason for a failed backup.")),
-        "journal": (_tr("The computer's own error journal"),
-                    _tr("The operating system keeps a journal of its errors. It often explains why a backup "
-                        "stopped.")),
-        "network": (_tr("The connection to the Acronis cloud"),
-                    _tr("Whether this computer can reach Acronis over the internet, and its proxy settings "
-                        "(passwords removed).")),
-        "computer": (_tr("Basic facts about this computer"),
-                     _tr("The version of the operating system, the memory and the installed updates: some problems "
-                         "only happen with certain versions.")),
-    }
-    return texts[group]
+    """(what, why) of one kind of information, translated."""
+    what, why = _TEXTS[group]
+    return (QCoreApplication.translate("GuidedWords", str(what)), QCoreApplication.translate("GuidedWords", str(why)))
 
 
 @dataclass

@@ -170,7 +170,7 @@ def check_case_id(text: str) -> str:
         raise PresetError("the case ID is empty")
     if len(case) > MAX_CASE_ID:
         raise PresetError(f"the case ID is longer than {MAX_CASE_ID} characters")
-    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._#-]*", case):
+    if not re.fullmatch(r"#?[A-Za-z0-9][A-Za-z0-9._#-]*", case):
         raise PresetError(f"the case ID {case!r} may hold only letters, digits and . _ # - "
                           f"(it becomes part of the file name)")
     return case

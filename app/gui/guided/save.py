@@ -128,7 +128,7 @@ def _append_members(path: Path, members: list[tuple[str, bytes, str]]) -> None:
         zf.filelist.remove(old)
         del zf.NameToInfo["manifest.json"]
         zf.start_dir = old.header_offset
-        zf._didModify = True  # close() must write the new central directory even if nothing else changes
+        zf._didModify = True  # type: ignore[attr-defined]  # close() must write the new central directory even if nothing else changes
         stamp = time.localtime()[:6]
         for name, data, source in members:
             if name in taken:  # saved once already (a second save of the same staged bundle): keep the first

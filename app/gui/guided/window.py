@@ -18,17 +18,20 @@ import socket
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QLocale, Qt, QThreadPool, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QStackedWidget, QStyle, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QStyle, QVBoxLayout, QWidget
 
 from app.gui.guided import dialogs
 from app.gui.guided.pages import CollectPage, ConsentPage, SavePage, SendPage, StepBar, keyboard_buttons
 from app.gui.guided.plain_words import group_collectors
 from app.gui.guided.presets import Preset
 from app.gui.guided.tasks import Task
+
+if TYPE_CHECKING:  # collectors.base loads the engine's modules: not before the first paint
+    from collectors.base import Collector
 
 log = logging.getLogger(__name__)
 
@@ -67,9 +70,15 @@ def bundle_name(host: str, case_id: str) -> str:
 
     name = default_bundle_name(host)
     if case_id:
-        safe = "".join(ch if ch.isalnum() or ch in "._-" else "-" for ch in case_id)
+        safe = "".join(ch if ch.isalnum() or ch in "._-" else "-" for ch in case_id.lstrip("#"))
         name = name.replace("acronis-triage-", f"acronis-triage-case-{safe}-", 1)
     return name
+
+
+def _say(label: QLabel, text: str) -> None:
+    # An empty line must not leave a gap between the progress bar and the result.
+    label.setText(text)
+    label.setVisible(bool(text))
 
 
 class GuidedWindow(QMainWindow):
@@ -86,7 +95,7 @@ class GuidedWindow(QMainWindow):
     """
 
     def __init__(self, preset: Preset, *, case_id: str = "", demo: bool = False,
-                 collectors: list[type] | None = None, run: Any = None, pool: QThreadPool | None = None,
+                 collectors: list[type[Collector]] | None = None, run: Any = None, pool: QThreadPool | None = None,
                  desktop: Path | None = None, language: str | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.preset = preset
@@ -101,8 +110,8 @@ class GuidedWindow(QMainWindow):
         self.worker: Any = None
         self._previous_worker: Any = None
         self._tasks: set[Task] = set()
-        self._classes: list[type] = []
-        self._chosen: list[type] = []
+        self._classes: list[type[Collector]] = []
+        self._chosen: list[type[Collector]] = []
         self._planned: set[str] = set()
         self._finished: set[str] = set()
         self._fractions: dict[str, float] = {}
@@ -226,9 +235,11 @@ class GuidedWindow(QMainWindow):
 
     def _load_collectors(self) -> None:
         if self._collectors is not None:
+            from collectors.context import running_elevated
             from collectors.sysroot import host_os
 
-            self._on_discovered({"classes": list(self._collectors), "host_os": host_os(), "elevated": True})
+            self._on_discovered({"classes": list(self._collectors), "host_os": host_os(),
+                                 "elevated": running_elevated()})
             return
         task = Task(discover_collectors)
         task.signals.done.connect(self._on_discovered)
@@ -273,7 +284,8 @@ class GuidedWindow(QMainWindow):
         if self.page() == CONSENT:
             self.consent.collect_button.setFocus(Qt.FocusReason.OtherFocusReason)
 
-    def _details(self, applicable: list[type], chosen: list[type], classes: list[type]) -> str:
+    def _details(self, applicable: list[type[Collector]], chosen: list[type[Collector]],
+                 classes: list[type[Collector]]) -> str:
         lines = [self.tr("Preset: %1").replace("%1", self.preset.name),
                  self.tr("Source: %1").replace("%1", self.tr("the built-in demo machine") if self.demo
                                                else self.tr("this computer")), ""]
@@ -327,8 +339,8 @@ class GuidedWindow(QMainWindow):
         page.title.setText(self.tr("Collecting the information…"))
         page.progress.setValue(0)
         page.progress.setFormat(self.tr("Starting…"))
-        page.now.setText(self.tr("Starting…"))
-        page.elapsed.setText("")
+        _say(page.now, self.tr("Starting…"))
+        _say(page.elapsed, "")
         page.result.setVisible(False)
         page.next_button.setEnabled(False)
         page.again_button.setVisible(False)
@@ -352,7 +364,7 @@ class GuidedWindow(QMainWindow):
             return
         self.worker.cancel(USER_CANCEL_REASON)
         self.collect_page.stop_button.setEnabled(False)
-        self.collect_page.now.setText(self.tr("Stopping… what was collected so far is being put in the file."))
+        _say(self.collect_page.now, self.tr("Stopping… what was collected so far is being put in the file."))
 
     def collect_again(self) -> None:
         self.consent.collect_button.setEnabled(bool(self._classes))
@@ -382,16 +394,16 @@ class GuidedWindow(QMainWindow):
                 if event.text.startswith(prefix):
                     self._phase_value = value
             page.progress.setValue(max(page.progress.value(), self._phase_value))
-            page.now.setText(self._phase_text(event.text))
+            _say(page.now, self._phase_text(event.text))
             return
         if self._phase_value or not self._planned:
             return
         done = len(self._finished) + sum(self._fractions.values())
         page.progress.setValue(round(COLLECT_SHARE * min(done, len(self._planned)) / len(self._planned)))
-        page.progress.setFormat("%p %")
+        page.progress.setFormat(self.tr("%p%"))
         running = list(dict.fromkeys(self._what(name) for name in self._fractions))
         if running:
-            page.now.setText(self.tr("Now: %1").replace("%1", ", ".join(running)))
+            _say(page.now, self.tr("Now: %1").replace("%1", ", ".join(running)))
 
     def _phase_text(self, text: str) -> str:
         if text.startswith("analyzing"):
@@ -402,12 +414,16 @@ class GuidedWindow(QMainWindow):
             return self.tr("Checking the file…")
         return self.tr("Finishing…")
 
-    def _show_elapsed(self) -> None:
-        seconds = round(time.monotonic() - self._started_at)
+    def _show_elapsed(self, *, final: bool = False) -> None:
+        seconds = max(1, round(time.monotonic() - self._started_at))
         minutes, secs = divmod(seconds, 60)
-        text = (self.tr("Time so far: %1 s").replace("%1", str(secs)) if not minutes else
-                self.tr("Time so far: %1 min %2 s").replace("%1", str(minutes)).replace("%2", str(secs)))
-        self.collect_page.elapsed.setText(text)
+        if final:
+            text = (self.tr("It took %1 s.").replace("%1", str(secs)) if not minutes else
+                    self.tr("It took %1 min %2 s.").replace("%1", str(minutes)).replace("%2", str(secs)))
+        else:
+            text = (self.tr("Time so far: %1 s").replace("%1", str(secs)) if not minutes else
+                    self.tr("Time so far: %1 min %2 s").replace("%1", str(minutes)).replace("%2", str(secs)))
+        _say(self.collect_page.elapsed, text)
 
     def _on_result(self, result: Any) -> None:
         page = self.collect_page
@@ -419,7 +435,7 @@ class GuidedWindow(QMainWindow):
             page.title.setText(self.tr("The file could not be made"))
             page.progress.setValue(0)
             page.progress.setFormat(self.tr("Not finished"))
-            page.now.setText("")
+            _say(page.now, "")
             page.result.show_text(self.tr("The information could not be put in a file: %1. Press “Collect "
                                           "again”, or tell your technician this sentence.")
                                   .replace("%1", result.reason), QStyle.StandardPixmap.SP_MessageBoxCritical)
@@ -427,8 +443,8 @@ class GuidedWindow(QMainWindow):
         self.staged = result.bundle
         self.saved = None
         page.progress.setValue(BAR_MAX)
-        page.progress.setFormat("100 %")
-        page.now.setText("")
+        page.progress.setFormat(self.tr("%p%"))
+        _say(page.now, "")
         page.title.setText(self.tr("Stopped") if cancelled else self.tr("Done"))
         page.result.show_text(self._result_text(result, cancelled),
                               QStyle.StandardPixmap.SP_MessageBoxWarning if cancelled or result.exit_code
@@ -462,7 +478,7 @@ class GuidedWindow(QMainWindow):
         page.title.setText(self.tr("Something went wrong"))
         page.progress.setValue(0)
         page.progress.setFormat(self.tr("Not finished"))
-        page.now.setText("")
+        _say(page.now, "")
         page.stop_button.setVisible(False)
         page.again_button.setVisible(True)
         page.result.show_text(self.tr("The program stopped on an internal error: %1. Press “Collect again”, or "
@@ -474,6 +490,7 @@ class GuidedWindow(QMainWindow):
         self._previous_worker = self.worker
         self.worker = None
         self._tick.stop()
+        self._show_elapsed(final=True)
         if self._close_when_done:
             self.close()
             return
