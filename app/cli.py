@@ -172,13 +172,15 @@ def cmd_gui(args: argparse.Namespace) -> int:
               f"`{TOOL_NAME} collect` (see `{TOOL_NAME} --help`)", file=sys.stderr)
         return 1
     try:
-        from app.gui.main import run_gui
+        # Only the window asked for is imported: the guided one opens without loading the technician's.
+        if choice is not None:
+            from app.gui.guided.main import run_guided
+        else:
+            from app.gui.main import run_gui
     except ImportError as exc:
         print(f"{TOOL_NAME}: the window cannot open: {exc}. Use `{TOOL_NAME} collect` instead.", file=sys.stderr)
         return 1
     if choice is not None:
-        from app.gui.guided.main import run_guided
-
         preset, case_id = choice
         return run_guided(preset, case_id=case_id, demo=args.demo,  # type: ignore[arg-type]
                           quit_after_ms=getattr(args, "quit_after", None))

@@ -17,10 +17,11 @@ import shutil
 import socket
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QLocale, Qt, QThreadPool, QTimer
+from PySide6.QtCore import QEvent, QLocale, QObject, Qt, QThreadPool, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QStyle, QVBoxLayout, QWidget
 
@@ -40,6 +41,7 @@ BAR_MAX = 1000
 COLLECT_SHARE = 800
 # Bar positions of the pipeline's phases after the collectors, in the order it announces them.
 PHASES = (("analyzing", 850), ("writing", 920), ("verifying", 970))
+LOAD_AT_LATEST_MS = 1000
 LARGE_FILE = 20 * 1024 * 1024  # many mail services refuse larger attachments
 # Written into the manifest, which Acronis support reads: kept in English.
 USER_CANCEL_REASON = "stopped by the end user in the guided window"
@@ -73,6 +75,22 @@ def bundle_name(host: str, case_id: str) -> str:
         safe = "".join(ch if ch.isalnum() or ch in "._-" else "-" for ch in case_id.lstrip("#"))
         name = name.replace("acronis-triage-", f"acronis-triage-case-{safe}-", 1)
     return name
+
+
+class _AfterFirstPaint(QObject):
+    """Calls ``callback`` from the event loop once ``widget`` has painted for the first time."""
+
+    def __init__(self, widget: QWidget, callback: Callable[[], None]) -> None:
+        super().__init__(widget)
+        self._widget = widget
+        self._callback = callback
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self._widget.removeEventFilter(self)
+            QTimer.singleShot(0, self._callback)
+        return False
 
 
 def _say(label: QLabel, text: str) -> None:
@@ -131,8 +149,11 @@ class GuidedWindow(QMainWindow):
         self._tick.setInterval(1000)
         self._tick.timeout.connect(self._show_elapsed)
         self.go_to(CONSENT)
-        # The window is painted first; the collectors are found on a pool thread right after.
-        QTimer.singleShot(0, self._load_collectors)
+        # The window is painted first; the collectors are found on a pool thread right after (importing them
+        # while the first frame is drawn would compete with it for the interpreter).
+        self._loading_started = False
+        self._first_paint = _AfterFirstPaint(self, self._load_collectors)
+        QTimer.singleShot(LOAD_AT_LATEST_MS, self._load_collectors)  # a window that is never painted (hidden)
 
     # ---- construction
 
@@ -234,6 +255,9 @@ class GuidedWindow(QMainWindow):
     # ---- step 1: what is collected
 
     def _load_collectors(self) -> None:
+        if self._loading_started:
+            return
+        self._loading_started = True
         if self._collectors is not None:
             from collectors.context import running_elevated
             from collectors.sysroot import host_os
