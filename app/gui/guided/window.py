@@ -215,7 +215,7 @@ class GuidedWindow(QMainWindow):
 
     def _size_for_screen(self) -> None:
         # As large as the steps read well, never larger than the screen (1024×600, or 150 % on 1920×1080).
-        width, height = 820, 640
+        width, height = 840, 720
         screen = self.screen()
         if screen is not None:
             available = screen.availableGeometry()
