@@ -263,6 +263,7 @@ def run_technician(app: Any, drive: Path | None, stall_file: Any) -> dict[str, A
     seconds = time.monotonic() - started
     probe.stop()
     result = window.last_result
+    assert result is not None
     window.close()
     shutil.rmtree(out, ignore_errors=True)
     return {**probe.summary(), "seconds": seconds, "exit_code": result.exit_code,

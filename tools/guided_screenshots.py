@@ -77,7 +77,12 @@ def shoot(out: Path) -> int:
         loop = QEventLoop()
         deadline = time.monotonic() + timeout_s
         timer = QTimer()
-        timer.timeout.connect(lambda: (condition() or time.monotonic() > deadline) and loop.quit())
+
+        def poll() -> None:
+            if condition() or time.monotonic() > deadline:
+                loop.quit()
+
+        timer.timeout.connect(poll)
         timer.start(20)
         if not condition():
             loop.exec()
