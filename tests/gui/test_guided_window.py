@@ -182,7 +182,8 @@ def test_the_guided_flow_end_to_end_on_the_demo(make_guided: MakeGuided, qtbot: 
     assert collect.progress.value() == collect.progress.maximum()
     result = collect.result.text.text()
     assert "Everything was collected." in result and "known problems (8)" in result
-    assert collect.next_button.isEnabled() and focused() is collect.next_button
+    assert collect.next_button.isEnabled()
+    assert focused() is collect.note  # the end of the run leaves the user's typing alone
     staged = window.staged
     assert staged is not None and staged.name.startswith("acronis-triage-case-12345-offline-demo-")
 
@@ -230,8 +231,10 @@ def test_the_whole_flow_by_keyboard_alone(make_guided: MakeGuided, qtbot: Any, d
     assert focused() is window.collect_page.note  # while it collects, the user can write
     qtbot.keyClicks(focused(), "The backup stopped.")
     wait_collected(qtbot, window)
-    # Tab leaves the text box (no trap) and reaches Next.
-    qtbot.keyClick(window.collect_page.note, Qt.Key.Key_Tab)
+    # The end of the run does not take the focus from someone writing; Tab leaves the box (no trap) for Next.
+    assert focused() is window.collect_page.note
+    qtbot.keyClicks(focused(), " Since Monday.")
+    press(qtbot, Qt.Key.Key_Tab)
     for _ in range(6):
         if focused() is window.collect_page.next_button:
             break
@@ -251,7 +254,7 @@ def test_the_whole_flow_by_keyboard_alone(make_guided: MakeGuided, qtbot: Any, d
     saved = window.saved
     assert saved is not None and saved.parent == desktop
     with zipfile.ZipFile(saved) as zf:
-        assert zf.read(NOTE_MEMBER).decode() == "The backup stopped.\n"
+        assert zf.read(NOTE_MEMBER).decode() == "The backup stopped. Since Monday.\n"
     press(qtbot, Qt.Key.Key_Return)
     assert not window.isVisible()
 

@@ -518,7 +518,10 @@ class GuidedWindow(QMainWindow):
         if self._close_when_done:
             self.close()
             return
-        if self.page() == COLLECT:
+        # Someone writing what happened keeps the focus (their next Space must not press Next); otherwise the
+        # focus goes to what comes next.
+        note = self.collect_page.note
+        if self.page() == COLLECT and not (note.hasFocus() and note.toPlainText().strip()):
             self._collect_focus().setFocus(Qt.FocusReason.OtherFocusReason)
 
     # ---- step 3: save
@@ -574,6 +577,8 @@ class GuidedWindow(QMainWindow):
         self._keep(task)
 
     def _save_ended(self) -> None:
+        if not self._saving:
+            return
         self._saving = False
         for button in (self.save_page.back_button, self.save_page.other_button, self.save_page.desktop_button):
             button.setEnabled(True)
@@ -581,6 +586,7 @@ class GuidedWindow(QMainWindow):
             self.close()
 
     def _on_save_failed(self, reason: str) -> None:
+        self._save_ended()
         self._fill_save_page()
         self.save_page.error.show_text(self.tr("The file could not be saved there: %1. Choose another place with "
                                                "“Save somewhere else…”.").replace("%1", reason))
@@ -590,6 +596,8 @@ class GuidedWindow(QMainWindow):
         self.saved = path
         self._fill_send_page()
         self.go_to(SEND)
+        # The result comes before the task's end: the window is ready for Finish from this moment.
+        self._save_ended()
 
     # ---- step 4: send
 
