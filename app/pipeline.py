@@ -277,6 +277,7 @@ def run_collect(
         return CollectResult(EXIT_NOTHING_WRITTEN, reason=str(exc))
 
     from app.export import ExportError, remove_staging, staging_folder, write_checksum
+    from app.export_redact import RedactionError
 
     export = options.export_options()
     # Anything but the plain zip is made from the verified zip in a private folder beside the final name: the
@@ -318,6 +319,8 @@ def run_collect(
         findings = _analyze(writer, options, cancel, root.os, root.live)
         writer.add_generated("analysis/findings.json", json.dumps(findings, indent=2, ensure_ascii=False))
         manifest = _manifest(options, settings, outcomes, discovery.load_errors, now)
+        # secrets are masked as the collectors write: their count is known for the whole run, not per file
+        manifest["redaction"] = {"mode": "secrets", "totals": {"secret": writer.redactor.replacements}}
         emit(EngineEvent("phase", text="writing the report and the escalation form"))
         _write_documents(writer, manifest, findings, output.name)
         emit(EngineEvent("phase", text="verifying the bundle"))
@@ -348,7 +351,7 @@ def run_collect(
         writer.abort()
         remove_staging(work)
         return CollectResult(EXIT_NOTHING_WRITTEN, reason=_one_line(exc), seconds=time.monotonic() - started)
-    except ExportError as exc:
+    except (ExportError, RedactionError) as exc:
         writer.abort()
         remove_staging(work)
         return CollectResult(EXIT_NOTHING_WRITTEN, reason=_one_line(exc), seconds=time.monotonic() - started)
