@@ -124,6 +124,18 @@ def ask_passphrase(*, confirm: bool) -> str:
     return first
 
 
+def bundle_password(args: argparse.Namespace, paths: list[str]) -> str | None:
+    """analyze: the pass phrase from --password-env, or asked for when one of the inputs is an encrypted bundle
+    and there is a terminal; None otherwise (encrypted members are then skipped with the reason)."""
+    if getattr(args, "password_env", None):
+        return passphrase(args, confirm=False)
+    from app.inspect import is_encrypted
+
+    if any(is_encrypted(Path(p)) for p in paths if p != "-") and sys.stdin.isatty():
+        return ask_passphrase(confirm=False)
+    return None
+
+
 def collect_option_values(args: argparse.Namespace) -> dict[str, Any]:
     """The CollectOptions fields of the export options. Raises `PassphraseError` or ValueError (usage)."""
     keywords = [k for k in args.keyword if k.strip()]

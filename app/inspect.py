@@ -82,6 +82,19 @@ def inspect_bundle(path: Path, password: str | None = None, *, limits: Limits = 
     return result
 
 
+def is_encrypted(path: Path) -> bool:
+    """True for a bundle (or volume set) that needs a pass phrase; False for anything else or unreadable."""
+    try:
+        if not path.is_file():
+            return False
+        inspect_bundle(path, None, limits=Limits(member_bytes=0, total_bytes=0))
+    except PasswordNeeded:
+        return True
+    except Exception:  # noqa: BLE001 - only the answer to "encrypted?" is wanted here
+        return False
+    return False
+
+
 def verify_archive(pieces: list[Path], password: str | None) -> Inspection:
     """Like `inspect_bundle`, for an export just written: any problem raises `BundleProblem`."""
     result = inspect_bundle(pieces[0], password)
