@@ -289,7 +289,8 @@ def run_collect(
             if not output.parent.is_dir():
                 raise BundleError(f"output folder {output.parent} does not exist")
             work = staging_folder(output)
-        writer = BundleWriter(work / output.with_suffix(".zip").name if work else output, disk_usage=disk_usage)
+        writer = BundleWriter(work / ("stage-" + output.with_suffix(".zip").name) if work else output,
+                              disk_usage=disk_usage)
         writer.open()
     except (BundleError, DiskFull, OSError) as exc:
         remove_staging(work)

@@ -15,7 +15,7 @@ from pathlib import Path
 from collectors.pseudonym import PseudonymMap
 
 _CANDIDATES = re.compile(
-    r"(?i)(?<![\w.-])(?:(?:host|user|keyword)-\d{4,}|domain-\d{4,}(?:\.example)?)(?![\w-])"
+    r"(?i)(?<![\w-])(?:(?:host|user|keyword)-\d{4,}|domain-\d{4,}(?:\.example)?)(?![\w-])"
     r"|(?<![\w.])\d{1,3}(?:\.\d{1,3}){3}(?![\w]|\.\d)"
     r"|(?<![\w:.])[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7}(?![\w:])"
     r"|(?<![\w:-])[0-9a-f]{2}([:-])[0-9a-f]{2}(?:\1[0-9a-f]{2}){4}(?![\w:-])"
@@ -50,6 +50,13 @@ def unmask_text(text: str, pmap: PseudonymMap) -> tuple[str, int]:
         if original is None:
             return token
         count += 1
+        if re.fullmatch(r"[0-9a-f]{2}(:[0-9a-f]{2}){5}", original) and "-" in token:
+            original = original.replace(":", "-")  # a MAC as Windows writes it
+        if token.isupper() and original.islower():
+            return original.upper()
+        if token.islower() and original.isupper():
+            # an upper-case name was written in lower case here (ws-acct-07.corp.example): so it was there
+            return original.lower()
         return original
 
     return _CANDIDATES.sub(sub, text), count

@@ -1227,7 +1227,8 @@ class Pseudonymiser:
             if _kept_domain(rest):
                 return self._host(labels[0]) + "." + rest
             return self._host(labels[0]) + "." + self._domain(rest)
-        return name
+        # a file name with the host in it (aakore.ws-acct-07.log): the labels that are hosts
+        return ".".join(self._host(label) if label.lower() in self.hosts else label for label in labels)
 
     # -- the manifest
 
