@@ -479,22 +479,19 @@ class _Scanner:
             self.db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
             self.db.compile(expressions=exprs, ids=ids, flags=flags)
         else:
-            alts = []
-            for pat, pid, caseless, _som in patterns:
-                alts.append(b"(?P<t" + str(pid).encode() + b">" + (b"(?i:" + pat + b")" if caseless else pat) + b")")
-            for i, (w, _c) in enumerate(self.words):
-                alts.append(b"(?P<w" + str(i).encode() + b">(?i:" + re.escape(w) + b"))")
-            self.rx = re.compile(b"|".join(alts))
+            # one pass per trigger (a trigger may start where another does: 00:15:5D:AB... is tried as IPv6
+            # and as a MAC), one for all the words; a constant number of passes, each linear
+            self.rxs = [(re.compile(pat, re.I if caseless else 0), pid) for pat, pid, caseless, _som in patterns]
+            words = [b"(?P<w" + str(i).encode() + b">" + re.escape(w) + b")" for i, (w, _c) in enumerate(self.words)]
+            self.rx = re.compile(b"|".join(words), re.I) if words else None
 
     def hits(self, buf: bytes) -> list[tuple[int, int, int]]:
         if not buf:
             return []
         if not self.use_hyperscan:
-            out = []
-            for m in self.rx.finditer(buf):  # slower, still linear: no pattern here can backtrack
-                name = m.lastgroup or ""
-                pid = int(name[1:]) + (T_WORD if name[0] == "w" else 0)
-                out.append((m.start(), m.end(), pid))
+            out = [(m.start(), m.end(), pid) for rx, pid in self.rxs for m in rx.finditer(buf)]
+            if self.rx is not None:
+                out += [(m.start(), m.end(), T_WORD + int((m.lastgroup or "w0")[1:])) for m in self.rx.finditer(buf)]
             return out
         scratch = getattr(self._local, "scratch", None)
         if scratch is None:
@@ -753,7 +750,8 @@ class Pseudonymiser:
                     if self._learning():
                         self._learn_fqdn(name)
                         return None
-                    return self._fqdn(name).encode(), "host"
+                    # a UNC server is a host by its form: replaced even where no dictionary knows it yet
+                    return self._fqdn(name, internal=True).encode(), "host"
 
                 return _Span(run, m.end(), unc)
             return None
