@@ -258,7 +258,12 @@ class Seeds:
         self.users |= other.users
 
 
+_IP_CHARS = frozenset("0123456789.:abcdefABCDEF%")
+
+
 def _looks_like_ip(text: str) -> bool:
+    if not text or not _IP_CHARS.issuperset(text):  # most names: no parse needed
+        return False
     try:
         ipaddress.ip_address(text.split("%")[0])
     except ValueError:
@@ -523,6 +528,7 @@ class Pseudonymiser:
         self._scanners: dict[bool, _Scanner] = {}
         self._lock = threading.Lock()
         self.totals: Counter[str] = Counter()
+        self._seen: set[bytes] = set()
         # what the map already knows: a customer's names stay pseudonymised in every later bundle
         for category, table in pmap.names.items():
             for _key, (_pseudo, seen) in table.items():
@@ -656,8 +662,15 @@ class Pseudonymiser:
         scanner = self._scanner(True)
         learning = getattr(self._local, "learning", False)
         self._local.learning = True
+        seen = self._seen
         try:
             for span in self._spans(data, scanner, discover=True):
+                token = data[span.start:span.end]
+                if token in seen:  # the same name in the same form teaches nothing new
+                    continue
+                if len(seen) > 200_000:
+                    seen.clear()
+                seen.add(token)
                 span.make()
         finally:
             self._local.learning = learning
