@@ -16,8 +16,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.mark.parametrize(("argv", "message"), [
     (["gui", "--guided", "--preset", "nope"], "unknown preset 'nope'; known: agent-offline, backup-fails, general"),
-    (["gui", "--guided", "--case-id", "a b"], "the case ID 'a b' may hold only"),
-    (["gui", "--guided", "--case-id", ""], "the case ID is empty"),
+    (["gui", "--guided", "--case-id", "a b"], "case ID 'a b': use 1 to 64 letters, digits"),
+    (["gui", "--guided", "--case-id", ""], "case ID '': use 1 to 64"),
     (["gui", "--preset", "backup-fails"], "--preset, --case-id and --demo belong to --guided"),
     (["gui", "--case-id", "1"], "--preset, --case-id and --demo belong to --guided"),
     (["gui", "--demo"], "--preset, --case-id and --demo belong to --guided"),

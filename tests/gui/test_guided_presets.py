@@ -101,12 +101,12 @@ def test_any_text_is_a_preset_or_one_clear_error(text: str) -> None:
         assert preset.title and preset.intro and 0 < preset.since_days <= 36500
 
 
-@pytest.mark.parametrize("case", ["12345", "CASE-2024.07_1", "#42"])
+@pytest.mark.parametrize("case", ["12345", "CASE-2024.07_1"])
 def test_case_ids_that_fit_a_file_name_are_taken(case: str) -> None:
     assert check_case_id(f"  {case} ") == case
 
 
-@pytest.mark.parametrize("case", ["", "   ", "a b", "../x", "x/y", "a\\b", "x" * 65, "\u202etxt", "-rf"])
+@pytest.mark.parametrize("case", ["", "   ", "a b", "../x", "x/y", "a\\b", "x" * 65, "\u202etxt", "-rf", "#42", "a..b"])
 def test_case_ids_that_cannot_be_part_of_a_file_name_are_refused(case: str) -> None:
     with pytest.raises(PresetError):
         check_case_id(case)

@@ -185,7 +185,8 @@ def test_the_guided_flow_end_to_end_on_the_demo(make_guided: MakeGuided, qtbot: 
     assert collect.next_button.isEnabled()
     assert focused() is collect.note  # the end of the run leaves the user's typing alone
     staged = window.staged
-    assert staged is not None and staged.name.startswith("acronis-triage-case-12345-offline-demo-")
+    # Named as `collect --case-id` names a bundle; the case ID is in the manifest too.
+    assert staged is not None and staged.name.startswith("12345-offline-demo-")
 
     qtbot.mouseClick(collect.next_button, Qt.MouseButton.LeftButton)
     assert window.page() == SAVE
@@ -208,6 +209,7 @@ def test_the_guided_flow_end_to_end_on_the_demo(make_guided: MakeGuided, qtbot: 
         findings = json.loads(zf.read("analysis/findings.json"))
     assert len(findings["findings"]) == 8
     assert manifest["options"]["only"] and "acronis_logs" in manifest["options"]["only"]
+    assert manifest["case_id"] == "12345"
 
     staging = window._staging
     assert staging is not None and staging.is_dir()

@@ -21,7 +21,6 @@ DEFAULT_PRESET = "general"
 # Every collector that runs by default (`Collector.default_enabled`): what a plain `acronis-triage collect` takes.
 ALL_DEFAULT = "default"
 MAX_SINCE_DAYS = 36500.0  # the same bound as `collect --since`
-MAX_CASE_ID = 64
 _KEYS = frozenset({"title", "intro", "collectors", "since_days", "include_slow", "send_to"})
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
@@ -164,13 +163,11 @@ def _flag(value: Any, name: str, key: str) -> bool:
 
 
 def check_case_id(text: str) -> str:
-    """The technician's case ID, trimmed; `PresetError` when it cannot be part of a file name or is too long."""
-    case = text.strip()
-    if not case:
-        raise PresetError("the case ID is empty")
-    if len(case) > MAX_CASE_ID:
-        raise PresetError(f"the case ID is longer than {MAX_CASE_ID} characters")
-    if not re.fullmatch(r"#?[A-Za-z0-9][A-Za-z0-9._#-]*", case):
-        raise PresetError(f"the case ID {case!r} may hold only letters, digits and . _ # - "
-                          f"(it becomes part of the file name)")
-    return case
+    """The technician's case ID, trimmed, by the rule of ``collect --case-id`` (it names the bundle the same way);
+    `PresetError` saying what is accepted otherwise."""
+    from app.export import check_case_id as export_rule
+
+    try:
+        return export_rule(text.strip())
+    except ValueError as exc:
+        raise PresetError(str(exc)) from exc

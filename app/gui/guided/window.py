@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import logging
 import shutil
-import socket
 import tempfile
 import time
 from collections.abc import Callable
@@ -65,16 +64,6 @@ def desktop_folder() -> Path:
     location = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DesktopLocation)
     folder = Path(location) if location else Path.home() / "Desktop"
     return folder if folder.is_dir() else Path.home()
-
-
-def bundle_name(host: str, case_id: str) -> str:
-    from app.pipeline import default_bundle_name
-
-    name = default_bundle_name(host)
-    if case_id:
-        safe = "".join(ch if ch.isalnum() or ch in "._-" else "-" for ch in case_id.lstrip("#"))
-        name = name.replace("acronis-triage-", f"acronis-triage-case-{safe}-", 1)
-    return name
 
 
 class _AfterFirstPaint(QObject):
@@ -341,12 +330,12 @@ class GuidedWindow(QMainWindow):
 
         if self._staging is None:
             self._staging = Path(tempfile.mkdtemp(prefix="acronis-triage-guided-"))
-        host = "offline-demo" if self.demo else socket.gethostname()
         known = {c.name for c in self._classes}
         only = tuple(n for n in self.preset.collectors if n in known) if self.preset.collectors else ()
-        return CollectOptions(demo=self.demo, since_days=self.preset.since_days,
-                              output=self._staging / bundle_name(host, self.case_id), only=only,
-                              include_slow=self.preset.include_slow)
+        # A folder as the output: the pipeline names the bundle as `collect --case-id` does, and puts the case ID
+        # in the manifest.
+        return CollectOptions(demo=self.demo, since_days=self.preset.since_days, output=self._staging, only=only,
+                              include_slow=self.preset.include_slow, case_id=self.case_id or None)
 
     def start(self) -> None:
         if self.running or not self.consent.collect_button.isEnabled():
