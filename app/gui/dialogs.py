@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 
@@ -36,3 +36,43 @@ def ask_cancel_and_close(parent: QWidget | None) -> bool:
         _tr("A collection is still running. Cancel it and close the window when the partial bundle is saved?"),
         QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
     return answer == QMessageBox.StandardButton.Yes
+
+
+def ask_overwrite(parent: QWidget | None, path: Path) -> bool:
+    """True when the user wants the existing bundle at ``path`` replaced."""
+    answer = QMessageBox.question(
+        parent, QCoreApplication.translate("Dialogs", "Replace the bundle?"),
+        QCoreApplication.translate("Dialogs", "%1 already exists. Replace it with the new bundle? (No keeps it; "
+                                              "choose another name on the Export step.)").replace("%1", str(path)),
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+    return answer == QMessageBox.StandardButton.Yes
+
+
+def ask_bundle_to_open(parent: QWidget | None, start: Path) -> Path | None:
+    path, _filter = QFileDialog.getOpenFileName(
+        parent, QCoreApplication.translate("Dialogs", "Open a received bundle"), str(start),
+        QCoreApplication.translate("Dialogs", "Bundles and archives (*.zip *.7z);;All files (*)"))
+    return Path(path) if path else None
+
+
+def ask_file_to_analyze(parent: QWidget | None, start: Path) -> Path | None:
+    path, _filter = QFileDialog.getOpenFileName(
+        parent, QCoreApplication.translate("Dialogs", "Analyze a log file or archive"), str(start),
+        QCoreApplication.translate("Dialogs", "Logs and archives (*.log *.txt *.xml *.json *.gz *.zip *.7z);;"
+                                              "All files (*)"))
+    return Path(path) if path else None
+
+
+def ask_folder_to_analyze(parent: QWidget | None, start: Path) -> Path | None:
+    folder = QFileDialog.getExistingDirectory(
+        parent, QCoreApplication.translate("Dialogs", "Analyze a folder of logs"), str(start))
+    return Path(folder) if folder else None
+
+
+def show_error(parent: QWidget | None, title: str, text: str) -> QMessageBox:
+    """A message the user closes; it does not block the caller (the window keeps running)."""
+    box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Close, parent)
+    box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
+    return box

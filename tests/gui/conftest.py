@@ -7,9 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QThreadPool
+from PySide6.QtCore import QSettings, QThreadPool
 
-from app.gui.main_window import MainWindow
+from app.gui.jobs import FunctionJob
+from app.gui.main_window import COLLECT, MainWindow
 from app.gui.worker import CollectWorker
 
 
@@ -17,6 +18,9 @@ from app.gui.worker import CollectWorker
 def _no_worker_left_running() -> Iterator[None]:
     """Fail a test that ends while a collection worker still runs (it would outlive the widgets)."""
     yield
+    jobs = FunctionJob.active()
+    if jobs:
+        QThreadPool.globalInstance().waitForDone(15000)
     stray = CollectWorker.active()
     if stray:
         for worker in stray:
@@ -31,8 +35,14 @@ def bundle_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def make_main_window(qtbot: Any) -> Callable[..., MainWindow]:
-    """Build main windows that are shown, and closed without a question at the end of the test."""
+def settings_file(tmp_path: Path) -> Path:
+    return tmp_path / "settings.ini"
+
+
+@pytest.fixture
+def make_main_window(qtbot: Any, settings_file: Path) -> Callable[..., MainWindow]:
+    """Build main windows that are shown on the Collect step (``step=`` another), with settings of their own in
+    the test's folder, and closed without a question at the end of the test."""
 
     def stop_run(window: MainWindow) -> None:
         # pytest-qt closes the window after a failed test too; a running collection would ask a question.
@@ -40,10 +50,13 @@ def make_main_window(qtbot: Any) -> Callable[..., MainWindow]:
             with qtbot.waitSignal(window.worker.signals.finished, timeout=20000):
                 window.worker.cancel("test ended")
 
-    def factory(**kwargs: Any) -> MainWindow:
+    def factory(step: int | None = COLLECT, **kwargs: Any) -> MainWindow:
+        kwargs.setdefault("settings", QSettings(str(settings_file), QSettings.Format.IniFormat))
         window = MainWindow(**kwargs)
         qtbot.addWidget(window, before_close_func=stop_run)
         window.show()
+        if step is not None:
+            window.go_to(step)
         return window
 
     return factory
