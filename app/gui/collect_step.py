@@ -158,7 +158,7 @@ class CollectStep(QWidget):
         self.destination = QLabel()
         self.destination.setWordWrap(True)
         self.destination.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.destination_button = QPushButton(self.tr("C&hange…"))
+        self.destination_button = QPushButton(self.tr("Chang&e…"))
         self.destination_button.setStatusTip(self.tr("Where the bundle is saved and how: the Export step"))
         self.destination_button.clicked.connect(self.changeDestination)
         destination_row = QHBoxLayout()

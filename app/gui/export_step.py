@@ -127,12 +127,12 @@ class ExportStep(QWidget):
         self.case_field.setAccessibleName(self.tr("Case ID"))
         self.case_field.setPlaceholderText(self.tr("the support case number, put in the file name"))
         self._rows: list[tuple[tuple[str, ...], str, QWidget]] = [
-            (export_hooks.FORMAT_FIELDS, self.tr("&Format:"), self.format_combo),
+            (export_hooks.FORMAT_FIELDS, self.tr("F&ormat:"), self.format_combo),
             (export_hooks.REDACT_FIELDS, self.tr("Re&daction:"), self.redaction_combo),
             (export_hooks.PASSWORD_FIELDS, self.tr("&Password:"), self.password_field),
-            (export_hooks.PASSWORD_FIELDS, self.tr("Password a&gain:"), self.password_again),
+            (export_hooks.PASSWORD_FIELDS, self.tr("Password &again:"), self.password_again),
             (export_hooks.SPLIT_FIELDS, self.tr("&Split into parts of:"), self.split_field),
-            (export_hooks.CASE_ID_FIELDS, self.tr("Case &ID:"), self.case_field),
+            (export_hooks.CASE_ID_FIELDS, self.tr("&Case ID:"), self.case_field),
         ]
         for names, label_text, widget in self._rows:
             label = QLabel(label_text)
@@ -178,11 +178,11 @@ class ExportStep(QWidget):
         self.saved_path = QLineEdit()
         self.saved_path.setReadOnly(True)
         self.saved_path.setAccessibleName(self.tr("Path of the saved bundle"))
-        self.open_folder_button = QPushButton(self.tr("Open &folder"))
+        self.open_folder_button = QPushButton(self.tr("Open fo&lder"))
         self.open_folder_button.clicked.connect(self.open_folder)
-        self.copy_path_button = QPushButton(self.tr("Copy pat&h"))
+        self.copy_path_button = QPushButton(self.tr("Cop&y path"))
         self.copy_path_button.clicked.connect(self.copy_path)
-        self.open_report_button = QPushButton(self.tr("Open &report"))
+        self.open_report_button = QPushButton(self.tr("Open r&eport"))
         self.open_report_button.setStatusTip(self.tr("The bundle's report.html in the browser"))
         self.open_report_button.clicked.connect(self.open_report)
         actions = QHBoxLayout()

@@ -135,7 +135,7 @@ class FormStep(QWidget):
         self.copy_button = QPushButton(self.tr("&Copy as text"))
         self.copy_button.setStatusTip(self.tr("The completed form as plain text, to paste into a ticket or e-mail"))
         self.copy_button.clicked.connect(self.copy_text)
-        self.html_button = QPushButton(self.tr("Save &HTML…"))
+        self.html_button = QPushButton(self.tr("Save H&TML…"))
         self.html_button.clicked.connect(self.save_html)
         self.pdf_button = QPushButton(self.tr("Save P&DF…"))
         self.pdf_button.clicked.connect(self.save_pdf)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSettings, Qt, QThreadPool, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
@@ -117,6 +117,7 @@ class MainWindow(QMainWindow):
         self.case: Case | None = None
         self.viewer: LogViewerDialog | None = None
         self.paste_dialog: Any = None
+        self._fitted = False
 
         self.setWindowTitle(self.tr("Acronis Triage"))
         self.setAcceptDrops(True)
@@ -647,7 +648,7 @@ class MainWindow(QMainWindow):
         text = self.tr("No Acronis product was found on this system (%1). The bundle will hold the system facts "
                        "only. Is this the right machine? For a copy of a system, choose its folder.").replace(
             "%1", reason or self.tr("nothing found"))
-        self.collect_step.product_banner.show_message(text, self.tr("Choose an o&ffline folder…"))
+        self.collect_step.product_banner.show_message(text, self.tr("Choose an offline folde&r…"))
 
     def _on_tick(self) -> None:
         self.model.refresh_running()
@@ -879,6 +880,13 @@ class MainWindow(QMainWindow):
         self.shortcuts_dialog.open()
 
     # ---- Qt overrides
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        # The frame (title bar, borders) is known only once the window is on the screen.
+        if not self._fitted:
+            self._fitted = True
+            self.fit_to_screen()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.worker is None:

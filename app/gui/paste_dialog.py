@@ -79,7 +79,7 @@ class PasteAnalysis(QWidget):
         self.tabs.addTab(self.findings, self.tr("Known issues"))
         self.tabs.addTab(self.related, self.tr("Possibly related"))
         self.tabs.addTab(self.unmatched, self.tr("Decoded errors"))
-        self.show_button = QPushButton(self.tr("Show in &Findings"))
+        self.show_button = QPushButton(self.tr("Show in Fin&dings"))
         self.show_button.setStatusTip(self.tr("Open this analysis on the Findings step: details, evidence, "
                                               "checklist and the escalation form"))
         self.show_button.setEnabled(False)

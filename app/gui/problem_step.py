@@ -44,7 +44,7 @@ class ProblemStep(QWidget):
             self.category.addItem(self.tr(category), category)
         self.category.setAccessibleName(self.tr("Issue category"))
         self.category.currentIndexChanged.connect(self.changed)
-        category_label = QLabel(self.tr("Cate&gory:"))
+        category_label = QLabel(self.tr("&Category:"))
         category_label.setBuddy(self.category)
 
         self.symptoms = QPlainTextEdit()

@@ -145,7 +145,7 @@ class ResultPanel(QGroupBox):
         self.copy_button = QPushButton(self.tr("Cop&y path"))
         self.copy_button.setStatusTip(self.tr("Copy the bundle's full path, e.g. to attach it to a ticket"))
         self.copy_button.clicked.connect(self.copy_path)
-        self.findings_button = QPushButton(self.tr("Show the findin&gs"))
+        self.findings_button = QPushButton(self.tr("Show the finding&s"))
         self.findings_button.setStatusTip(self.tr("The known issues found, their evidence and the checklist"))
         self.path_row = QWidget()
         path_layout = QHBoxLayout(self.path_row)

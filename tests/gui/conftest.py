@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QSettings, QThreadPool
+from PySide6.QtWidgets import QApplication
 
 from app.gui.jobs import FunctionJob
 from app.gui.main_window import COLLECT, MainWindow
@@ -55,6 +56,9 @@ def make_main_window(qtbot: Any, settings_file: Path) -> Callable[..., MainWindo
         window = MainWindow(**kwargs)
         qtbot.addWidget(window, before_close_func=stop_run)
         window.show()
+        # Shortcuts reach the active window only.
+        window.activateWindow()
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
         if step is not None:
             window.go_to(step)
         return window
@@ -67,3 +71,25 @@ def full_pipeline() -> None:
     """Skip until the analysis and the report/escalation modules the pipeline calls have landed."""
     for module in ("analyzers.analyze", "analyzers.signatures", "app.escalation", "app.report_html"):
         pytest.importorskip(module, reason=f"{module} is not in the tree yet; the pipeline cannot finish a bundle")
+
+
+@pytest.fixture(scope="session")
+def demo_bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real bundle of the demo machine (made once): findings with evidence, a manifest, a report."""
+    from app.pipeline import CollectOptions, run_collect
+
+    folder = tmp_path_factory.mktemp("demo-bundle")
+    result = run_collect(CollectOptions(demo=True, output=folder / "demo.zip", include_slow=False))
+    assert result.bundle is not None, result.reason
+    return result.bundle
+
+
+@pytest.fixture
+def wait_form(qtbot: Any) -> Callable[[MainWindow], None]:
+    """Wait until the escalation form has checked the latest answers."""
+
+    def wait(window: MainWindow) -> None:
+        qtbot.waitUntil(lambda: window.form_step.completed is not None and not window.form_step.checking,
+                        timeout=20000)
+
+    return wait
