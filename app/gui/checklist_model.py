@@ -21,21 +21,21 @@ from PySide6.QtWidgets import QComboBox, QStyledItemDelegate, QStyleOptionViewIt
 
 from app.escalate import STEP_BY, STEP_STATUSES
 
+translate = QCoreApplication.translate  # lupdate reads translate("Context", "text") calls
+
 _Index = QModelIndex | QPersistentModelIndex
 SIGNATURE_ROLE = Qt.ItemDataRole.UserRole + 1
 VALUE_ROLE = Qt.ItemDataRole.UserRole + 2  # the raw value of a choice column (None, "done", "technician" ...)
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("Checklist", text)
-
-
 def status_words() -> dict[str | None, str]:
-    return {None: _tr("— not answered"), "done": _tr("done"), "not_applicable": _tr("not applicable")}
+    return {None: translate("Checklist", "— not answered"), "done": translate("Checklist", "done"),
+            "not_applicable": translate("Checklist", "not applicable")}
 
 
 def by_words() -> dict[str | None, str]:
-    return {None: "—", "technician": _tr("technician"), "end user": _tr("end user")}
+    return {None: "—", "technician": translate("Checklist", "technician"),
+            "end user": translate("Checklist", "end user")}
 
 
 class ChecklistModel(QAbstractTableModel):
@@ -100,7 +100,8 @@ class ChecklistModel(QAbstractTableModel):
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
             return None
-        titles = (_tr("Step"), _tr("Finding"), _tr("Done?"), _tr("Result"), _tr("By"), _tr("Notes"))
+        titles = (translate("Checklist", "Step"), translate("Checklist", "Finding"), translate("Checklist", "Done?"),
+                  translate("Checklist", "Result"), translate("Checklist", "By"), translate("Checklist", "Notes"))
         return titles[section] if 0 <= section < len(titles) else None
 
     def flags(self, index: _Index) -> Qt.ItemFlag:

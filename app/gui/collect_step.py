@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from app.gui import presets
 from app.gui.banner import INFO, WARNING, Banner
 from app.gui.collector_model import CollectorFilterModel, CollectorTableModel, ProgressDelegate
+from app.gui.data_texts import data_text
 from app.gui.result_panel import ResultPanel
 from app.gui.slow_option import SlowCollectorsOption
 from collectors.base import Collector, Status
@@ -100,8 +101,8 @@ class CollectStep(QWidget):
         # ---- collectors
         self.preset_combo = QComboBox()
         for preset in presets.PRESETS:
-            self.preset_combo.addItem(self.tr(preset.title), preset.name)
-            self.preset_combo.setItemData(self.preset_combo.count() - 1, self.tr(preset.description),
+            self.preset_combo.addItem(data_text(preset.title), preset.name)
+            self.preset_combo.setItemData(self.preset_combo.count() - 1, data_text(preset.description),
                                           Qt.ItemDataRole.ToolTipRole)
         self.preset_combo.addItem(self.tr("Custom (your own ticks)"), CUSTOM)
         self.preset_combo.setAccessibleName(self.tr("Collector preset"))

@@ -8,7 +8,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
@@ -28,6 +28,7 @@ from app.gui.log_viewer import LogView
 from app.gui.style import format_bytes, state_colour, state_text
 
 PATH_ROLE = Qt.ItemDataRole.UserRole + 1
+translate = QCoreApplication.translate  # lupdate reads translate("Context", "text") calls
 
 
 class ContentsStep(QWidget):
@@ -147,37 +148,34 @@ class ContentsStep(QWidget):
 
 
 def manifest_html(manifest: dict[str, Any], path: Path) -> str:
-    from PySide6.QtCore import QCoreApplication
-
-    def tr(text: str) -> str:
-        return QCoreApplication.translate("ContentsStep", text)
-
     e = escape
     tool = manifest.get("tool") if isinstance(manifest.get("tool"), dict) else {}
     knowledge = tool.get("knowledge") if isinstance(tool.get("knowledge"), dict) else {}
     host = manifest.get("host") if isinstance(manifest.get("host"), dict) else {}
     window = manifest.get("time_window") if isinstance(manifest.get("time_window"), dict) else {}
     rows = [
-        (tr("Bundle"), str(path)),
-        (tr("Created"), format_time(manifest.get("created_utc"))),
-        (tr("Tool"), f"{tool.get('name', '')} {tool.get('version', '')}"
+        (translate("ContentsStep", "Bundle"), str(path)),
+        (translate("ContentsStep", "Created"), format_time(manifest.get("created_utc"))),
+        (translate("ContentsStep", "Tool"), f"{tool.get('name', '')} {tool.get('version', '')}"
                      + (f" · knowledge {knowledge.get('version')}" if knowledge.get("version") else "")),
-        (tr("Machine"), str(host.get("hostname") or "")),
-        (tr("System"), str(host.get("os_description") or host.get("platform") or host.get("os") or "")),
-        (tr("Source"), tr("the live machine") if host.get("live") else
-         tr("an offline copy: %1").replace("%1", str(host.get("root") or ""))),
-        (tr("Time window"), f"{format_time(window.get('since'))} … {format_time(window.get('until'))}"
-         if window else ""),
+        (translate("ContentsStep", "Machine"), str(host.get("hostname") or "")),
+        (translate("ContentsStep", "System"),
+         str(host.get("os_description") or host.get("platform") or host.get("os") or "")),
+        (translate("ContentsStep", "Source"), translate("ContentsStep", "the live machine") if host.get("live") else
+         translate("ContentsStep", "an offline copy: %1").replace("%1", str(host.get("root") or ""))),
+        (translate("ContentsStep", "Time window"),
+         f"{format_time(window.get('since'))} … {format_time(window.get('until'))}" if window else ""),
     ]
     products = [p for p in manifest.get("products") or [] if isinstance(p, dict)]
     product_text = "; ".join(" ".join(str(p.get(k)) for k in ("name", "component", "version", "build") if p.get(k))
-                             for p in products) or tr("no Acronis product found")
-    rows.append((tr("Acronis products"), product_text))
+                             for p in products) or translate("ContentsStep", "no Acronis product found")
+    rows.append((translate("ContentsStep", "Acronis products"), product_text))
     identifiers = manifest.get("identifiers") if isinstance(manifest.get("identifiers"), dict) else {}
     for key, value in identifiers.items():
         rows.append((str(key), str(value)))
     files = [f for f in manifest.get("files") or [] if isinstance(f, dict)]
     total = sum(int(f.get("size") or 0) for f in files)
-    rows.append((tr("Files"), tr("%1 files, %2").replace("%1", str(len(files))).replace("%2", format_bytes(total))))
+    count = translate("ContentsStep", "%1 files, %2").replace("%1", str(len(files))).replace("%2", format_bytes(total))
+    rows.append((translate("ContentsStep", "Files"), count))
     return "<table cellpadding='3'>" + "".join(
         f"<tr><th align='left' valign='top'>{e(k)}</th><td>{e(v)}</td></tr>" for k, v in rows if v) + "</table>"

@@ -22,9 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("Desktop", text)
+translate = QCoreApplication.translate  # lupdate reads translate("Context", "text") calls
 
 
 class CopyFallbackDialog(QDialog):
@@ -69,8 +67,8 @@ def open_url(parent: QWidget | None, url: str) -> bool:
     """Open a web link in the browser; if none opens, show it to copy. True when the browser took it."""
     if QDesktopServices.openUrl(QUrl(url)):
         return True
-    _fallback(parent, _tr("No browser"),
-              _tr("No web browser could be opened on this computer. Copy the address and open it "
+    _fallback(parent, translate("Desktop", "No browser"),
+              translate("Desktop", "No web browser could be opened on this computer. Copy the address and open it "
                                   "elsewhere:"), url)
     return False
 
@@ -79,9 +77,9 @@ def open_path(parent: QWidget | None, path: Path) -> bool:
     """Show a folder in the file manager, or open a file with its program; if nothing opens, show the path."""
     if QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
         return True
-    what = (_tr("No file manager could be opened on this computer. The folder is:") if path.is_dir()
-            else _tr("No program could open this file on this computer. The file is:"))
-    _fallback(parent, _tr("Nothing could open it"), what, str(path))
+    what = (translate("Desktop", "No file manager could be opened on this computer. The folder is:") if path.is_dir()
+            else translate("Desktop", "No program could open this file on this computer. The file is:"))
+    _fallback(parent, translate("Desktop", "Nothing could open it"), what, str(path))
     return False
 
 

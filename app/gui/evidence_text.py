@@ -180,7 +180,7 @@ def read_window(source: LogSource, line: int | None = None, context: int = CONTE
                 if len(piece) > MAX_LINE_CHARS:
                     piece = piece[:MAX_LINE_CHARS] + " …"
                     cut += 1
-                kept.append(piece.rstrip("\r"))
+                kept.append(_one_block(piece))
             if not ended:
                 break
     except OSError as exc:
@@ -188,8 +188,13 @@ def read_window(source: LogSource, line: int | None = None, context: int = CONTE
     if ended and pending:
         number += 1
         if low <= number <= high:
-            kept.append(pending[:MAX_LINE_CHARS].rstrip("\r"))
+            kept.append(_one_block(pending[:MAX_LINE_CHARS]))
     return LoadedText(source.name, "\n".join(kept), low if kept else 1, number if ended else None, line, cut)
+
+
+def _one_block(line: str) -> str:
+    # Qt's text widgets start a new block at U+2029 as at a line feed; the view's line numbers count "\n" only.
+    return line.rstrip("\r").replace("\u2029", " ")
 
 
 def looks_binary(head: bytes) -> bool:

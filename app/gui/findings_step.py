@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.escalation import format_time, sercode
+from app.escalation import errorcode_url, format_time, sercode
 from app.gui import desktop
 from app.gui.checklist_model import ChecklistModel, ChoiceDelegate, StepsOfFinding, by_words, status_words
 from app.gui.desktop import LinkBrowser
@@ -37,12 +37,10 @@ from app.gui.findings_view import FindingsView, kb_links
 from app.gui.related_view import RelatedView
 from app.gui.style import severity_colour, severity_text
 
+translate = QCoreApplication.translate  # lupdate reads translate("Context", "text") calls
+
 EVIDENCE_ROLE = Qt.ItemDataRole.UserRole + 1  # (file, line) of an evidence line
 MAX_EVIDENCE_SHOWN = 200
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("FindingDetails", text)
 
 
 def make_checklist_view(model: Any, parent: QWidget | None = None) -> QTableView:
@@ -209,39 +207,42 @@ class FindingDetails(QWidget):
 def finding_html(finding: dict[str, Any]) -> str:
     e = escape
     severity = str(finding.get("severity", ""))
+    count = translate("FindingDetails", "%1 matching events").replace("%1", str(finding.get("count") or 0))
+    seen = (f" · {format_time(finding.get('first_seen'))} … {format_time(finding.get('last_seen'))}"
+            if finding.get("first_seen") else "")
     parts = [f"<h3>{e(str(finding.get('title') or finding.get('signature')))}</h3>",
              f"<p><b style='color:{severity_colour(severity).name()}'>{e(severity_text(severity))}</b> · "
-             + e(_tr("%1 matching events").replace("%1", str(finding.get("count") or 0)))
-             + (" · " + e(format_time(finding.get("first_seen"))) + " … " + e(format_time(finding.get("last_seen")))
-                if finding.get("first_seen") else "") + "</p>"]
+             f"{e(count)}{e(seen)}</p>"]
     if finding.get("description"):
         parts.append(f"<p>{e(str(finding['description']))}</p>")
     if finding.get("cause"):
-        parts.append(f"<p><b>{e(_tr('Cause:'))}</b> {e(str(finding['cause']))}</p>")
+        label = translate("FindingDetails", "Cause:")
+        parts.append(f"<p><b>{e(label)}</b> {e(str(finding['cause']))}</p>")
     steps = finding.get("workaround") or []
     if steps:
-        parts.append(f"<p><b>{e(_tr('Workaround:'))}</b></p><ol>" + "".join(f"<li>{e(str(s))}</li>" for s in steps)
-                     + "</ol>")
+        label = translate("FindingDetails", "Workaround:")
+        parts.append(f"<p><b>{e(label)}</b></p><ol>" + "".join(f"<li>{e(str(s))}</li>" for s in steps) + "</ol>")
     chain = [c for c in finding.get("error_chain") or [] if isinstance(c, dict)]
     if chain:
-        parts.append(f"<p><b>{e(_tr('Error chain:'))}</b></p><ul>" + "".join(
+        label = translate("FindingDetails", "Error chain:")
+        parts.append(f"<p><b>{e(label)}</b></p><ul>" + "".join(
             f"<li><code>{e(str(c.get('hex', '')))}</code> {e(str(c.get('text', '')))}</li>" for c in chain) + "</ul>")
         code = sercode(chain)
         if code:
-            from app.escalation import errorcode_url
-
-            parts.append(f"<p>serCode <code>{e(code)}</code> — <a href='{e(errorcode_url(code))}'>"
-                         f"{e(_tr('Acronis error-code lookup'))}</a></p>")
+            lookup = translate("FindingDetails", "Acronis error-code lookup")
+            parts.append(f"<p>serCode <code>{e(code)}</code> — <a href='{e(errorcode_url(code))}'>{e(lookup)}</a></p>")
     links = kb_links(finding)
     if links:
-        parts.append(f"<p><b>{e(_tr('KB articles:'))}</b> " + ", ".join(
+        label = translate("FindingDetails", "KB articles:")
+        parts.append(f"<p><b>{e(label)}</b> " + ", ".join(
             f"<a href='{e(url)}'>KB {e(n)}</a> ({e(url)})" for n, url in links) + "</p>")
     needed = finding.get("information_needed") or []
     if needed:
-        parts.append(f"<p><b>{e(_tr('Support will need:'))}</b></p><ul>"
-                     + "".join(f"<li>{e(str(i))}</li>" for i in needed) + "</ul>")
+        label = translate("FindingDetails", "Support will need:")
+        parts.append(f"<p><b>{e(label)}</b></p><ul>" + "".join(f"<li>{e(str(i))}</li>" for i in needed) + "</ul>")
     if finding.get("signature"):
-        parts.append(f"<p><small>{e(_tr('Signature: %1').replace('%1', str(finding['signature'])))}</small></p>")
+        label = translate("FindingDetails", "Signature: %1").replace("%1", str(finding["signature"]))
+        parts.append(f"<p><small>{e(label)}</small></p>")
     return "".join(parts)
 
 
@@ -378,10 +379,12 @@ class UnmatchedView(QWidget):
             parts.append("</ul>")
         url = str(entry.get("lookup_url") or "")
         if url.startswith("https://"):
-            parts.append(f"<p><a href='{e(url)}'>{e(self.tr('Acronis error-code lookup'))}</a> ({e(url)})</p>")
+            lookup = self.tr("Acronis error-code lookup")
+            parts.append(f"<p><a href='{e(url)}'>{e(lookup)}</a> ({e(url)})</p>")
         example = entry.get("example") if isinstance(entry.get("example"), dict) else None
         if example:
-            parts.append(f"<p><b>{e(self.tr('Example:'))}</b> {e(str(example.get('file', '')))}:"
+            label = self.tr("Example:")
+            parts.append(f"<p><b>{e(label)}</b> {e(str(example.get('file', '')))}:"
                          f"{e(str(example.get('line', '')))}</p><pre>{e(str(example.get('text', '')))}</pre>")
         self.details.setHtml("".join(parts))
 

@@ -37,6 +37,7 @@ from app.escalate import EDITABLE_KINDS, Completed, complete, outputs, readiness
 from app.escalation import FIELDS, SECTIONS, SEVERITY_SCALE
 from app.gui.case import Case
 from app.gui.checklist_model import ChecklistModel
+from app.gui.data_texts import data_text
 from app.gui.jobs import Jobs
 from app.gui.settings import AppSettings
 from app.gui.style import state_colour
@@ -183,24 +184,24 @@ class FormStep(QWidget):
 
     def _build_fields(self) -> None:
         for section, title in SECTIONS:
-            box = QGroupBox(self.tr(title))
+            box = QGroupBox(data_text(title))
             form = QFormLayout(box)
             form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
             # Labels above their fields: the labels are long, and a narrow window must not cut them.
             form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
             for spec in (f for f in FIELDS if f.section == section):
-                label = QLabel(self.tr(spec.label) + (" *" if spec.required else "") + ":")
+                label = QLabel(data_text(spec.label) + (" *" if spec.required else "") + ":")
                 if spec.kind in EDITABLE_KINDS:
                     editor = self._editor(spec)
                     label.setBuddy(editor.widget)
                     if spec.help:
-                        editor.widget.setToolTip(self.tr(spec.help))
+                        editor.widget.setToolTip(data_text(spec.help))
                     self.editors[spec.key] = editor
                     if spec.source == "technician":
                         editor.confirm = QCheckBox(self.tr("proposed from the logs: confirm"))
                         editor.confirm.setVisible(False)
                         editor.confirm.setAccessibleName(self.tr("Confirm the proposed %1").replace(
-                            "%1", self.tr(spec.label)))
+                            "%1", data_text(spec.label)))
                         editor.confirm.toggled.connect(self._schedule)
                         cell = QWidget()
                         cell_layout = QVBoxLayout(cell)
@@ -251,17 +252,17 @@ class FormStep(QWidget):
                 combo.addItem(self.tr("no"), False)
             elif spec.key == "requested_severity":
                 for level, meaning in SEVERITY_SCALE:
-                    combo.addItem(f"{level}: {self.tr(meaning)}", level)
+                    combo.addItem(f"{level}: {data_text(meaning)}", level)
             else:
                 for choice in spec.choices:
-                    combo.addItem(self.tr(choice), choice)
+                    combo.addItem(data_text(choice), choice)
             combo.currentIndexChanged.connect(lambda _i, key=spec.key: self._edited(key))
             widget = combo
         else:
             line = QLineEdit()
             line.textEdited.connect(lambda _t, key=spec.key: self._edited(key))
             widget = line
-        widget.setAccessibleName(self.tr(spec.label))
+        widget.setAccessibleName(data_text(spec.label))
         return FieldEditor(spec.key, spec.kind, widget, spec.choices)
 
     # ---- the case
@@ -523,7 +524,7 @@ def write_pdf(html: str, path: Path) -> None:
     writer = QPdfWriter(str(path))
     writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
     writer.setPageMargins(QMarginsF(15, 15, 15, 15), QPageLayout.Unit.Millimeter)
-    writer.setTitle("Escalation to Acronis Service Provider Support")
+    writer.setTitle("Escalation to Acronis Service Provider Support")  # not translated: the form is for Acronis
     document = QTextDocument()
     document.setHtml(html)
     document.print_(writer)
@@ -557,7 +558,7 @@ def display_line(line: str) -> str:
     key = rest.split(" ", 1)[0].rstrip(":")
     spec = FIELDS_BY_KEY.get(key)
     if head == "field" and spec is not None:
-        label = QCoreApplication.translate("FormStep", spec.label)
+        label = data_text(spec.label)
         if ": proposed from the logs as " in line:
             value = line.split(": proposed from the logs as ", 1)[1].split("; confirm it", 1)[0]
             return QCoreApplication.translate("FormStep", "%1: proposed from the logs as %2; confirm or change it") \

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.escalation import ISSUE_CATEGORIES
+from app.gui.data_texts import data_text
 from app.gui.paste_dialog import PasteAnalysis
 
 
@@ -41,7 +42,7 @@ class ProblemStep(QWidget):
         self.category = QComboBox()
         self.category.addItem(self.tr("— choose —"), None)
         for category in ISSUE_CATEGORIES:
-            self.category.addItem(self.tr(category), category)
+            self.category.addItem(data_text(category), category)
         self.category.setAccessibleName(self.tr("Issue category"))
         self.category.currentIndexChanged.connect(self.changed)
         category_label = QLabel(self.tr("&Category:"))

@@ -24,12 +24,10 @@ from app.pipeline import EXIT_INCOMPLETE, EXIT_OK, INCOMPLETE_STATUSES, CollectR
 from collectors.base import Status
 from collectors.engine import CollectorOutcome
 
+translate = QCoreApplication.translate  # lupdate reads translate("Context", "text") calls
+
 COMPLETE, INCOMPLETE, NOTHING_WRITTEN, NO_PRODUCT = "complete", "incomplete", "nothing_written", "no_product"
 PRODUCTS_COLLECTOR = "products"  # the collector that finds Acronis products; not applicable = none found
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("ResultPanel", text)
 
 
 @dataclass(frozen=True)
@@ -47,12 +45,14 @@ def describe_result(result: CollectResult, *, cancelled: bool) -> Verdict:
     for outcome in result.outcomes:
         counts[str(outcome.status)] = counts.get(str(outcome.status), 0) + 1
     findings = (result.findings or {}).get("findings", [])
-    summary = _tr("%1 collectors (%2) · %3 known issues found · %4").replace("%1", str(len(result.outcomes))) \
+    summary = translate("ResultPanel", "%1 collectors (%2) · %3 known issues found · %4") \
+        .replace("%1", str(len(result.outcomes))) \
         .replace("%2", ", ".join(f"{n} {state_text(s)}" for s, n in sorted(counts.items()))) \
         .replace("%3", str(len(findings))).replace("%4", format_duration(result.seconds))
 
     if result.bundle is None or result.exit_code not in (EXIT_OK, EXIT_INCOMPLETE):
-        return Verdict(NOTHING_WRITTEN, _tr("Nothing written"), result.reason or _tr("the run produced no bundle"))
+        return Verdict(NOTHING_WRITTEN, translate("ResultPanel", "Nothing written"),
+                       result.reason or translate("ResultPanel", "the run produced no bundle"))
 
     partial = [o for o in result.outcomes if o.status == Status.PARTIAL]
     failed = [o for o in result.outcomes if o.status in INCOMPLETE_STATUSES and o.status != Status.PARTIAL]
@@ -61,34 +61,36 @@ def describe_result(result: CollectResult, *, cancelled: bool) -> Verdict:
     no_product = no_product_reason(result.outcomes)
     # Green only when nothing at all is missing; a partial collector is amber even if an older pipeline said 0.
     if result.exit_code == EXIT_OK and not (partial or failed or not_analyzed or cancelled) and no_product:
-        kind, heading = NO_PRODUCT, _tr("Collected, but no Acronis product was found")
-        lines.append(_tr("The bundle holds the system facts only: %1. Is this the right machine? For a copy of a "
-                         "system, choose its folder as an offline source.").replace("%1", no_product))
+        kind, heading = NO_PRODUCT, translate("ResultPanel", "Collected, but no Acronis product was found")
+        lines.append(translate("ResultPanel", "The bundle holds the system facts only: %1. Is this the right machine? "
+                               "For a copy of a system, choose its folder as an offline source.")
+                     .replace("%1", no_product))
     elif result.exit_code == EXIT_OK and not (partial or failed or not_analyzed or cancelled):
-        kind, heading = COMPLETE, _tr("Complete: every collector finished")
+        kind, heading = COMPLETE, translate("ResultPanel", "Complete: every collector finished")
     elif cancelled:
-        kind, heading = INCOMPLETE, _tr("Incomplete: cancelled by the user")
-        lines.append(_tr("The bundle is valid and holds what was collected before the cancel."))
+        kind, heading = INCOMPLETE, translate("ResultPanel", "Incomplete: cancelled by the user")
+        lines.append(translate("ResultPanel", "The bundle is valid and holds what was collected before the cancel."))
     elif failed:
-        kind, heading = INCOMPLETE, _tr("Incomplete: some collectors did not finish")
-        lines.append(_tr("The bundle is valid; the manifest records which collectors failed and why."))
+        kind, heading = INCOMPLETE, translate("ResultPanel", "Incomplete: some collectors did not finish")
+        lines.append(translate("ResultPanel",
+                               "The bundle is valid; the manifest records which collectors failed and why."))
     elif partial:
-        kind, heading = INCOMPLETE, _tr("Incomplete: some things could not be collected")
-        lines.append(_tr("The bundle is valid; the manifest lists what is missing and why."))
+        kind, heading = INCOMPLETE, translate("ResultPanel", "Incomplete: some things could not be collected")
+        lines.append(translate("ResultPanel", "The bundle is valid; the manifest lists what is missing and why."))
     else:
-        kind, heading = INCOMPLETE, _tr("Incomplete: some collected files could not be analyzed")
-        lines.append(_tr("The bundle is valid and holds them; the findings do not cover them."))
+        kind, heading = INCOMPLETE, translate("ResultPanel", "Incomplete: some collected files could not be analyzed")
+        lines.append(translate("ResultPanel", "The bundle is valid and holds them; the findings do not cover them."))
     for outcome in failed:
         lines.append(f"• {outcome.title or outcome.name}: {state_text(outcome.status)}"
                      + (f" ({outcome.reason})" if outcome.reason else ""))
     if partial:
-        lines.append(_tr("Collected only in part:"))
+        lines.append(translate("ResultPanel", "Collected only in part:"))
         lines.extend(f"• {o.title or o.name}: {o.reason}" for o in partial)
     if not_analyzed:
-        lines.append(_tr("Not analyzed:"))
+        lines.append(translate("ResultPanel", "Not analyzed:"))
         lines.extend(f"• {s.get('path')}: {s.get('reason')}" for s in not_analyzed[:10])
         if len(not_analyzed) > 10:
-            lines.append(_tr("• … and %1 more").replace("%1", str(len(not_analyzed) - 10)))
+            lines.append(translate("ResultPanel", "• … and %1 more").replace("%1", str(len(not_analyzed) - 10)))
     return Verdict(kind, heading, "\n".join([summary, *lines]))
 
 
@@ -101,8 +103,8 @@ def no_product_reason(outcomes: list[CollectorOutcome]) -> str:
 
 
 def describe_error(summary: str) -> Verdict:
-    return Verdict(NOTHING_WRITTEN, _tr("Nothing written"),
-                   _tr("The run stopped on an internal error: %1").replace("%1", summary))
+    return Verdict(NOTHING_WRITTEN, translate("ResultPanel", "Nothing written"),
+                   translate("ResultPanel", "The run stopped on an internal error: %1").replace("%1", summary))
 
 
 _VERDICT_COLOURS = {COMPLETE: Status.OK, INCOMPLETE: Status.PARTIAL, NO_PRODUCT: Status.PARTIAL,

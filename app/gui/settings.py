@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from app.escalate import PROFILE_FIELDS
 from app.escalation import FIELDS_BY_KEY
 from app.gui import export_hooks
+from app.gui.data_texts import data_text
 
 ORGANIZATION = "acronis-triage"
 APPLICATION = "Acronis Triage"
@@ -117,10 +118,10 @@ class SettingsDialog(QDialog):
         profile = settings.partner_profile()
         for key in PROFILE_FIELDS:
             edit = QLineEdit(profile.get(key, ""))
-            label = self.tr(FIELDS_BY_KEY[key].label)
+            label = data_text(FIELDS_BY_KEY[key].label)
             edit.setAccessibleName(label)
             if FIELDS_BY_KEY[key].help:
-                edit.setPlaceholderText(self.tr(FIELDS_BY_KEY[key].help))
+                edit.setPlaceholderText(data_text(FIELDS_BY_KEY[key].help))
             self.partner_fields[key] = edit
             partner_form.addRow(label + ":", edit)
 

@@ -8,6 +8,8 @@ from PySide6.QtWidgets import QApplication, QStyle
 
 from collectors.base import Status
 
+translate = QCoreApplication.translate  # lupdate reads translate("Context", "text") calls
+
 # A collector row is "waiting" from its planned event until it starts, then "running" until it finishes.
 WAITING = "waiting"
 RUNNING = "running"
@@ -67,24 +69,20 @@ def is_dark(palette: QPalette | None = None) -> bool:
     return window.lightness() < text.lightness()
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("Status", text)
-
-
 def state_text(state: str) -> str:
     """The user-facing word for a row state (waiting, running or a `Status`)."""
     # Literal strings, one per state, so the translation tools can find them.
     words = {
-        WAITING: _tr("waiting"),
-        RUNNING: _tr("running"),
+        WAITING: translate("Status", "waiting"),
+        RUNNING: translate("Status", "running"),
         IDLE: "",
-        NOT_SELECTED: _tr("not chosen"),
-        Status.OK: _tr("ok"),
-        Status.PARTIAL: _tr("partial"),
-        Status.NOT_APPLICABLE: _tr("not applicable"),
-        Status.TIMEOUT: _tr("timed out"),
-        Status.ERROR: _tr("error"),
-        Status.CANCELLED: _tr("cancelled"),
+        NOT_SELECTED: translate("Status", "not chosen"),
+        Status.OK: translate("Status", "ok"),
+        Status.PARTIAL: translate("Status", "partial"),
+        Status.NOT_APPLICABLE: translate("Status", "not applicable"),
+        Status.TIMEOUT: translate("Status", "timed out"),
+        Status.ERROR: translate("Status", "error"),
+        Status.CANCELLED: translate("Status", "cancelled"),
     }
     return words.get(state, state)
 
