@@ -32,7 +32,9 @@ PASTED = ("2026-11-24T08:52:09:205+01:00 8804 E029B13A0: Error 0x29b13a0: The st
 
 def start_xvfb(size: str) -> tuple[subprocess.Popen[bytes], str]:
     read, write = os.pipe()
-    process = subprocess.Popen(["Xvfb", "-displayfd", str(write), "-screen", "0", f"{size}x24", "-nolisten", "tcp"],
+    # -wr: a white root window, so the screen around a window smaller than it reads as an empty desktop.
+    process = subprocess.Popen(["Xvfb", "-displayfd", str(write), "-screen", "0", f"{size}x24", "-nolisten", "tcp",
+                                "-wr"],
                                pass_fds=(write,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     os.close(write)
     number = b""
@@ -74,7 +76,10 @@ def child(name: str, out: Path) -> int:
     prepare_application(app)
     suffix = CONFIGS[name]["suffix"]
     out.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix="acronis-triage-shots-work-"))
+    # A technician's ticket folder, so the paths in the pictures read like real ones.
+    work = Path(tempfile.gettempdir()) / "technician" / "Documents" / "Tickets"
+    shutil.rmtree(work.parents[1], ignore_errors=True)
+    work.mkdir(parents=True)
 
     def wait(condition: Callable[[], bool], timeout: float = 60.0) -> None:
         end = time.monotonic() + timeout
@@ -95,6 +100,8 @@ def child(name: str, out: Path) -> int:
         screen = QGuiApplication.primaryScreen()
         path = out / f"{label}-{suffix}.png"
         screen.grabWindow(0).save(str(path))
+        if shutil.which("convert"):  # 256 colours: half the size, and a UI screenshot looks the same
+            subprocess.run(["convert", str(path), "-colors", "256", f"PNG8:{path}"], check=False)
         print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
 
     settings = QSettings(str(work / "settings.ini"), QSettings.Format.IniFormat)
@@ -180,7 +187,7 @@ def child(name: str, out: Path) -> int:
     window.go_to(FINDINGS)
     QCoreApplication.processEvents()
     window.close()
-    shutil.rmtree(work, ignore_errors=True)
+    shutil.rmtree(work.parents[1], ignore_errors=True)
     return 0
 
 

@@ -44,6 +44,10 @@ class AboutDialog(QDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("About Acronis Triage"))
+        heading = QLabel(self.tr("Acronis Triage %1").replace("%1", __version__))
+        font = heading.font()
+        font.setBold(True)
+        heading.setFont(font)
         intro = QLabel(self.tr("Collects Acronis logs and system facts, matches them against known issues from the "
                                "Acronis knowledge base, and writes a support bundle with a pre-filled escalation "
                                "form for Acronis Service Provider Support."))
@@ -60,8 +64,10 @@ class AboutDialog(QDialog):
         buttons.addButton(copy, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        layout.addWidget(heading)
         layout.addWidget(intro)
         layout.addWidget(self.table)
+        self.setMinimumWidth(min(self.fontMetrics().averageCharWidth() * 80, 640))
         layout.addWidget(buttons)
 
     def text(self) -> str:

@@ -313,7 +313,8 @@ class CollectorTableModel(QAbstractTableModel):
             if row.state in (IDLE, NOT_SELECTED):
                 return row.description
             if row.finished:
-                return row.reason
+                # An ok collector has no reason to give; what it collected is what its description says.
+                return row.reason or (row.description if row.state == Status.OK else "")
             if row.state == RUNNING:
                 if row.fraction is not None and row.progress_text:
                     return self.tr("%1% · %2").replace("%1", str(round(row.fraction * 100))).replace(

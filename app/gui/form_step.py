@@ -130,6 +130,7 @@ class FormStep(QWidget):
         self.missing_list.setAccessibleName(self.tr("What is missing before the form can be sent"))
         self.missing_list.setWordWrap(True)
         self.missing_list.setSpacing(3)
+        self.missing_list.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.missing_list.itemActivated.connect(self._go_to_missing)
         missing_label = QLabel(self.tr("&Missing (Enter goes to the field):"))
         missing_label.setBuddy(self.missing_list)

@@ -15,8 +15,17 @@ import time
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSettings, Qt, QThreadPool, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtCore import QEvent, QObject, QSettings, QSize, Qt, QThreadPool, QTimer
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeySequence,
+    QResizeEvent,
+    QShortcut,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
@@ -72,6 +81,34 @@ ESTIMATE_AFTER_S, ESTIMATE_AFTER_FRACTION = 3.0, 0.05
 USER_CANCEL_REASON = "cancelled by the user"
 
 DEFAULT_SIZE = (1120, 800)
+
+
+class PageHolder(QWidget):
+    """Holds a step's page inside its scroll area, sized to the viewport and never below the page's minimum.
+
+    A scroll area asks a widget whose layout has height-for-width (any word-wrapped label) for its *preferred*
+    height, and so scrolls pages that would fit; this holder has no layout and reports the page's minimum.
+    """
+
+    def __init__(self, page: QWidget) -> None:
+        super().__init__()
+        self.page = page
+        page.setParent(self)
+        page.installEventFilter(self)
+
+    def minimumSizeHint(self) -> QSize:
+        return self.page.minimumSizeHint().expandedTo(self.page.minimumSize())
+
+    def sizeHint(self) -> QSize:
+        return self.minimumSizeHint()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self.page.setGeometry(self.rect())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.page and event.type() == QEvent.Type.LayoutRequest:
+            self.updateGeometry()  # the scroll area re-reads the minimum (a banner or the result panel appeared)
+        return False
 
 
 def default_output_folder() -> Path:
@@ -226,7 +263,7 @@ class MainWindow(QMainWindow):
             area.setFrameShape(QFrame.Shape.NoFrame)
             # The scroll area itself is no stop for Tab; it follows the focus down the page instead.
             area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            area.setWidget(page)
+            area.setWidget(PageHolder(page))
             self.scroll_areas.append(area)
             self.stack.addWidget(area)
 

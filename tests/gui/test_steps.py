@@ -53,7 +53,7 @@ def test_every_step_is_reached_by_keyboard_and_buttons(make_main_window: MakeWin
     qtbot.keyClick(window, Qt.Key.Key_Backtab, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     assert window.current_step() == EXPORT
     window.navigator.setCurrentRow(COLLECT)
-    assert window.stack.currentWidget().widget() is window.collect_step
+    assert window.stack.currentWidget().widget().page is window.collect_step
 
 
 def test_going_back_keeps_what_was_typed(make_main_window: MakeWindow, qtbot: Any) -> None:
