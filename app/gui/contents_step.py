@@ -8,7 +8,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
@@ -28,6 +28,7 @@ from app.gui.log_viewer import LogView
 from app.gui.style import format_bytes, state_colour, state_text
 
 PATH_ROLE = Qt.ItemDataRole.UserRole + 1
+FILL_CHUNK = 1000  # tree rows made per turn of the event loop: a bundle of 100,000 files never freezes the window
 translate = QCoreApplication.translate  # lupdate reads translate("Context", "text") calls
 
 
@@ -35,6 +36,11 @@ class ContentsStep(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.case: Case | None = None
+        self._pending: list[dict[str, Any]] = []
+        self._folders: dict[str, QTreeWidgetItem] = {}
+        self._fill_timer = QTimer(self)
+        self._fill_timer.setInterval(0)
+        self._fill_timer.timeout.connect(self._fill_some)
         self.empty = QLabel(self.tr("No bundle open. Open a received bundle (Ctrl+O, or drop it on the window), "
                                     "or collect one (step 2)."))
         self.empty.setWordWrap(True)
@@ -82,6 +88,8 @@ class ContentsStep(QWidget):
 
     def set_case(self, case: Case | None) -> None:
         self.case = case if case is not None and case.has_bundle else None
+        self._pending = []
+        self._fill_timer.stop()
         self.files.clear()
         self.collectors.clear()
         self.viewer.show_message(self.tr("Choose a file to see it."))
@@ -105,12 +113,24 @@ class ContentsStep(QWidget):
         self._fill_files(manifest)
         self.stack.setCurrentIndex(1)
 
+    @property
+    def filling(self) -> bool:
+        return bool(self._pending)
+
     def _fill_files(self, manifest: dict[str, Any]) -> None:
-        folders: dict[str, QTreeWidgetItem] = {}
         records = [f for f in manifest.get("files") or [] if isinstance(f, dict) and f.get("path")]
         # The manifest lists every file but itself.
         records.append({"path": "manifest.json", "size": None, "collector": ""})
-        for record in sorted(records, key=lambda r: str(r["path"])):
+        self._pending = sorted(records, key=lambda r: str(r["path"]), reverse=True)
+        self._folders = {}
+        self._fill_some()
+        if self._pending:
+            self._fill_timer.start()
+
+    def _fill_some(self) -> None:
+        folders = self._folders
+        for _ in range(min(FILL_CHUNK, len(self._pending))):
+            record = self._pending.pop()
             path = str(record["path"])
             parts = path.split("/")
             parent: QTreeWidget | QTreeWidgetItem = self.files
@@ -129,8 +149,11 @@ class ContentsStep(QWidget):
                 item.setText(1, format_bytes(int(record["size"])))
             item.setText(2, str(record.get("collector") or ""))
             item.setData(0, PATH_ROLE, path)
-        for key, folder in folders.items():
-            folder.setExpanded(key.count("/") < 1)
+        for key, folder in list(folders.items()):
+            if key.count("/") < 1 and not folder.isExpanded():
+                folder.setExpanded(True)
+        if not self._pending:
+            self._fill_timer.stop()
 
     def _show_file(self, item: QTreeWidgetItem | None) -> None:
         path = item.data(0, PATH_ROLE) if item is not None else None

@@ -42,12 +42,15 @@ class FunctionJob(QRunnable):
 
     def run(self) -> None:
         try:
-            value = self.function()
-        except Exception as exc:  # noqa: BLE001 - an exception lost on a pool thread would leave the window waiting
-            self.signals.failed.emit(self.number, f"{type(exc).__name__}: {' '.join(str(exc).split())}"
-                                     if not _user_error(exc) else str(exc), traceback.format_exc())
-        else:
-            self.signals.done.emit(self.number, value)
+            try:
+                value = self.function()
+            except Exception as exc:  # noqa: BLE001 - an exception lost on a pool thread would leave the window waiting
+                self.signals.failed.emit(self.number, f"{type(exc).__name__}: {' '.join(str(exc).split())}"
+                                         if not _user_error(exc) else str(exc), traceback.format_exc())
+            else:
+                self.signals.done.emit(self.number, value)
+        except RuntimeError:
+            pass  # the window went away (the application is quitting): nobody is left to tell
         finally:
             with self._lock:
                 self._active.discard(self)

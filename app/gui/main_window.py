@@ -758,7 +758,7 @@ class MainWindow(QMainWindow):
 
     def set_case(self, case: Case | None, *, show: bool = True) -> None:
         """Show a run's bundle, a received bundle or an analysis on every step."""
-        from app.escalate import template
+        from app.escalate import Bundle, template
 
         self.case = case
         if case is None:
@@ -767,7 +767,9 @@ class MainWindow(QMainWindow):
         else:
             titles = {str(f.get("signature")): str(f.get("title") or f.get("signature"))
                       for f in case.findings.get("findings") or [] if isinstance(f, dict)}
-            self.checklist.set_items(template(case.bundle)["checklist"], titles)
+            # The checklist needs the findings only; the bundle's member list (100,000 files) is the form's job,
+            # done off this thread.
+            self.checklist.set_items(template(Bundle(case.bundle.path, {}, case.findings))["checklist"], titles)
             self.findings_step.show_findings(case.findings, case.title)
         self.form_step.set_case(case, self.problem_step.answers())
         self.contents_step.set_case(case)
