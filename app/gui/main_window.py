@@ -876,26 +876,23 @@ class MainWindow(QMainWindow):
             self.form_step.set_case(self.case, self.problem_step.answers())
 
     def open_guided(self) -> None:
-        """The guided mode for an end user, from the guided package (imported only when asked for)."""
+        """The guided mode for an end user (`app.gui.guided`, imported only when asked for), with its default
+        preset, on the demo machine when that is the chosen source."""
         import importlib
 
         try:
-            guided = importlib.import_module("app.gui.guided")
-        except ImportError as exc:
+            guided = importlib.import_module("app.gui.guided.window")
+            presets = importlib.import_module("app.gui.guided.presets")
+            preset = presets.load_preset(presets.DEFAULT_PRESET)
+        except Exception as exc:  # noqa: BLE001 - a broken optional mode must not take the window down
             dialogs.show_error(self, self.tr("Guided mode"), self.tr("The guided mode is not available: %1")
                                .replace("%1", str(exc)))
             return
-        for name in ("show_guided", "open_guided"):
-            function = getattr(guided, name, None)
-            if callable(function):
-                self.guided_window = function(parent=self)
-                return
-        window_class = getattr(guided, "GuidedWindow", None)
-        if window_class is not None:
-            self.guided_window = window_class()
-            self.guided_window.show()
-            return
-        dialogs.show_error(self, self.tr("Guided mode"), self.tr("The guided mode package offers no window."))
+        choices = self.export_step.choices([])
+        case_id = choices.case_id if not isinstance(choices, str) else ""
+        self.guided_window = guided.GuidedWindow(preset, case_id=case_id, demo=self.source() == SOURCE_DEMO)
+        self.guided_window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.guided_window.show()
 
     def open_paste_dialog(self) -> None:
         from app.gui.paste_dialog import PasteDialog

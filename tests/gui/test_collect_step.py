@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 from sample_collectors import NotesCollector, SlowCollector
 
 from app.gui import elevate
@@ -119,14 +119,29 @@ def test_the_guided_mode_is_offered_only_when_installed(make_main_window: MakeWi
     assert not window.guided_action.isVisible()
     window.close()
 
-    opened: list[Any] = []
-    guided = types.ModuleType("app.gui.guided")
-    guided.__spec__ = importlib.machinery.ModuleSpec("app.gui.guided", None)
-    guided.show_guided = lambda parent=None: opened.append(parent) or "guided window"
-    monkeypatch.setitem(sys.modules, "app.gui.guided", guided)
-    monkeypatch.undo()  # the real check, now finding the module
-    monkeypatch.setitem(sys.modules, "app.gui.guided", guided)
+    # The guided package as the guided work provides it: presets, and a window made from one.
+    made: list[tuple[Any, str, bool]] = []
+
+    class GuidedWindow(QWidget):
+        def __init__(self, preset: Any, *, case_id: str = "", demo: bool = False) -> None:
+            super().__init__()
+            made.append((preset, case_id, demo))
+
+    package = types.ModuleType("app.gui.guided")
+    package.__spec__ = importlib.machinery.ModuleSpec("app.gui.guided", None, is_package=True)
+    window_module = types.ModuleType("app.gui.guided.window")
+    window_module.GuidedWindow = GuidedWindow
+    presets = types.ModuleType("app.gui.guided.presets")
+    presets.DEFAULT_PRESET = "general"
+    presets.load_preset = lambda name: f"preset {name}"
+    monkeypatch.undo()  # the real check, finding the package now
+    for name, module in (("app.gui.guided", package), ("app.gui.guided.window", window_module),
+                         ("app.gui.guided.presets", presets)):
+        monkeypatch.setitem(sys.modules, name, module)
     window = make_main_window()
     assert window.guided_action.isVisible()
+    window.demo_radio.click()
     window.guided_action.trigger()
-    assert opened == [window] and window.guided_window == "guided window"
+    assert made == [("preset general", "", True)]
+    assert window.guided_window.isVisible()
+    window.guided_window.close()

@@ -1,6 +1,7 @@
 """The installed Qt bindings keep Python's reference counts: PySide6 6.12.0 on Python 3.11 dropped a reference to
 None in every call taking a QVariant, and the window aborted ("deallocating None") after a few thousand of them,
-e.g. while listing the files of a bundle. pyproject.toml keeps that version out; this test says why if it is back."""
+e.g. while listing the files of a bundle (the same version's Signal.emit() does it to True, see
+test_guided_qt_binding.py). pyproject.toml keeps that version out; this test says why if it comes back."""
 
 from __future__ import annotations
 
