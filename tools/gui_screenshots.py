@@ -110,6 +110,7 @@ def child(name: str, out: Path) -> int:
     settings.setValue("export/output_folder", str(work))
     window = MainWindow(settings=settings)
     window.show()
+    wait(lambda: window.collectors_ready)
     settle(1.0)
 
     # 1 Problem, with a pasted error analyzed

@@ -212,6 +212,11 @@ class CollectStep(QWidget):
         self.slow_option.toggled.connect(self._slow_toggled)
         self.table.activated.connect(self._toggle_row)
 
+    def set_classes(self, classes: Sequence[type[Collector]]) -> None:
+        """The collectors, once discovered (the window shows before they are)."""
+        self.classes = list(classes)
+        self.slow_option.set_classes(self.classes)
+
     # ---- source
 
     def source(self) -> int:

@@ -200,7 +200,7 @@ class ExportStep(QWidget):
         layout.addWidget(preview, 1)
         layout.addWidget(saved)
         self.set_bundle(None)
-        self.update_preview()
+        self._preview_timer.start()  # the redactor loads after the window is on the screen
 
     # ---- choices
 

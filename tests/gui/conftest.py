@@ -59,6 +59,8 @@ def make_main_window(qtbot: Any, settings_file: Path) -> Callable[..., MainWindo
         # Shortcuts reach the active window only.
         window.activateWindow()
         qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
+        # The discovered collectors arrive just after the first paint.
+        qtbot.waitUntil(lambda: window.collectors_ready, timeout=20000)
         if step is not None:
             window.go_to(step)
         return window

@@ -36,7 +36,7 @@ PROBE = textwrap.dedent("""
                 return
             time.sleep(0.02)
         raise TimeoutError
-    settle(lambda: False, 0.3) if False else settle()
+    settle(lambda: window.collectors_ready)
     def in_view(widget):
         # The part of the widget the user sees: inside its step's scroll area and inside the window.
         area = window.stack.currentWidget().viewport()

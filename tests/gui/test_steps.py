@@ -342,3 +342,16 @@ def test_a_finished_run_is_the_case_of_every_step(make_main_window: MakeWindow, 
     assert opened[1].endswith("-report.html") and "<html" in Path(opened[1]).read_text(encoding="utf-8")
     # The next run gets a fresh name; the saved bundle is not touched by choosing it.
     assert window.output_path() == bundle_path
+
+
+def test_the_window_shows_before_the_collectors_are_discovered(qtbot: Any, settings_file: Path) -> None:
+    from PySide6.QtCore import QSettings
+
+    window = MainWindow(settings=QSettings(str(settings_file), QSettings.Format.IniFormat))
+    qtbot.addWidget(window)
+    window.show()
+    assert not window.collectors_ready  # shown first; the collector modules load on a pool thread
+    window.start()
+    assert not window.running and "Still loading the collectors" in window.status_line.text()
+    qtbot.waitUntil(lambda: window.collectors_ready, timeout=20000)
+    assert window.model.rowCount() > 0 and any(r.name == "acronis_logs" for r in window.model.rows())
