@@ -9,7 +9,6 @@ import argparse
 import gc
 import json
 import math
-import os
 import sys
 from pathlib import Path
 from typing import NoReturn
@@ -133,17 +132,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _no_display() -> bool:
-    # Without a display Qt aborts the whole process with a core dump; a server over SSH deserves a sentence.
-    if sys.platform in ("win32", "darwin") or os.environ.get("QT_QPA_PLATFORM"):
-        return False
-    return not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
-
-
 def cmd_gui(args: argparse.Namespace) -> int:
-    if _no_display():
-        print(f"{TOOL_NAME}: no display to open the window on (DISPLAY is not set); for a headless run use "
-              f"`{TOOL_NAME} collect` (see `{TOOL_NAME} --help`)", file=sys.stderr)
+    # Qt aborts the whole process, with a misleading text, when the display or a library of its xcb plugin is
+    # missing: asked first, without Qt, so the user reads one sentence instead.
+    from app.gui.preflight import problem
+
+    reason = problem(TOOL_NAME)
+    if reason is not None:
+        print(reason, file=sys.stderr)
         return 1
     try:
         from app.gui.main import run_gui
