@@ -9,7 +9,6 @@ import argparse
 import gc
 import json
 import math
-import os
 import sys
 from pathlib import Path
 from typing import NoReturn
@@ -143,13 +142,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _no_display() -> bool:
-    # Without a display Qt aborts the whole process with a core dump; a server over SSH deserves a sentence.
-    if sys.platform in ("win32", "darwin") or os.environ.get("QT_QPA_PLATFORM"):
-        return False
-    return not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
-
-
 def _guided_choice(args: argparse.Namespace) -> tuple[object, str] | int:
     """The preset and case ID of `gui --guided`, or the exit code of a wrong command line (checked before
     any window opens, so the technician sees the mistake where they typed it)."""
@@ -172,9 +164,13 @@ def cmd_gui(args: argparse.Namespace) -> int:
     choice = _guided_choice(args) if guided else None
     if isinstance(choice, int):
         return choice
-    if _no_display():
-        print(f"{TOOL_NAME}: no display to open the window on (DISPLAY is not set); for a headless run use "
-              f"`{TOOL_NAME} collect` (see `{TOOL_NAME} --help`)", file=sys.stderr)
+    # Qt aborts the whole process, with a misleading text, when the display or a library of its xcb plugin is
+    # missing: asked first, without Qt, so the user reads one sentence instead.
+    from app.gui.preflight import problem
+
+    reason = problem(TOOL_NAME)
+    if reason is not None:
+        print(reason, file=sys.stderr)
         return 1
     try:
         # Only the window asked for is imported: the guided one opens without loading the technician's.
