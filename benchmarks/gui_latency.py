@@ -255,10 +255,18 @@ def run_technician(app: Any, drive: Path | None, stall_file: Any) -> dict[str, A
         window.close()
         shutil.rmtree(out, ignore_errors=True)
         return {"skipped": f"the technician window's controls changed ({exc}); update run_technician"}
+    # The window finds its collectors on a pool thread after it opens; Start waits for them.
+    wait_until(app, lambda: getattr(window, "collectors_ready", True), 60)
     probe = Probe(lambda: window.status_line.text() if hasattr(window, "status_line") else "", stall_file)
     probe.start()
     started = time.monotonic()
     start()
+    if getattr(window, "worker", None) is None and window.last_result is None:
+        probe.stop()
+        reason = window.status_line.text() if hasattr(window, "status_line") else "?"
+        window.close()
+        shutil.rmtree(out, ignore_errors=True)
+        return {"skipped": f"the technician window did not start: {reason}"}
     wait_until(app, lambda: getattr(window, "worker", None) is None and window.last_result is not None, 900)
     seconds = time.monotonic() - started
     probe.stop()
@@ -287,6 +295,9 @@ def main() -> int:
 
     for key, value in _env().items():
         os.environ.setdefault(key, value)
+    # The windows remember settings and geometry (QSettings): in a folder of this run, not the user's.
+    settings_home = tempfile.mkdtemp(prefix="gui-latency-config-")
+    os.environ["XDG_CONFIG_HOME"] = settings_home
     sys.path.insert(0, str(ROOT))
     windows = ("guided", "technician") if args.window == "both" else (args.window,)
     argv_of = {"guided": ["gui", "--guided", "--demo"], "technician": ["gui"], "floor": ["floor"]}
@@ -334,6 +345,7 @@ def main() -> int:
     finally:
         if stall_file is not None:
             stall_file.close()
+        shutil.rmtree(settings_home, ignore_errors=True)
     if args.json:
         print(json.dumps(report, indent=2))
     return 0
