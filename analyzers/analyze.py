@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from analyzers.model import AnalysisResult, Finding, LogSource, Skipped
-from analyzers.scan import Cancelled, FileScan, Scanner, SignatureHits
+from analyzers.scan import Cancelled, FileScan, Scanner, Segment, SignatureHits, finish, merge_segments
 from analyzers.signatures import Signature, SignatureSet, load_signatures
 from analyzers.unmatched import UnmatchedCollector, preload_drain
 
@@ -96,14 +96,15 @@ def _analyze_sources(
 
 
 PARALLEL_MIN_BYTES = 64 * 2**20
+SEGMENT_MIN_BYTES = 8 * 2**20  # the smallest part a file is cut into (each part costs ~1 ms to set up and merge)
 
 
 def _worker_count(sources: list[LogSource]) -> int:
-    """Two processes when there is enough to read in several files, fork is available and every source opens a
-    reader of its own in each process (each keeps its own hyperscan scratch; the compiled database is inherited,
-    not recompiled)."""
+    """Two processes when there is enough to read (in several files, or in one big file cut into parts), fork is
+    available and every source opens a reader of its own in each process (each keeps its own hyperscan scratch;
+    the compiled database is inherited, not recompiled)."""
     # os.fork exactly where multiprocessing offers "fork"; not importing multiprocessing saves ~6 ms per run
-    if len(sources) < 2 or not hasattr(os, "fork") or sys.platform == "darwin":
+    if not sources or not hasattr(os, "fork") or sys.platform == "darwin":
         return 1
     if threading.active_count() > 1:  # forking a threaded process (the GUI) is unsafe: stay in-process
         return 1
@@ -111,13 +112,46 @@ def _worker_count(sources: list[LogSource]) -> int:
         return 1
     if sum(s.size or 0 for s in sources) < PARALLEL_MIN_BYTES:
         return 1
-    return max(1, min(2, os.cpu_count() or 1, len(sources)))
+    return max(1, min(2, os.cpu_count() or 1))
+
+
+Task = tuple[int, Segment | None]  # a source's index, and the part of it (None: the whole source)
+
+
+def _plan(scanner: Scanner, sources: list[LogSource], workers: int) -> list[Task]:
+    """The tasks in the order they are handed out: files largest first, and parts that shrink towards the end
+    (each at most 1/(2 x workers) of what is left, at least `SEGMENT_MIN_BYTES`), so that the workers finish
+    together. Only a file that needs cutting is opened here; one that cannot be cut stays whole."""
+    order = sorted(range(len(sources)), key=lambda i: -(sources[i].size or 0))
+    left = sum(s.size or 0 for s in sources)
+    tasks: list[Task] = []
+    for i in order:
+        size = sources[i].size or 0
+        wanted, at = [], 0
+        while size - at > 0:
+            piece = max(SEGMENT_MIN_BYTES, (left - at) // (2 * workers))
+            if size - at - piece < SEGMENT_MIN_BYTES:
+                break
+            at += piece
+            wanted.append(at)
+        left -= size
+        segments: list[Segment] = []
+        if wanted:
+            try:
+                segments = scanner.segments(sources[i], wanted)
+            except (OSError, ValueError):
+                segments = []  # the scan of the whole file reports what is wrong with it
+        if len(segments) > 1:
+            tasks.extend((i, seg) for seg in segments)
+        else:
+            tasks.append((i, None))
+    return tasks
 
 
 def _scan_one(scanner: Scanner, source: LogSource, cancel: Any = None,
-              on_bytes: Callable[[int], None] | None = None) -> FileScan | Skipped:
+              on_bytes: Callable[[int], None] | None = None, segment: Segment | None = None) -> FileScan | Skipped:
     try:
-        return scanner.scan(source, cancel=cancel, on_bytes=on_bytes)
+        return scanner.scan(source, cancel=cancel, on_bytes=on_bytes, segment=segment)
     except Cancelled:
         return Skipped(source.name, "analysis cancelled")
     except OSError as exc:
@@ -148,18 +182,22 @@ def _scan_serial(scanner: Scanner, sources: list[LogSource], cancel: Any, progre
 
 def _scan_parallel(scanner: Scanner, sources: list[LogSource], workers: int, cancel: Any,
                    progress: Progress | None, total: int | None) -> list[FileScan | Skipped]:
-    """Scan in `workers` processes: this one and `workers - 1` forked children. Each takes the next file (largest
-    first) from a shared task pipe when it is free, so a core slowed down by other work, or one large file, does
-    not leave the other core idle at the end as a fixed share per worker did. The parent scanning too saves
-    one process (its fork, its copy-on-write faults and the pickling of its results). Plain fork + pipe:
-    ProcessPoolExecutor's queues, feeder and manager threads cost ~0.2 s per run here. The children inherit the
-    compiled database (each makes its own hyperscan scratch) and send pickled results back through a pipe; on
-    cancel they are killed."""
+    """Scan in `workers` processes: this one and `workers - 1` forked children. Each takes the next task (a file,
+    or a part of a big one: `_plan`) from a shared task pipe when it is free, so a core slowed down by other
+    work, or one large file, does not leave the other core idle at the end. The parent scanning too saves one
+    process (its fork, its copy-on-write faults and the pickling of its results); before its first task it loads
+    what the end of the analysis needs (Drain3, the KB index), while the child is already scanning. Plain fork +
+    pipe: ProcessPoolExecutor's queues, feeder and manager threads cost ~0.2 s per run here. The children inherit
+    the compiled database (each makes its own hyperscan scratch; each opens its own reader of every source) and
+    send pickled results back through a pipe; on cancel they are killed. The parts of a file are merged in file
+    order into what one scan of it gives (`merge_segments`)."""
     import analyzers.formats  # noqa: F401 - imported once here rather than in every child
 
-    order = sorted(range(len(sources)), key=lambda i: -(sources[i].size or 0))
-    per = -(-len(order) // _MAX_TASKS)  # the pipe holds 64 KiB: very many files go out in runs of several
-    batches = [order[k:k + per] for k in range(0, len(order), per)]
+    tasks = _plan(scanner, sources, workers)
+    if len(tasks) < 2:
+        return _scan_serial(scanner, sources, cancel, progress, total)
+    per = -(-len(tasks) // _MAX_TASKS)  # the pipe holds 64 KiB: very many files go out in runs of several
+    batches = [list(range(k, min(k + per, len(tasks)))) for k in range(0, len(tasks), per)]
     tasks_r, tasks_w = os.pipe()
     try:
         records = b"".join(struct.pack("<I", b) for b in range(len(batches)))
@@ -170,6 +208,11 @@ def _scan_parallel(scanner: Scanner, sources: list[LogSource], workers: int, can
     os.set_blocking(tasks_r, False)
     results: dict[int, FileScan | Skipped] = {}
     children: dict[int, int] = {}
+
+    def run(t: int, cancel: Any = None, on_bytes: Callable[[int], None] | None = None) -> FileScan | Skipped:
+        i, segment = tasks[t]
+        return _scan_one(scanner, sources[i], cancel, on_bytes, segment)
+
     # Objects that exist before the fork are moved out of the collector's reach: otherwise the children's
     # collections write to every inherited page (copy-on-write faults) for nothing.
     gc.freeze()
@@ -183,7 +226,7 @@ def _scan_parallel(scanner: Scanner, sources: list[LogSource], workers: int, can
                 try:
                     out = []
                     for batch in iter(lambda: _next_task(tasks_r, batches), None):
-                        out.extend((i, _scan_one(scanner, sources[i])) for i in batch)
+                        out.extend((t, run(t)) for t in batch)
                     with os.fdopen(write_fd, "wb") as fh:
                         fh.write(pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL))
                 except BaseException:  # noqa: BLE001 - the parent reports the lost files
@@ -200,28 +243,61 @@ def _scan_parallel(scanner: Scanner, sources: list[LogSource], workers: int, can
 
         def scan_here() -> None:
             for batch in iter(lambda: _next_task(tasks_r, batches), None):
-                for i in batch:
+                for t in batch:
                     if cancel is not None and cancel.is_cancelled():
                         return
                     if progress is not None and total:
                         # the children report only when they finish: the share done here stands for all
-                        progress(min(done * workers / total, 0.99), f"Analyzing {sources[i].name}")
-                    results[i] = _scan_one(scanner, sources[i], cancel, on_bytes)
+                        progress(min(done * workers / total, 0.99), f"Analyzing {sources[tasks[t][0]].name}")
+                    results[t] = run(t, cancel, on_bytes)
 
+        _preload_for_combine()
         scan_here()
-        if any(isinstance(r, FileScan) and (r.unmatched.stats or r.held) for r in results.values()):
-            preload_drain()  # while the child finishes its last file: the import costs ~20 ms of combine()
-        _collect_children(children, sources, results, cancel, progress, total)
+        _collect_children(children, tasks, sources, results, cancel, progress, total)
         if cancel is None or not cancel.is_cancelled():
             scan_here()  # what a child that died early left in the pipe
     finally:
         gc.unfreeze()
         os.close(tasks_r)
+    return _assemble(sources, tasks, results, cancel)
+
+
+def _assemble(sources: list[LogSource], tasks: list[Task], results: dict[int, FileScan | Skipped],
+              cancel: Any) -> list[FileScan | Skipped]:
+    """One outcome per source, in order: its scan, or its parts merged, or why it was lost."""
+    parts: dict[int, list[int]] = {}
+    for t, (i, _) in enumerate(tasks):
+        parts.setdefault(i, []).append(t)
+    out: list[FileScan | Skipped] = []
     for i, source in enumerate(sources):
-        if cancel is not None and cancel.is_cancelled():
-            results.setdefault(i, Skipped(source.name, "analysis cancelled"))
-        results.setdefault(i, Skipped(source.name, "could not be analyzed (the worker process failed)"))
-    return [results[i] for i in range(len(sources))]
+        got = [results.get(t) for t in parts.get(i, [])]
+        lost = [r for r in got if not isinstance(r, FileScan)]
+        if lost or not got:
+            if cancel is not None and cancel.is_cancelled():
+                out.append(Skipped(source.name, "analysis cancelled"))
+                continue
+            reasons = [r for r in lost if isinstance(r, Skipped)]
+            out.append(reasons[0] if reasons else
+                       Skipped(source.name, "could not be analyzed (the worker process failed)"))
+        elif len(got) == 1 and tasks[parts[i][0]][1] is None:
+            out.append(got[0])
+        else:
+            out.append(finish(merge_segments([r for r in got if isinstance(r, FileScan)])))
+    return out
+
+
+def _preload_for_combine() -> None:
+    """Import and load what `combine` needs after the scan (Drain3 ~30 ms, the KB index ~35 ms), in the parent
+    while the child scans. Failures are left for `combine` to meet and report."""
+    preload_drain()
+    try:
+        from analyzers.kb.index import load_index
+        from analyzers.kb.related import decode
+
+        load_index()._build()
+        decode("E00000000")
+    except Exception:  # noqa: BLE001 - attach() reports a broken index itself
+        pass
 
 
 _MAX_TASKS = 4096
@@ -238,10 +314,11 @@ def _next_task(fd: int, batches: list[list[int]]) -> list[int] | None:
     return batches[struct.unpack("<I", record)[0]]
 
 
-def _collect_children(children: dict[int, int], sources: list[LogSource],
+def _collect_children(children: dict[int, int], tasks: list[Task], sources: list[LogSource],
                       results: dict[int, FileScan | Skipped], cancel: Any, progress: Progress | None,
                       total: int | None) -> None:
-    """Read every child's pickled results (child pid -> read end of its result pipe); kill them all on cancel."""
+    """Read every child's pickled results (child pid -> read end of its result pipe); kill them all on cancel
+    (`_assemble` then reports what was not finished as cancelled)."""
     buffers: dict[int, list[bytes]] = {fd: [] for fd in children.values()}
     with selectors.DefaultSelector() as sel:
         for fd in buffers:
@@ -254,8 +331,6 @@ def _collect_children(children: dict[int, int], sources: list[LogSource],
                 for fd in list(sel.get_map()):
                     sel.unregister(fd)
                     os.close(fd)
-                for i, source in enumerate(sources):
-                    results.setdefault(i, Skipped(source.name, "analysis cancelled"))
                 break
             for key, _ in sel.select(timeout=0.2):
                 data = os.read(key.fd, 1 << 20)
@@ -265,17 +340,25 @@ def _collect_children(children: dict[int, int], sources: list[LogSource],
                 sel.unregister(key.fd)
                 os.close(key.fd)
                 try:
-                    for i, outcome in pickle.loads(b"".join(buffers[key.fd])):
-                        results[i] = outcome
+                    for t, outcome in pickle.loads(b"".join(buffers[key.fd])):
+                        results[t] = outcome
                 except (pickle.UnpicklingError, EOFError, ValueError, TypeError):
                     pass  # a child that died mid-way: its files are reported as failed
                 if progress is not None:
-                    done_bytes = sum(sources[i].size or 0 for i in results)
-                    progress(min(done_bytes / total, 1.0) if total else len(results) / len(sources),
-                             f"Analyzed {len(results)} of {len(sources)} files")
+                    done_bytes = sum(_task_bytes(tasks[t], sources) for t in results)
+                    progress(min(done_bytes / total, 1.0) if total else len(results) / len(tasks),
+                             f"Analyzed {len(results)} of {len(tasks)} parts")
     for pid in children:
         with contextlib.suppress(ChildProcessError):
             os.waitpid(pid, 0)
+
+
+def _task_bytes(task: Task, sources: list[LogSource]) -> int:
+    i, segment = task
+    size = sources[i].size or 0
+    if segment is None:
+        return size
+    return (segment.stop if segment.stop is not None else size) - segment.start
 
 
 def analyze_paths(
@@ -325,7 +408,7 @@ def combine(scans: list[FileScan], sigset: SignatureSet, result: AnalysisResult,
         findings.append(to_finding(sig, hits))
     findings.sort(key=lambda f: (_SEVERITY_ORDER.get(f.severity, 9), -f.count, f.signature))
     result.findings = findings
-    result.unmatched = unmatched.templates()
+    result.unmatched, result.folded = unmatched.group()
     if related:
         from analyzers.kb.related import attach
 
