@@ -15,7 +15,6 @@ import json
 import os
 import re
 import shutil
-import sys
 import tempfile
 import zipfile
 from dataclasses import dataclass
@@ -54,13 +53,9 @@ def shipped_version() -> str:
 
 
 def data_dir() -> Path:
-    if sys.platform == "win32":
-        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
-    elif sys.platform == "darwin":
-        base = Path.home() / "Library" / "Application Support"
-    else:
-        base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
-    return base / "acronis-triage" / "packs"
+    from analyzers.userdirs import data_dir as user_data_dir
+
+    return user_data_dir() / "packs"
 
 
 @lru_cache(maxsize=1)

@@ -344,16 +344,9 @@ def write_outputs(bundle_path: Path, done: Completed, missing: list[str]) -> lis
 # ---- the partner profile (CLI side; the window keeps the same fields in QSettings)
 
 def profile_dir() -> Path:
-    import os
-    import sys
+    from analyzers.userdirs import config_dir
 
-    if sys.platform == "win32":
-        base = Path(os.environ.get("APPDATA") or Path.home() / "AppData" / "Roaming")
-    elif sys.platform == "darwin":
-        base = Path.home() / "Library" / "Application Support"
-    else:
-        base = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
-    return base / "acronis-triage" / "profiles"
+    return config_dir() / "profiles"
 
 
 _PROFILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")

@@ -175,7 +175,7 @@ def select_collectors(options: CollectOptions, classes: list[type[Collector]]) -
 def host_facts(root: SystemRoot, facts: Facts) -> dict[str, Any]:
     if root.live:
         system = facts.values.get("system") or {}
-        return {
+        data: dict[str, Any] = {
             "hostname": socket.gethostname(),
             "os": root.os,
             "platform": platform.platform(),
@@ -183,15 +183,21 @@ def host_facts(root: SystemRoot, facts: Facts) -> dict[str, Any]:
             "elevated": facts.is_admin,
             "live": True,
         }
-    data = {
-        "hostname": facts.values.get("hostname") or f"offline root {root.path.name}",
-        "os": root.os,
-        "live": False,
-        "root": str(root.path),
-    }
+    else:
+        data = {
+            "hostname": facts.values.get("hostname") or f"offline root {root.path.name}",
+            "os": root.os,
+            "live": False,
+            "root": str(root.path),
+        }
     for key in ("os_description", "captured"):
         if facts.values.get(key):
             data[key] = facts.values[key]
+    # On Linux the distribution and its version, as /etc/os-release names them (Python's platform string only
+    # names the kernel and the C library).
+    release = facts.values.get("linux_release") or {}
+    if not data.get("os_description") and release.get("pretty_name"):
+        data["os_description"] = release["pretty_name"]
     return data
 
 

@@ -11,7 +11,6 @@ import json
 import os
 import platform
 import re
-import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -56,15 +55,9 @@ _CACHE_KEEP = 4  # databases of other signature versions kept besides the curren
 
 def cache_dir() -> Path | None:
     """Where compiled databases are kept between runs (per user); None when ACRONIS_TRIAGE_NO_CACHE is set."""
-    if os.environ.get("ACRONIS_TRIAGE_NO_CACHE"):
-        return None
-    if sys.platform == "win32":
-        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
-    elif sys.platform == "darwin":
-        base = Path.home() / "Library" / "Caches"
-    else:
-        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "acronis-triage"
+    from analyzers.userdirs import cache_dir as user_cache_dir
+
+    return user_cache_dir()
 
 
 def compile_cached(specs: list[PatternSpec]) -> Any:
