@@ -224,7 +224,7 @@ def _scan_parallel(scanner: Scanner, sources: list[LogSource], workers: int, can
                 os.close(read_fd)
                 code = 0
                 try:
-                    out = []
+                    out: list[tuple[int, FileScan | Skipped]] = []
                     for batch in iter(lambda: _next_task(tasks_r, batches), None):
                         out.extend((t, run(t)) for t in batch)
                     with os.fdopen(write_fd, "wb") as fh:
@@ -279,10 +279,10 @@ def _assemble(sources: list[LogSource], tasks: list[Task], results: dict[int, Fi
             reasons = [r for r in lost if isinstance(r, Skipped)]
             out.append(reasons[0] if reasons else
                        Skipped(source.name, "could not be analyzed (the worker process failed)"))
-        elif len(got) == 1 and tasks[parts[i][0]][1] is None:
-            out.append(got[0])
         else:
-            out.append(finish(merge_segments([r for r in got if isinstance(r, FileScan)])))
+            scans = [r for r in got if isinstance(r, FileScan)]
+            whole = len(scans) == 1 and tasks[parts[i][0]][1] is None
+            out.append(scans[0] if whole else finish(merge_segments(scans)))
     return out
 
 
@@ -328,9 +328,9 @@ def _collect_children(children: dict[int, int], tasks: list[Task], sources: list
                 for pid in children:
                     with contextlib.suppress(ProcessLookupError):
                         os.kill(pid, signal.SIGKILL)
-                for fd in list(sel.get_map()):
-                    sel.unregister(fd)
-                    os.close(fd)
+                for registered in list(sel.get_map().values()):
+                    sel.unregister(registered.fileobj)
+                    os.close(registered.fd)
                 break
             for key, _ in sel.select(timeout=0.2):
                 data = os.read(key.fd, 1 << 20)

@@ -40,7 +40,7 @@ def mask(text: str) -> str:
     with a digit (numbers, hex, GUIDs, IPs, times, versions) and paths become ``<*>``, except MMS event codes.
     """
     text = _QUOTED.sub(_QUOTE_MARK, text[:MAX_TEXT])
-    out = []
+    out: list[str] = []
     lead = True  # leading tokens with digits are the time and thread id of the line head: dropped
     for tok in text.split():
         if tok.translate(_NO_DIGITS) != tok:
@@ -73,7 +73,7 @@ class _Stat:
     kind: str
     count: int
     example: Evidence
-    last_text: str | bytes
+    last_text: str | bytes | bytearray
     first_time: datetime | None = None
     last_time: datetime | None = None
     context: str = ""
@@ -235,8 +235,8 @@ class UnmatchedCollector:
                 mine.context = st.context
             mine.first_time = _earliest(mine.first_time, st.first_time)
             mine.last_time = _latest(mine.last_time, st.last_time)
-        for (level, key), group in other.folded.items():
-            self._fold_many(level, key, group.count, group.first_line)
+        for (level, gkey), group in other.folded.items():
+            self._fold_many(level, gkey, group.count, group.first_line)
 
     def extend(self, other: UnmatchedCollector, line_offset: int) -> None:
         """Add the templates of the next part of the same file (its lines counted from 1, `line_offset` lines
@@ -258,11 +258,11 @@ class UnmatchedCollector:
                 self.stats[key] = st
             else:
                 to_fold.append((st.example.line, st.level, fold_key(key[0]), st.count))
-        to_fold.extend((group.first_line + line_offset, level, key, group.count)
-                       for (level, key), group in other.folded.items())
+        to_fold.extend((group.first_line + line_offset, level, gkey, group.count)
+                       for (level, gkey), group in other.folded.items())
         to_fold.sort(key=lambda item: item[0])
-        for line, level, key, count in to_fold:
-            self._fold_many(level, key, count, line)
+        for line, level, gkey, count in to_fold:
+            self._fold_many(level, gkey, count, line)
 
     def templates(self, limit: int = MAX_TEMPLATES) -> list[UnmatchedTemplate]:
         return self.group(limit)[0]
@@ -289,11 +289,10 @@ class UnmatchedCollector:
             stats = {key: st for key, st in stats.items() if key in kept}
         groups = _drain_groups(stats)
         out = []
-        for template, members in groups.items():
-            level = template[0]
+        for (level, text), members in groups.items():
             first = min(members, key=lambda s: (s.first_time is None, _sortable(s.first_time) if s.first_time else 0))
             out.append(UnmatchedTemplate(
-                template=template[1],
+                template=text,
                 level=level,
                 count=sum(s.count for s in members),
                 first_seen=_fold(_earliest, (s.first_time for s in members)),
@@ -306,7 +305,7 @@ class UnmatchedCollector:
         summary = FoldedTemplates(
             tracked_cap=MAX_TRACKED, grouped_cap=MAX_GROUPED, tracked=len(self.stats),
             events=sum(g.count for g in folded.values()), templates=past,
-            groups=[FoldedGroup(level, key, g.count) for (level, key), g in ordered[:FOLD_GROUPS_REPORTED]],
+            groups=[FoldedGroup(level, gkey, g.count) for (level, gkey), g in ordered[:FOLD_GROUPS_REPORTED]],
             group_count=len(folded))
         return out[:limit], summary
 

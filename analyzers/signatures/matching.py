@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 
@@ -76,7 +77,7 @@ class CompiledRule:
                     # escaped literals and our own code forms: no backtracking to fear
                     rx = re.compile(code_regex(c.composite) if c.kind == "code" else re.escape(c.value),
                                     re.IGNORECASE if c.ignore_case else 0)
-                    tests.append(lambda line, rx=rx: rx.search(line) is not None)
+                    tests.append(functools.partial(_found, rx))
             self._text_regexes = tuple(tests)
         return self._text_regexes
 
@@ -107,3 +108,7 @@ class CompiledRule:
 
 def matches(sig: Signature, event: Event) -> bool:
     return CompiledRule(sig).matches(event)
+
+
+def _found(rx: re.Pattern[str], line: str) -> bool:
+    return rx.search(line) is not None
