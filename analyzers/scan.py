@@ -215,8 +215,6 @@ class Scanner:
             self._scan_lines(stream, parser, result)
         else:
             self._scan_document(stream, parser, result)
-        for collector in (result.unmatched, *result.held.values()):
-            collector.parse_times(_time_of(result.name))
         if segment is None:
             finish(result)
         return result
@@ -480,12 +478,15 @@ def _kind_of(source: Source, first: Chunk | None) -> str:
 def _time_of(name: str) -> Callable[[str, str], datetime | None]:
     """The time of one line of a line-based format (None for other formats): first/last seen of templates."""
     from analyzers import formats
+    from analyzers.formats.mms import line_time as mms_line_time
 
     def time_of(kind: str, text: str) -> datetime | None:
-        parser = formats.get_parser(kind)
-        if not parser.line_based:
-            return None
         try:
+            if kind == "mms":
+                return mms_line_time(text)  # what parse_block gives, without reading the codes
+            parser = formats.get_parser(kind)
+            if not parser.line_based:
+                return None
             events = parser.parse_block([text], 1, name)
         except Exception:  # noqa: BLE001 - a parser bug must not lose the template
             return None
@@ -496,8 +497,9 @@ def _time_of(name: str) -> Callable[[str, str], datetime | None]:
 
 def finish(result: FileScan) -> FileScan:
     """Complete a scan (one whole file, or the merged parts of a split one): template times, problems worded."""
+    time_of = _time_of(result.name)
     for collector in (result.unmatched, *result.held.values()):
-        collector.apply_times()
+        collector.resolve_times(time_of)
     result.problems.extend(f"{result.name}:{line}: could not parse this event: {why}"
                            for line, why in result.parse_errors)
     result.parse_errors = []

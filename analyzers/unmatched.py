@@ -61,10 +61,11 @@ def mask(text: str) -> str:
 # tracked, and Drain3 compares a template with every cluster of its length (quadratic in the worst case: 10,000
 # templates that do not merge took 5 s, 20,000 took 27 s). Events past them are folded into groups by event code
 # and level (counted only), and what was folded is reported (`FoldedTemplates`).
-MAX_TRACKED = 20_000  # distinct templates told apart, in the order they first occur
+MAX_TRACKED = 10_000  # distinct templates told apart, in the order they first occur
 MAX_GROUPED = 1_000  # the most frequent of them grouped by Drain3
 MAX_FOLD_GROUPS = 1_000  # groups of folded events; past it, one group per level ("*")
 FOLD_GROUPS_REPORTED = 20
+_CACHE_ENTRIES = 20_000  # masked lines and shapes remembered (each ~0.3 KB); past it the cache starts again
 
 
 @dataclass(slots=True)
@@ -77,10 +78,6 @@ class _Stat:
     first_time: datetime | None = None
     last_time: datetime | None = None
     context: str = ""
-    # Times read from the example and the last line (`parse_times`), applied by `apply_times` once the parts of a
-    # split file are merged: the last line of a template is then the one of the last part that has it.
-    example_time: datetime | None = None
-    last_parsed: datetime | None = None
 
 
 @dataclass(slots=True)
@@ -122,7 +119,7 @@ class UnmatchedCollector:
             body = key = text
         template = self._masked.get(key)
         if template is None:
-            if len(self._masked) > 50_000:
+            if len(self._masked) > _CACHE_ENTRIES:
                 self._masked.clear()
             template = self._masked[key] = mask(body)
         st = self.stats.get((template, level))
@@ -149,7 +146,7 @@ class UnmatchedCollector:
         key = bytes(body[:cut] + body[cut:].translate(_ZERO_BYTES)) if cut > 0 else bytes(body)
         template = self._masked_raw.get(key)
         if template is None:
-            if len(self._masked_raw) > 50_000:
+            if len(self._masked_raw) > _CACHE_ENTRIES:
                 self._masked_raw.clear()
                 self._shapes.clear()
             # GUIDs, names and paths make most keys new (~1 in 5 MMS warning lines); their shape is shared
@@ -192,32 +189,18 @@ class UnmatchedCollector:
         else:
             group.count += count
 
-    def parse_times(self, time_of: Callable[[str, str], datetime | None]) -> None:
-        """Read the times of the stored example and last lines (`time_of(kind, text)` parses one line) and drop the
-        last lines; `apply_times` then fills first/last seen. Split in two so that the parts of a split file are
-        read where they were scanned and the times applied once they are merged."""
+    def resolve_times(self, time_of: Callable[[str, str], datetime | None]) -> None:
+        """Fill first/last times from the stored example lines; `time_of(kind, text)` parses one line. Once per
+        file: the parts of a split file keep their last lines until they are merged (`extend`)."""
         for st in self.stats.values():
             if st.first_time is None:
-                st.example_time = time_of(st.kind, st.example.text)
-            last = st.last_text
-            if last:
+                st.first_time = time_of(st.kind, st.example.text)
+            if st.last_time is None or st.count > 1:
+                last = st.last_text
                 if not isinstance(last, str):
                     last = bytes(last).decode("utf-8", errors="replace").rstrip("\r")
-                st.last_parsed = time_of(st.kind, last)
-                st.last_text = ""
-
-    def apply_times(self) -> None:
-        for st in self.stats.values():
-            if st.first_time is None:
-                st.first_time = st.example_time
-            if st.last_time is None or st.count > 1:
-                st.last_time = st.last_parsed or st.last_time
-            st.example_time = st.last_parsed = None
-
-    def resolve_times(self, time_of: Callable[[str, str], datetime | None]) -> None:
-        """Fill first/last times from the stored example lines; `time_of(kind, text)` parses one line."""
-        self.parse_times(time_of)
-        self.apply_times()
+                st.last_time = time_of(st.kind, last) or st.last_time
+            st.last_text = ""
 
     def merge(self, other: UnmatchedCollector) -> None:
         """Add the finished templates of another file (the earliest example wins)."""
@@ -240,7 +223,7 @@ class UnmatchedCollector:
 
     def extend(self, other: UnmatchedCollector, line_offset: int) -> None:
         """Add the templates of the next part of the same file (its lines counted from 1, `line_offset` lines
-        after this one's first), before `apply_times`: the result is that of one pass over both parts. A template
+        after this one's first), before `resolve_times`: the result is that of one pass over both parts. A template
         is tracked if fewer than `MAX_TRACKED` were when it first occurred, and folded groups are made in the order
         of their first folded event."""
         to_fold: list[tuple[int, str, str, int]] = []
@@ -251,9 +234,7 @@ class UnmatchedCollector:
                 mine.count += st.count
                 if st.last_time is not None:
                     mine.last_time = st.last_time
-                if st.last_text:
-                    mine.last_text = st.last_text
-                mine.last_parsed = st.last_parsed
+                mine.last_text = st.last_text
             elif len(self.stats) < MAX_TRACKED:
                 self.stats[key] = st
             else:

@@ -368,3 +368,55 @@ def test_the_result_does_not_depend_on_where_chunks_begin(shipped, tmp_path, chu
     assert len(whole.unmatched.stats) > 100
     assert _templates(small) == _templates(whole)
     assert _analyzed(small, shipped) == _analyzed(whole, shipped)
+
+
+# -- results taken in order, waiting on disk ---------------------------------------------------------------------------
+
+def test_results_wait_on_disk_and_are_used_in_file_order(shipped, scanner, tmp_path):
+    """Parts finished early wait pickled in a spill file, not in memory; the file is put together in file order
+    and handed on once, finished, followed by the next source."""
+    big = tmp_path / "mms.0.log"
+    big.write_bytes(mms_log(shipped, 3000, seed=3).encode("utf-8"))
+    small = tmp_path / "mms.1.log"
+    small.write_bytes(mms_log(shipped, 200, seed=4).encode("utf-8"))
+    sources = [_source(big), _source(small)]
+    segments = scanner.segments(sources[0], [30_000, 60_000, 90_000])
+    assert len(segments) == 4
+    tasks = [(0, s) for s in segments] + [(1, None)]
+    got: list = []
+    results = analyze_mod._InOrder(sources, tasks, got.append)
+    try:
+        for t in (4, 3, 1, 2):  # everything but the first part: nothing can be used yet
+            i, segment = tasks[t]
+            results.put(t, scanner.scan(sources[i], segment=segment))
+        assert not got
+        assert all(isinstance(w, tuple) for w in results.waiting.values())  # (spill file, offset, length)
+        results.put(0, scanner.scan(sources[0], segment=segments[0]))
+        assert len(got) == 2
+    finally:
+        results.release()
+    whole = _analyzed(scanner.scan(sources[0]), shipped)
+    assert _analyzed(got[0], shipped) == whole
+    assert _analyzed(got[1], shipped) == _analyzed(scanner.scan(sources[1]), shipped)
+
+
+def test_a_worker_that_dies_loses_its_file_not_the_run(shipped, tmp_path, monkeypatch):
+    log = tmp_path / "mms.0.log"
+    log.write_bytes(mms_log(shipped, 6000, seed=8).encode("utf-8"))
+    other = tmp_path / "mms.1.log"
+    other.write_bytes(mms_log(shipped, 300, seed=2).encode("utf-8"))
+    monkeypatch.setattr(analyze_mod, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(analyze_mod, "SEGMENT_MIN_BYTES", 20_000)
+    parent = analyze_mod.os.getpid()
+    real_scan = Scanner.scan
+
+    def dying_scan(self, source, **kw):
+        if analyze_mod.os.getpid() != parent:
+            analyze_mod.os._exit(3)  # the child dies on its first task
+        return real_scan(self, source, **kw)
+
+    monkeypatch.setattr(Scanner, "scan", dying_scan)
+    result = analyze_mod.analyze_paths([str(log), str(other)], shipped)
+    assert [(s.path, s.reason) for s in result.skipped] == [
+        (str(log), "could not be analyzed (the worker process failed)")]
+    assert result.stats.files == 1
