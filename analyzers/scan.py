@@ -186,6 +186,7 @@ class Scanner:
         self.rules = [CompiledRule(s) for s in self.signatures]
         self.db = PatternDatabase.build(self.signatures, use_hyperscan=use_hyperscan)
         self.signature_pids = frozenset(pid for pid, sigs in enumerate(self.db.signatures_of) if sigs)
+        self.error_pids = frozenset(pid for pid, level in self.db.errorish_level.items() if level == "error")
         self.chunk_size = chunk_size
 
     # -- entry point -------------------------------------------------------------------------------------------
@@ -310,8 +311,9 @@ class Scanner:
         signature_pids = self.signature_pids
         # MMS warning/error heads (thousands per file) are templated here, without a call per event to _template
         mms_heads = result.kind == "mms"
-        errorish_level = self.db.errorish_level
+        error_pids = self.error_pids
         add_head = result.unmatched.add_mms_head
+        match_start = fast_start.match if fast_start is not None else None
         name = result.name
         templated = 0
         for chunk, n in chunks:
@@ -342,7 +344,7 @@ class Scanner:
                 line_end = chunk.find(b"\n", pos, n)
                 if line_end < 0:
                     line_end = n
-                if (fast_start is not None and fast_start.match(
+                if (match_start is not None and match_start(
                         chunk, ls, line_end if line_end - ls < _START_PROBE else ls + _START_PROBE) is not None) \
                         or starts(chunk, ls):
                     start = ls
@@ -354,12 +356,9 @@ class Scanner:
                 if cur_start >= 0:
                     if mms_heads and cur_head_end >= 0 and ids.isdisjoint(signature_pids):
                         templated += 1
-                        level = "warning"
-                        for p in ids:
-                            if errorish_level.get(p) == "error":
-                                level = "error"
-                        add_head(chunk[cur_start:min(cur_head_end, cur_start + MAX_EVENT_BYTES)], level, name,
-                                 lines.at, cur_start)
+                        add_head(chunk[cur_start:cur_head_end if cur_head_end - cur_start <= MAX_EVENT_BYTES
+                                       else cur_start + MAX_EVENT_BYTES],
+                                 "warning" if ids.isdisjoint(error_pids) else "error", name, lines.at, cur_start)
                     elif fast and ids.isdisjoint(signature_pids):
                         self._template(chunk, n, cur_start, cur_head_end, ids, lines.at, result)
                     else:
@@ -402,10 +401,7 @@ class Scanner:
             head_end = chunk.find(b"\n", start, n)
             if head_end < 0:
                 head_end = n
-        level = "warning"
-        for pid in ids:
-            if self.db.errorish_level.get(pid) == "error":
-                level = "error"
+        level = "warning" if ids.isdisjoint(self.error_pids) else "error"
         raw = chunk[start:min(head_end, start + MAX_EVENT_BYTES)]
         if result.kind == "mms":
             result.unmatched.add_mms_head(raw, level, result.name, line_at, start)
@@ -557,14 +553,23 @@ def _start_test(kind: str, parser: Any) -> Callable[[bytes], bool]:
     return starts
 
 
-_CUT_WINDOW = 2**20
+_CUT_WINDOWS = (2**16, 2**20)  # a head is found in the first 64 KiB but after a runaway detail block
 
 
 def _event_start_after(stream: IO[bytes], at: int, size: int, starts: Callable[[bytes], bool]) -> int | None:
-    """The offset of the first line after `at` that starts an event, looked for in the next `_CUT_WINDOW`
-    bytes and `MAX_WALK_LINES` lines (None: no cut here)."""
-    stream.seek(at)
-    window = stream.read(min(_CUT_WINDOW, size - at))
+    """The offset of the first line after `at` that starts an event, looked for in the next MiB and the next
+    `MAX_WALK_LINES` lines (None: no cut here)."""
+    for span in _CUT_WINDOWS:
+        stream.seek(at)
+        cut = _event_start_in(stream.read(min(span, size - at)), starts)
+        if cut is not None:
+            return at + cut
+        if span >= size - at:
+            break
+    return None
+
+
+def _event_start_in(window: bytes, starts: Callable[[bytes], bool]) -> int | None:
     pos = window.find(b"\n") + 1
     if pos == 0:
         return None
@@ -577,7 +582,7 @@ def _event_start_after(stream: IO[bytes], at: int, size: int, starts: Callable[[
             if end > len(window):  # the line's head is cut by the window: not judged on a part of it
                 return None
         if starts(window[pos:end]):
-            return at + pos
+            return pos
         nl = window.find(b"\n", pos)
         if nl < 0:
             return None

@@ -294,8 +294,8 @@ def main() -> int:
     source = args.source.resolve()
     tool = [sys.executable, "-m", "app"]
     # Installed copies run from compiled bytecode; a sandbox's PYTHONDONTWRITEBYTECODE would make every run
-    # recompile every module (~0.08 s), which no user pays.
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    # recompile every module (~0.08 s), and its PYTHONUNBUFFERED make every write a system call: no user pays that.
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "PYTHONUNBUFFERED")}
     env["PYTHONPATH"] = str(source)
     proc = subprocess.run([*tool, "signatures", "patterns"], env=env, cwd=source, capture_output=True)
     if proc.returncode != 0:

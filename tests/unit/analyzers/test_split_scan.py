@@ -420,3 +420,18 @@ def test_a_worker_that_dies_loses_its_file_not_the_run(shipped, tmp_path, monkey
     assert [(s.path, s.reason) for s in result.skipped] == [
         (str(log), "could not be analyzed (the worker process failed)")]
     assert result.stats.files == 1
+
+
+def test_a_cut_inside_a_long_detail_block_moves_to_the_next_head(shipped, scanner, tmp_path):
+    head = "2024-05-01T10:00:00:000+02:00 9044 E0064004D: Error 0x64004d: Unexpected reply"
+    block = "\n".join(f"| detail {i:06d} " + "x" * 40 for i in range(2000))  # ~110 KB, more than the first look
+    rest = mms_log(shipped, 800, seed=12).split("\n", 2)[2]  # without its leading orphan detail lines
+    log = tmp_path / "mms.0.log"
+    log.write_text(f"{rest}{head}\n{block}\n{rest}", encoding="utf-8")
+    data = log.read_bytes()
+    inside = data.index(b"| detail 000100")
+    after = data.index(b"\n", data.index(b"| detail 001999")) + 1
+    [_, second] = scanner.segments(_source(log), [inside])
+    assert second.start == after
+    whole, split, _ = _whole_and_split(scanner, shipped, _source(log), [inside])
+    assert split == whole
