@@ -212,16 +212,18 @@ class FoldedGroup:
     level: str
     key: str
     count: int
+    template: str = ""  # the words all its events share, <*> where they differ ("" for the group past the cap)
 
     def to_json(self) -> dict[str, Any]:
-        return {"level": self.level, "key": self.key, "count": self.count}
+        return {"level": self.level, "key": self.key, "count": self.count, "template": self.template}
 
 
 @dataclass
 class FoldedTemplates:
     """What the bounds on unmatched templates left out of `AnalysisResult.unmatched`: templates first seen after
     `tracked_cap` distinct ones were not told apart, and those past the `grouped_cap` most frequent were not
-    grouped; their `events` are counted in `groups` by level and event code (the largest listed)."""
+    grouped; their `events` are counted in `groups` by level, event code and number of words, each with the words
+    all its events share (the largest groups listed)."""
 
     tracked_cap: int
     grouped_cap: int

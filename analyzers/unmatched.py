@@ -59,8 +59,10 @@ def mask(text: str) -> str:
 
 # Bounds that keep memory and time flat whatever the log: each distinct template costs about 1 KB while it is
 # tracked, and Drain3 compares a template with every cluster of its length (quadratic in the worst case: 10,000
-# templates that do not merge took 5 s, 20,000 took 27 s). Events past them are folded into groups by event code
-# and level (counted only), and what was folded is reported (`FoldedTemplates`).
+# templates that do not merge took 5 s, 20,000 took 27 s). Events past them are folded into groups by level, event
+# code, number of tokens and first word, each group keeping the tokens all its events share (a cheap grouping that
+# does not depend on the order of the events, so the parts of a split file fold alike), and what was folded is
+# reported (`FoldedTemplates`).
 MAX_TRACKED = 10_000  # distinct templates told apart, in the order they first occur
 MAX_GROUPED = 1_000  # the most frequent of them grouped by Drain3
 MAX_FOLD_GROUPS = 1_000  # groups of folded events; past it, one group per level ("*")
@@ -80,10 +82,35 @@ class _Stat:
     context: str = ""
 
 
+# level, event code (or first words), number of tokens, the token after the code; (level, "*", 0, "") past the cap
+FoldKey = tuple[str, str, int, str]
+
+
 @dataclass(slots=True)
 class _Fold:
     count: int
     first_line: int  # where the group's first folded event is (orders the groups as one pass over the file would)
+    tokens: list[str] | None  # the tokens every folded template of the group has, WILDCARD where they differ
+
+
+def _fold_into(folded: dict[FoldKey, _Fold], level: str, head: str, tokens: list[str] | None, count: int,
+               line: int | Callable[[], int]) -> None:
+    """Count `count` events of a template (its `tokens`; its `head` from `fold_key`) into its group."""
+    key: FoldKey = (level, head, len(tokens), tokens[1] if len(tokens) > 1 else "") if tokens is not None \
+        else (level, "*", 0, "")
+    group = folded.get(key)
+    if group is None and len(folded) >= MAX_FOLD_GROUPS:
+        key, tokens = (level, "*", 0, ""), None
+        group = folded.get(key)
+    if group is None:
+        folded[key] = _Fold(count, line() if callable(line) else line, list(tokens) if tokens is not None else None)
+        return
+    group.count += count
+    mine = group.tokens
+    if mine is not None and tokens is not None:
+        for i, tok in enumerate(tokens):
+            if mine[i] != tok:
+                mine[i] = WILDCARD
 
 
 def fold_key(template: str) -> str:
@@ -99,7 +126,7 @@ class UnmatchedCollector:
 
     def __init__(self) -> None:
         self.stats: dict[tuple[str, str], _Stat] = {}
-        self.folded: dict[tuple[str, str], _Fold] = {}  # (level, fold_key) -> events past MAX_TRACKED
+        self.folded: dict[FoldKey, _Fold] = {}  # the events of templates first seen past MAX_TRACKED
         self._masked: dict[str, str] = {}
         self._masked_raw: dict[bytes, str] = {}
         self._shapes: dict[bytes, str] = {}
@@ -130,7 +157,7 @@ class UnmatchedCollector:
                 st.last_time = time
             return
         if len(self.stats) >= MAX_TRACKED:
-            self._fold(template, level, line)
+            _fold_into(self.folded, level, fold_key(template), template.split(" "), 1, line)
             return
         line_no = line() if callable(line) else line
         self.stats[(template, level)] = _Stat(level, kind, 1, Evidence(file, line_no, text[:MAX_TEXT]), text, time,
@@ -163,31 +190,10 @@ class UnmatchedCollector:
             st.last_text = raw
             return
         if len(self.stats) >= MAX_TRACKED:
-            self._fold(template, level, lambda: line_at(offset))
+            _fold_into(self.folded, level, fold_key(template), template.split(" "), 1, lambda: line_at(offset))
             return
         text = raw.decode("utf-8", errors="replace").rstrip("\r")
         self.stats[(template, level)] = _Stat(level, "mms", 1, Evidence(file, line_at(offset), text[:MAX_TEXT]), text)
-
-    def _fold(self, template: str, level: str, line: int | Callable[[], int]) -> None:
-        key = (level, fold_key(template))
-        group = self.folded.get(key)
-        if group is None and len(self.folded) >= MAX_FOLD_GROUPS:
-            key = (level, "*")
-            group = self.folded.get(key)
-        if group is not None:
-            group.count += 1
-            return
-        self.folded[key] = _Fold(1, line() if callable(line) else line)
-
-    def _fold_many(self, level: str, key: str, count: int, first_line: int) -> None:
-        group = self.folded.get((level, key))
-        if group is None and len(self.folded) >= MAX_FOLD_GROUPS:
-            key = "*"
-            group = self.folded.get((level, key))
-        if group is None:
-            self.folded[(level, key)] = _Fold(count, first_line)
-        else:
-            group.count += count
 
     def resolve_times(self, time_of: Callable[[str, str], datetime | None]) -> None:
         """Fill first/last times from the stored example lines; `time_of(kind, text)` parses one line. Once per
@@ -208,7 +214,7 @@ class UnmatchedCollector:
             mine = self.stats.get(key)
             if mine is None:
                 if len(self.stats) >= MAX_TRACKED:
-                    self._fold_many(st.level, fold_key(key[0]), st.count, st.example.line)
+                    _fold_into(self.folded, st.level, fold_key(key[0]), key[0].split(" "), st.count, st.example.line)
                 else:
                     self.stats[key] = st
                 continue
@@ -218,15 +224,15 @@ class UnmatchedCollector:
                 mine.context = st.context
             mine.first_time = _earliest(mine.first_time, st.first_time)
             mine.last_time = _latest(mine.last_time, st.last_time)
-        for (level, gkey), group in other.folded.items():
-            self._fold_many(level, gkey, group.count, group.first_line)
+        for (level, head, *_), group in other.folded.items():
+            _fold_into(self.folded, level, head, group.tokens, group.count, group.first_line)
 
     def extend(self, other: UnmatchedCollector, line_offset: int) -> None:
         """Add the templates of the next part of the same file (its lines counted from 1, `line_offset` lines
         after this one's first), before `resolve_times`: the result is that of one pass over both parts. A template
         is tracked if fewer than `MAX_TRACKED` were when it first occurred, and folded groups are made in the order
         of their first folded event."""
-        to_fold: list[tuple[int, str, str, int]] = []
+        to_fold: list[tuple[int, str, str, list[str] | None, int]] = []
         for key, st in other.stats.items():
             st.example.line += line_offset
             mine = self.stats.get(key)
@@ -238,12 +244,12 @@ class UnmatchedCollector:
             elif len(self.stats) < MAX_TRACKED:
                 self.stats[key] = st
             else:
-                to_fold.append((st.example.line, st.level, fold_key(key[0]), st.count))
-        to_fold.extend((group.first_line + line_offset, level, gkey, group.count)
-                       for (level, gkey), group in other.folded.items())
+                to_fold.append((st.example.line, st.level, fold_key(key[0]), key[0].split(" "), st.count))
+        to_fold.extend((group.first_line + line_offset, level, head, group.tokens, group.count)
+                       for (level, head, *_), group in other.folded.items())
         to_fold.sort(key=lambda item: item[0])
-        for line, level, gkey, count in to_fold:
-            self._fold_many(level, gkey, count, line)
+        for line, level, head, tokens, count in to_fold:
+            _fold_into(self.folded, level, head, tokens, count, line)
 
     def templates(self, limit: int = MAX_TEMPLATES) -> list[UnmatchedTemplate]:
         return self.group(limit)[0]
@@ -252,21 +258,15 @@ class UnmatchedCollector:
         """The `limit` most frequent templates, after Drain3 merged those that differ in a few tokens, and what the
         caps folded: templates past the `MAX_GROUPED` most frequent are folded too, not given to Drain3."""
         stats = self.stats
-        folded = {key: _Fold(g.count, g.first_line) for key, g in self.folded.items()}
+        folded = {key: _Fold(g.count, g.first_line, None if g.tokens is None else list(g.tokens))
+                  for key, g in self.folded.items()}
         past = 0
         if len(stats) > MAX_GROUPED:
             ranked = sorted(stats.items(), key=lambda kv: -kv[1].count)  # stable: ties in order of appearance
             past = len(ranked) - MAX_GROUPED
             kept = {key for key, _ in ranked[:MAX_GROUPED]}
             for (template, level), st in ranked[MAX_GROUPED:]:
-                gkey = (level, fold_key(template))
-                if gkey not in folded and len(folded) >= MAX_FOLD_GROUPS:
-                    gkey = (level, "*")
-                group = folded.get(gkey)
-                if group is None:
-                    folded[gkey] = _Fold(st.count, st.example.line)
-                else:
-                    group.count += st.count
+                _fold_into(folded, level, fold_key(template), template.split(" "), st.count, st.example.line)
             stats = {key: st for key, st in stats.items() if key in kept}
         groups = _drain_groups(stats)
         out = []
@@ -286,7 +286,8 @@ class UnmatchedCollector:
         summary = FoldedTemplates(
             tracked_cap=MAX_TRACKED, grouped_cap=MAX_GROUPED, tracked=len(self.stats),
             events=sum(g.count for g in folded.values()), templates=past,
-            groups=[FoldedGroup(level, gkey, g.count) for (level, gkey), g in ordered[:FOLD_GROUPS_REPORTED]],
+            groups=[FoldedGroup(level, head, g.count, " ".join(g.tokens) if g.tokens is not None else "")
+                    for (level, head, *_), g in ordered[:FOLD_GROUPS_REPORTED]],
             group_count=len(folded))
         return out[:limit], summary
 

@@ -192,9 +192,9 @@ def folded_lines(folded: Any) -> list[str]:
     past = f", and the {folded.templates:,} less frequent past the {folded.grouped_cap:,} grouped" \
         if folded.templates else ""
     out = [f"Folded: {folded.events:,} more error/warning events, not grouped into templates of their own (templates "
-           f"first seen after {folded.tracked_cap:,} distinct ones{past}), counted by event code in "
+           f"first seen after {folded.tracked_cap:,} distinct ones{past}), counted by event code and shape in "
            f"{folded.group_count:,} group(s):"]
-    out.extend(f"  {g.count:>6}x {g.level:<7} {g.key}" for g in folded.groups)
+    out.extend(f"  {g.count:>6}x {g.level:<7} {(g.template or g.key)[:160]}" for g in folded.groups)
     if folded.group_count > len(folded.groups):
         out.append(f"  ... and {folded.group_count - len(folded.groups):,} smaller group(s)")
     return out

@@ -435,3 +435,45 @@ def test_a_cut_inside_a_long_detail_block_moves_to_the_next_head(shipped, scanne
     assert second.start == after
     whole, split, _ = _whole_and_split(scanner, shipped, _source(log), [inside])
     assert split == whole
+
+
+def test_folded_groups_keep_the_words_their_events_share_whatever_the_order(monkeypatch):
+    monkeypatch.setattr(unmatched_mod, "MAX_TRACKED", 2)
+    rnd = random.Random(5)
+    lines = []
+    for i in range(300):
+        a, b = rnd.choice(WORDS), rnd.choice(WORDS)
+        if i % 2:
+            lines.append(f"W00640010: Skipped folder {a} {b} of user {a}: access denied")
+        else:
+            lines.append(f"W00640010: Cannot read {a} while backing up {b}")
+    groups = []
+    for order in (lines, lines[::-1], sorted(lines)):
+        collector = unmatched_mod.UnmatchedCollector()
+        for n, line in enumerate(order):
+            collector.add(line, "warning", "text", "f", n + 1)
+        templates, folded = collector.group()
+        assert sum(t.count for t in templates) + folded.events == len(lines)
+        groups.append(sorted(g.template for g in folded.groups))  # which two were tracked depends on the order
+    assert groups[0] == groups[1] == groups[2] == ["W00640010: Cannot read <*> while backing up <*>",
+                                                   "W00640010: Skipped folder <*> <*> of user <*> access denied"]
+
+
+def test_the_report_says_what_was_folded(tmp_path, monkeypatch, capsys):
+    from app.cli import main
+
+    monkeypatch.setattr(unmatched_mod, "MAX_TRACKED", 5)
+    log = tmp_path / "mms.0.log"
+    lines = [f"2024-05-01T10:00:{i % 60:02d}:000+02:00 9044 W00640010: Skipped folder {a} {b} now"
+             for i, (a, b) in enumerate(itertools.product(WORDS, WORDS))]
+    log.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert main(["analyze", str(log), "--json"]) == 0
+    folded = json.loads(capsys.readouterr().out)["unmatched_folded"]
+    assert folded["tracked_cap"] == 5 and folded["tracked"] == 5 and folded["events"] == len(lines) - 5
+    assert folded["groups"] == [{"level": "warning", "key": "W00640010", "count": len(lines) - 5,
+                                 "template": "W00640010: Skipped folder <*> <*> now"}]
+    assert main(["analyze", str(log)]) == 0
+    text = capsys.readouterr().out
+    assert f"Folded: {len(lines) - 5:,} more error/warning events" in text
+    assert "first seen after 5 distinct ones" in text
+    assert f"{len(lines) - 5}x warning W00640010: Skipped folder <*> <*> now" in text
