@@ -200,7 +200,7 @@ def _scan_parallel(scanner: Scanner, sources: list[LogSource], workers: int, can
 
     The children inherit the compiled database (each makes its own hyperscan scratch, and opens its own reader of
     every source it scans) and write each result, pickled, to a spill file of their own as soon as it is done
-    (``pwrite``: no shared offset), with a 20-byte record of where in a pipe to the parent. The parent takes the
+    (``pwrite``: no shared offset), with a 24-byte record of where in a pipe to the parent. The parent takes the
     results in source order, and the parts of a file in file order (`_InOrder`): what can be used at once is
     merged (`merge_segments`) and handed to `sink`, the rest waits in the spill files, not in memory, so memory
     stays bounded whatever the size of the logs. On cancel the children are killed."""
@@ -242,11 +242,13 @@ def _scan_parallel(scanner: Scanner, sources: list[LogSource], workers: int, can
                     os.close(read_fd)
                     offset = 0
                     for batch in iter(lambda: _next_task(tasks_r, batches), None):
-                        for t in batch:
-                            data = pickle.dumps(run(t), protocol=pickle.HIGHEST_PROTOCOL)
-                            _pwrite_all(spill.fileno(), data, offset)
-                            _write_all(write_fd, _RECORD.pack(t, offset, len(data)))
-                            offset += len(data)
+                        # a batch of many small files is one pickle; a part of a big file is one on its own
+                        outcomes = [run(t) for t in batch]
+                        data = pickle.dumps(outcomes if len(batch) > 1 else outcomes[0],
+                                            protocol=pickle.HIGHEST_PROTOCOL)
+                        _pwrite_all(spill.fileno(), data, offset)
+                        _write_all(write_fd, _RECORD.pack(batch[0], len(batch), offset, len(data)))
+                        offset += len(data)
                 except BaseException:  # noqa: BLE001 - the parent reports the lost files
                     code = 1
                 finally:
@@ -288,7 +290,8 @@ def _scan_parallel(scanner: Scanner, sources: list[LogSource], workers: int, can
 
 
 _MAX_TASKS = 4096
-_RECORD = struct.Struct("<IQQ")  # task, offset and length of its pickled result in the child's spill file
+# first task and number of tasks of a batch, offset and length of its pickled results in the child's spill file
+_RECORD = struct.Struct("<IIQQ")
 
 
 def _write_all(fd: int, data: bytes) -> None:
@@ -353,9 +356,21 @@ class _InOrder:
             if whole < len(data):
                 self.pending[fd] = data[whole:]
             for k in range(0, whole, _RECORD.size):
-                t, offset, length = _RECORD.unpack_from(data, k)
-                self.done.add(t)
-                self.waiting[t] = (self.spills[fd], offset, length)
+                first, count, offset, length = _RECORD.unpack_from(data, k)
+                self.done.update(range(first, first + count))
+                if count == 1:
+                    self.waiting[first] = (self.spills[fd], offset, length)
+                    continue
+                try:  # many small files: their results are small, taken into memory at once
+                    outcomes = pickle.loads(os.pread(self.spills[fd].fileno(), length, offset))
+                except (pickle.UnpicklingError, EOFError, ValueError, TypeError, OSError):
+                    outcomes = None
+                if not isinstance(outcomes, list) or len(outcomes) != count:
+                    outcomes = [Skipped(self.sources[self.tasks[t][0]].name,
+                                        "could not be analyzed (the worker's result was lost)")
+                                for t in range(first, first + count)]
+                for t, outcome in zip(range(first, first + count), outcomes, strict=True):
+                    self.waiting[t] = outcome
             self._drain()
 
     def _drain(self) -> None:
