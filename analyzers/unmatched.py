@@ -8,7 +8,7 @@ that still differ in a token. Times are parsed only for the first and last line 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -24,6 +24,7 @@ _QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
 _KEEP = re.compile(r"[A-Z][0-9A-F]{8}:?")  # MMS event codes name the event type: keep them
 _NO_DIGITS = str.maketrans("", "", "0123456789")
 _QUOTE_MARK = "\x00"
+_SPECIAL = re.compile(r"[0-9\x00\\]")
 _ZEROS = str.maketrans("123456789", "000000000")
 _ZERO_BYTES = bytes.maketrans(b"123456789", b"000000000")
 # The shape of an MMS message body, bytes only: quoted strings as the quote mark, and each run of printable ASCII
@@ -42,11 +43,15 @@ def mask(text: str) -> str:
     text = _QUOTED.sub(_QUOTE_MARK, text[:MAX_TEXT])
     out: list[str] = []
     lead = True  # leading tokens with digits are the time and thread id of the line head: dropped
+    special = _SPECIAL.search
     for tok in text.split():
-        if tok.translate(_NO_DIGITS) != tok:
-            if out or not _KEEP.fullmatch(tok):  # only a leading event code is kept
-                tok = WILDCARD if not lead else ""
-        elif _QUOTE_MARK in tok or "\\" in tok or ("/" in tok and len(tok) > 1):
+        if special(tok) is not None:  # a digit, a quoted string or a backslash: one C call for the common case
+            if tok.translate(_NO_DIGITS) != tok:
+                if out or not _KEEP.fullmatch(tok):  # only a leading event code is kept
+                    tok = WILDCARD if not lead else ""
+            else:
+                tok = WILDCARD
+        elif "/" in tok and len(tok) > 1:
             tok = WILDCARD
         if not tok:
             continue
@@ -130,9 +135,41 @@ class UnmatchedCollector:
         self._masked: dict[str, str] = {}
         self._masked_raw: dict[bytes, str] = {}
         self._shapes: dict[bytes, str] = {}
+        self._shape_tries = self._shape_hits = self._shape_pause = 0
 
     def __getstate__(self) -> dict[str, Any]:
-        return {"stats": self.stats, "folded": self.folded, "_masked": {}, "_masked_raw": {}, "_shapes": {}}
+        # Flat tuples, not objects: a worker's part of a template-heavy log holds 10,000 templates, and pickling
+        # them as dataclass instances cost more than scanning them (0.9 s of CPU per 200 MB, out and back in).
+        stats = [(tpl, level, st.kind, st.count, st.example.file, st.example.line, st.example.text, st.last_text,
+                  st.first_time, st.last_time, st.context) for (tpl, level), st in self.stats.items()]
+        folded = [(*key, g.count, g.first_line, g.tokens) for key, g in self.folded.items()]
+        return {"stats": stats, "folded": folded}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__()  # type: ignore[misc]
+        # The templates stay rows until something asks for `stats`: `extend` folds most of a template-heavy part
+        # straight from its rows, without making objects of them.
+        del self.stats
+        self._rows = state["stats"]
+        self.folded = {(level, head, n, word): _Fold(count, first_line, tokens)
+                       for level, head, n, word, count, first_line, tokens in state["folded"]}
+
+    def __getattr__(self, name: str) -> Any:
+        if name != "stats" or "_rows" not in self.__dict__:
+            raise AttributeError(name)
+        self.stats = {(tpl, level): _Stat(level, kind, count, Evidence(file, line, text), last, first_t, last_t,
+                                          context)
+                      for tpl, level, kind, count, file, line, text, last, first_t, last_t, context in self._rows}
+        del self._rows
+        return self.stats
+
+    def _template_rows(self) -> Iterator[tuple[Any, ...]]:
+        if "stats" not in self.__dict__ and "_rows" in self.__dict__:
+            yield from self._rows
+            return
+        for (tpl, level), st in self.stats.items():
+            yield (tpl, level, st.kind, st.count, st.example.file, st.example.line, st.example.text, st.last_text,
+                   st.first_time, st.last_time, st.context)
 
     def add(self, text: str, level: str, kind: str, file: str, line: int | Callable[[], int],
             time: datetime | None = None, context: str = "") -> None:
@@ -176,9 +213,20 @@ class UnmatchedCollector:
             if len(self._masked_raw) > _CACHE_ENTRIES:
                 self._masked_raw.clear()
                 self._shapes.clear()
-            # GUIDs, names and paths make most keys new (~1 in 5 MMS warning lines); their shape is shared
-            shape = _shape(body, cut)
-            template = self._shapes.get(shape) if shape is not None else None
+            # GUIDs, names and paths make most keys new (~1 in 5 MMS warning lines); their shape is shared. Where
+            # shapes are new too (words that vary: a template-heavy log), they are not looked for for a while.
+            shape = template = None
+            if self._shape_pause:
+                self._shape_pause -= 1
+            else:
+                shape = _shape(body, cut)
+                template = self._shapes.get(shape) if shape is not None else None
+                self._shape_tries += 1
+                self._shape_hits += template is not None
+                if self._shape_tries == 512:
+                    if self._shape_hits < 32:
+                        self._shape_pause = 8192
+                    self._shape_tries = self._shape_hits = 0
             if template is None:
                 template = mask(body.decode("utf-8", errors="replace").rstrip("\r"))
                 if shape is not None:
@@ -233,18 +281,20 @@ class UnmatchedCollector:
         is tracked if fewer than `MAX_TRACKED` were when it first occurred, and folded groups are made in the order
         of their first folded event."""
         to_fold: list[tuple[int, str, str, list[str] | None, int]] = []
-        for key, st in other.stats.items():
-            st.example.line += line_offset
-            mine = self.stats.get(key)
+        stats = self.stats
+        for tpl, level, kind, count, file, line, text, last, first_t, last_t, context in other._template_rows():
+            line += line_offset
+            mine = stats.get((tpl, level))
             if mine is not None:
-                mine.count += st.count
-                if st.last_time is not None:
-                    mine.last_time = st.last_time
-                mine.last_text = st.last_text
-            elif len(self.stats) < MAX_TRACKED:
-                self.stats[key] = st
+                mine.count += count
+                if last_t is not None:
+                    mine.last_time = last_t
+                mine.last_text = last
+            elif len(stats) < MAX_TRACKED:
+                stats[(tpl, level)] = _Stat(level, kind, count, Evidence(file, line, text), last, first_t, last_t,
+                                            context)
             else:
-                to_fold.append((st.example.line, st.level, fold_key(key[0]), key[0].split(" "), st.count))
+                to_fold.append((line, level, fold_key(tpl), tpl.split(" "), count))
         to_fold.extend((group.first_line + line_offset, level, head, group.tokens, group.count)
                        for (level, head, *_), group in other.folded.items())
         to_fold.sort(key=lambda item: item[0])
