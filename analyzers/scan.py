@@ -667,6 +667,11 @@ def utf8_chunks(source: Source, chunk_size: int = CHUNK_SIZE, validate: bool = T
 _buffers = threading.local()
 
 
+def release_read_buffer() -> None:
+    """Drop this thread's read buffer (before a fork: see `analyze._scan_parallel`)."""
+    _buffers.buf = None
+
+
 def _buffer(size: int, source_size: int | None) -> bytearray:
     """One read buffer per thread, reused from file to file: a fresh 32 MiB bytearray costs its zero-fill and
     page faults every time (about 10 ms). A small source gets a small buffer if none is allocated yet.
