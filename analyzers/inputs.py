@@ -12,6 +12,8 @@ analyzer's forked workers can read members of one archive at the same time.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import functools
 import io
 import lzma
@@ -43,14 +45,36 @@ _MEMBER_ERRORS = (zipfile.BadZipFile, OSError, NotImplementedError, RuntimeError
                   zlib.error, lzma.LZMAError)
 
 
+# The pass phrase of encrypted bundles (analyze --password-env); set around a run with `archive_password`.
+_PASSWORD: contextvars.ContextVar[str | None] = contextvars.ContextVar("archive_password", default=None)
+
+
+@contextlib.contextmanager
+def archive_password(password: str | None) -> Iterator[None]:
+    token = _PASSWORD.set(password)
+    try:
+        yield
+    finally:
+        _PASSWORD.reset(token)
+
+
 def resolve_inputs(paths: list[str], *, stdin: IO[bytes] | None = None,
                    limits: Limits = DEFAULT_LIMITS) -> list[LogSource | Skipped]:
+    from collectors.volumes import volume_set
+
     out: list[LogSource | Skipped] = []
+    volume_sets: set[Path] = set()
     for raw in paths:
         if raw == "-":
             out.append(_stdin_source(stdin, limits))
             continue
         path = Path(raw)
+        volumes = volume_set(path) if path.is_file() else None
+        if volumes is not None:  # any volume of x.7z.001, x.7z.002 ... stands for the set: read it once
+            if volumes[0] in volume_sets:
+                continue
+            volume_sets.add(volumes[0])
+            path = volumes[0]
         try:
             if path.is_dir():
                 out.extend(_folder(path, limits))
@@ -125,6 +149,21 @@ def _folder(root: Path, limits: Limits) -> Iterator[LogSource | Skipped]:
 
 
 def _file(path: Path, display: str, limits: Limits) -> list[LogSource | Skipped]:
+    from collectors.volumes import open_volumes, volume_set
+
+    volumes = volume_set(path)
+    if volumes is not None:
+        # x.7z.001, x.zip.001 ...: the numbered volumes 7-Zip joins, read as one archive (the others beside it)
+        if path != volumes[0]:
+            return []  # the set is read once, from its first volume
+        joined = open_volumes(volumes)
+        head = joined.read(8)
+        joined.seek(0)
+        if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+            return list(_zip_members(joined, display, limits, _SpoolSlot(), nested=True))
+        if head.startswith(_7Z_MAGIC):
+            return list(_7z_members(joined, display, limits, _SpoolSlot()))
+        joined.close()
     with open(path, "rb") as fh:
         head = fh.read(4096)
         size = os.fstat(fh.fileno()).st_size
@@ -236,8 +275,15 @@ def _spool_member(stream: IO[bytes], slot: _SpoolSlot, cap: int) -> _SpoolWriter
 
 def _zip_members(fileobj: IO[bytes], display: str, limits: Limits, slot: _SpoolSlot,
                  nested: bool) -> Iterator[LogSource | Skipped]:
+    password = _PASSWORD.get()
     try:
-        zf = zipfile.ZipFile(fileobj)
+        if password:
+            import pyzipper  # WinZip AES (an encrypted bundle); reads plain members as zipfile does
+
+            zf = pyzipper.AESZipFile(fileobj)
+            zf.setpassword(password.encode("utf-8"))
+        else:
+            zf = zipfile.ZipFile(fileobj)
     except _MEMBER_ERRORS as exc:
         fileobj.close()
         yield Skipped(display, f"not a readable zip archive: {_reason(exc)}")
@@ -256,8 +302,8 @@ def _zip_members(fileobj: IO[bytes], display: str, limits: Limits, slot: _SpoolS
         if _unsafe_name(name):
             yield Skipped(where, "unsafe member name (absolute path or '..'); not read")
             continue
-        if info.flag_bits & 0x1:
-            yield Skipped(where, "encrypted member; not read")
+        if info.flag_bits & 0x1 and not password:
+            yield Skipped(where, "encrypted member; not read (give the pass phrase: --password-env NAME)")
             continue
         reason = _size_problem(info.file_size, info.compress_size, total, limits)
         if reason is None and info.compress_type == zipfile.ZIP_LZMA and info.file_size > limits.decoder_memory:
@@ -463,9 +509,11 @@ def _7z_members(fileobj: IO[bytes], display: str, limits: Limits, slot: _SpoolSl
     failure: str | None = None
     try:
         # A file object, not a path: py7zr then unpacks folders one after another in this thread
-        with py7zr.SevenZipFile(fileobj, mode="r") as archive:
-            if archive.needs_password():
-                yield Skipped(display, "password-protected .7z archive; not read")
+        password = _PASSWORD.get()
+        with py7zr.SevenZipFile(fileobj, mode="r", password=password or None) as archive:
+            if archive.needs_password() and not password:
+                yield Skipped(display, "password-protected .7z archive; not read (give the pass phrase: "
+                              "--password-env NAME)")
                 return
             members = [f for f in archive.files if not f.is_directory]
             if len(members) > limits.members:
@@ -473,9 +521,13 @@ def _7z_members(fileobj: IO[bytes], display: str, limits: Limits, slot: _SpoolSl
                 return
             blocked = _folder_problems(archive, limits)
             total = 0
+            # our bundle as a .7z (collect --format 7z): only what was collected, as for the zip
+            bundle = _is_our_bundle({m.filename for m in members})
             for member in members:
                 name = member.filename
                 where = f"{display}!{name}"
+                if bundle and not name.startswith("collected/"):
+                    continue
                 size = int(member.uncompressed or 0)
                 folder = member.folder
                 if _unsafe_name(name):

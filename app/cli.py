@@ -9,7 +9,6 @@ import argparse
 import gc
 import json
 import math
-import os
 import sys
 from pathlib import Path
 from typing import NoReturn
@@ -81,7 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=_version_text())
-    sub = parser.add_subparsers(dest="command", metavar="{collect,analyze,escalate,signatures,gui}")
+    sub = parser.add_subparsers(dest="command", metavar="{collect,analyze,escalate,inspect,unmask,signatures,gui}")
 
     collect = sub.add_parser(
         "collect", help="collect logs and diagnostics into a bundle",
@@ -111,6 +110,9 @@ def build_parser() -> argparse.ArgumentParser:
     collect.add_argument("--json", action="store_true", help="print a machine-readable summary on stdout")
     collect.add_argument("--list", action="store_true", help="list the collectors and exit")
     collect.add_argument("--quiet", "-q", action="store_true", help="no progress on stderr")
+    from app.cli_export import add_collect_options, add_inspect_parser, add_unmask_parser
+
+    add_collect_options(collect)
     collect.set_defaults(handler=cmd_collect)
 
     from app.cli_analyze import add_analyze_parser, add_signatures_parser
@@ -120,6 +122,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_escalate_parser(sub)
     add_signatures_parser(sub)
+    add_inspect_parser(sub)
+    add_unmask_parser(sub)
 
     gui = sub.add_parser("gui", help="open the window (the default without a subcommand)")
     # For the build's smoke test: open the window, then close it after this many milliseconds.
@@ -128,17 +132,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _no_display() -> bool:
-    # Without a display Qt aborts the whole process with a core dump; a server over SSH deserves a sentence.
-    if sys.platform in ("win32", "darwin") or os.environ.get("QT_QPA_PLATFORM"):
-        return False
-    return not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
-
-
 def cmd_gui(args: argparse.Namespace) -> int:
-    if _no_display():
-        print(f"{TOOL_NAME}: no display to open the window on (DISPLAY is not set); for a headless run use "
-              f"`{TOOL_NAME} collect` (see `{TOOL_NAME} --help`)", file=sys.stderr)
+    # Qt aborts the whole process, with a misleading text, when the display or a library of its xcb plugin is
+    # missing: asked first, without Qt, so the user reads one sentence instead.
+    from app.gui.preflight import problem
+
+    reason = problem(TOOL_NAME)
+    if reason is not None:
+        print(reason, file=sys.stderr)
         return 1
     try:
         from app.gui.main import run_gui
@@ -157,11 +158,17 @@ def cmd_collect(args: argparse.Namespace) -> int:
 
     if args.list:
         return _list_collectors()
+    from app.cli_export import PassphraseError, collect_option_values
+
+    try:
+        export_values = collect_option_values(args)
+    except (PassphraseError, ValueError) as exc:
+        return _collect_usage_error(str(exc), args.json)
     options = CollectOptions(
         root=args.root, demo=args.demo, since_days=args.since or 7.0, window_explicit=args.since is not None,
         output=args.output,
         only=tuple(args.only), exclude=tuple(args.exclude), include_slow=not args.no_slow,
-        max_workers=max(1, args.workers), signatures_dir=args.signatures,
+        max_workers=max(1, args.workers), signatures_dir=args.signatures, **export_values,
     )
     printer = ProgressPrinter(sys.stderr, enabled=not args.quiet)
     cancel = CancelToken()
@@ -174,11 +181,25 @@ def cmd_collect(args: argparse.Namespace) -> int:
 
         result = run_collect(options, on_event=on_event, cancel=cancel)
     printer.done(result)
+    if result.redaction and not args.quiet:
+        from app.inspect import redaction_lines
+
+        for line in redaction_lines(result.redaction):
+            print(printable(line), file=sys.stderr)
     if args.json:
         sys.stdout.write(json_for_terminal(json.dumps(result.summary(), indent=2, ensure_ascii=False)) + "\n")
     if result.exit_code in (EXIT_NOTHING_WRITTEN, EXIT_USAGE):
         print(f"{TOOL_NAME}: {printable(result.reason)}", file=sys.stderr)
     return result.exit_code
+
+
+def _collect_usage_error(message: str, as_json: bool) -> int:
+    if as_json:
+        summary = {"exit_code": EXIT_USAGE, "bundle": None, "reason": message, "seconds": 0,
+                   "collectors": [], "products": [], "findings": []}
+        sys.stdout.write(json_for_terminal(json.dumps(summary, indent=2, ensure_ascii=False)) + "\n")
+    print(f"{TOOL_NAME} collect: error: {printable(message)}", file=sys.stderr)
+    return EXIT_USAGE
 
 
 def _list_collectors() -> int:

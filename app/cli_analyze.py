@@ -47,12 +47,15 @@ def add_analyze_parser(sub: argparse._SubParsersAction) -> None:
         "group the remaining errors and warnings into templates.",
         epilog=ANALYZE_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("paths", nargs="+", metavar="PATH", help="file, folder, .zip, .7z, or - for standard input")
+    p.add_argument("paths", nargs="+", metavar="PATH",
+                   help="file, folder, .zip, .7z (also split: x.7z.001 ..., and encrypted), or - for standard input")
     p.add_argument("--json", action="store_true", help="print the result as JSON on stdout")
     p.add_argument("--signatures", type=Path, metavar="DIR", help="use this signature folder")
     p.add_argument("--platform", choices=("windows", "linux", "macos"),
                    help="the logs come from this operating system: signatures of the others are left out")
     p.add_argument("--no-hyperscan", action="store_true", help=argparse.SUPPRESS)
+    p.add_argument("--password-env", metavar="NAME",
+                   help="pass phrase of encrypted bundles, from environment variable NAME (else asked for)")
     p.set_defaults(handler=cmd_analyze)
 
 
@@ -101,9 +104,17 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     if not sigset.signatures:
         return fail(f"no usable signatures in {sigset.directory} ({len(sigset.problems)} problems; "
                     "run `acronis-triage signatures validate`)")
+    from analyzers.inputs import archive_password
+    from app.cli_export import PassphraseError, bundle_password
+
     try:
-        result = analyze_paths(list(args.paths), sigset, use_hyperscan=False if args.no_hyperscan else None,
-                               platform=args.platform)
+        password = bundle_password(args, list(args.paths))
+    except PassphraseError as exc:
+        return fail(str(exc))
+    try:
+        with archive_password(password):
+            result = analyze_paths(list(args.paths), sigset, use_hyperscan=False if args.no_hyperscan else None,
+                                   platform=args.platform)
     except KeyboardInterrupt:
         return fail("interrupted")
     except Exception as exc:  # noqa: BLE001 - the CLI promises one line, never a traceback

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import os
 import select
+import shutil
 import signal
 import sys
 import threading
@@ -38,7 +39,11 @@ def _remove(part: bytes | str | None) -> bool:
     if not part:
         return False
     try:
-        os.unlink(part)
+        if os.path.isdir(part) and not os.path.islink(part):
+            # an export's private staging folder (app.export): the unfinished zip and everything made from it
+            shutil.rmtree(part)
+        else:
+            os.unlink(part)
     except OSError:
         return False
     return True

@@ -71,6 +71,15 @@ class CollectOptions:
     max_workers: int = 4
     signatures_dir: Path | None = None
     collector_options: dict[str, Any] = field(default_factory=dict)
+    # Export (app.export): the verified zip is the default; anything else is a step after it.
+    format: str = "zip"  # zip | 7z
+    password: str | None = field(default=None, repr=False)  # never from the command line, never recorded
+    split: int | None = None  # bytes per volume
+    case_id: str | None = None
+    redact: str = "secrets"  # secrets (always) | full (secrets, and names and addresses pseudonymised)
+    pseudonym_map: Path | None = None  # --map: the private map to use and extend (reused for one customer)
+    customer: str | None = None  # --customer: a map kept beside the bundles under this key
+    keywords: tuple[str, ...] = field(default=(), repr=False)  # the technician's own terms to pseudonymise
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -83,7 +92,18 @@ class CollectOptions:
             "exclude": list(self.exclude),
             "include_slow": self.include_slow,
             "max_workers": self.max_workers,
+            "format": self.format,
+            "encrypted": bool(self.password),
+            "split_bytes": self.split,
+            "case_id": self.case_id,
+            "redact": self.redact,
+            "keywords": len(self.keywords),  # how many, never which: they are the customer's own words
         }
+
+    def export_options(self) -> Any:
+        from app.export import ExportOptions
+
+        return ExportOptions(self.format, self.password, self.split)
 
 
 @dataclass
@@ -95,6 +115,7 @@ class CollectResult:
     findings: dict[str, Any] | None = None
     manifest: dict[str, Any] | None = None
     seconds: float = 0.0
+    redaction: dict[str, Any] | None = None  # --redact full: counts per category and file, where the map is
 
     def summary(self) -> dict[str, Any]:
         """The machine-readable summary ``collect --json`` prints."""
@@ -109,6 +130,8 @@ class CollectResult:
             "findings": [
                 {k: f.get(k) for k in ("signature", "title", "severity", "kb", "count")} for f in findings
             ],
+            **({"redaction": {k: v for k, v in self.redaction.items() if k != "files"}}
+               if self.redaction else {}),
         }
 
 
@@ -132,22 +155,53 @@ def resolve_root(options: CollectOptions) -> SystemRoot:
     return SystemRoot.live_system()
 
 
-def default_bundle_name(host: str, now: datetime | None = None) -> str:
+def default_bundle_name(host: str, now: datetime | None = None, *, case_id: str | None = None,
+                        suffix: str = ".zip") -> str:
+    """``<case-id>-<host>-<UTC time>.zip`` (``acronis-triage-...`` without a case ID). Under ``--redact full``
+    the host is its pseudonym: the name of the file must not say what its content hides."""
     stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
     safe = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in host)[:40] or "machine"
-    return f"acronis-triage-{safe}-{stamp}.zip"
+    return f"{case_id or 'acronis-triage'}-{safe}-{stamp}{suffix}"
 
 
-def resolve_output(options: CollectOptions, host: str) -> Path:
+def output_is_default(options: CollectOptions) -> bool:
+    return options.output is None or Path(options.output).expanduser().is_dir()
+
+
+def resolve_output(options: CollectOptions, host: str, now: datetime | None = None) -> Path:
+    suffix = ".7z" if options.format == "7z" else ".zip"
     out = options.output
     if out is None:
-        return Path.cwd() / default_bundle_name(host)
+        return Path.cwd() / default_bundle_name(host, now, case_id=options.case_id, suffix=suffix)
     out = Path(out).expanduser()
     if out.is_dir():
-        return out / default_bundle_name(host)
-    if out.suffix.lower() != ".zip":
-        out = out.with_name(out.name + ".zip")
+        return out / default_bundle_name(host, now, case_id=options.case_id, suffix=suffix)
+    if out.suffix.lower() in (".zip", ".7z") and out.suffix.lower() != suffix:
+        raise UsageError(f"--output {out.name} does not end in {suffix}, the format asked for (--format "
+                         f"{options.format})")
+    if out.suffix.lower() != suffix:
+        out = out.with_name(out.name + suffix)
     return out
+
+
+def check_export_options(options: CollectOptions) -> None:
+    from app.export import FORMATS, MIN_SPLIT, check_case_id
+
+    if options.format not in FORMATS:
+        raise UsageError(f"unknown format {options.format!r}; known: {', '.join(FORMATS)}")
+    if options.split is not None and options.split < MIN_SPLIT:
+        raise UsageError(f"volumes must be at least {MIN_SPLIT // 1024}K")
+    if options.redact not in ("secrets", "full"):
+        raise UsageError(f"unknown redaction {options.redact!r}; known: secrets, full")
+    if options.password is not None and not options.password:
+        raise UsageError("the pass phrase is empty")
+    if options.case_id is not None:
+        try:
+            check_case_id(options.case_id)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from exc
+    if (options.pseudonym_map or options.customer or options.keywords) and options.redact != "full":
+        raise UsageError("--map, --customer and --keyword belong to --redact full")
 
 
 def select_collectors(options: CollectOptions, classes: list[type[Collector]]) -> list[type[Collector]]:
@@ -219,20 +273,37 @@ def run_collect(
         root = resolve_root(options)
         discovery = discover()
         classes = select_collectors(options, collectors if collectors is not None else discovery.collectors)
+        check_export_options(options)
         host = socket.gethostname() if root.live else "offline-" + root.path.name
-        output = resolve_output(options, host)
+        started_at = datetime.now(UTC)
+        output = resolve_output(options, host, started_at)
     except UsageError as exc:
         return CollectResult(EXIT_USAGE, reason=str(exc))
     except PipelineError as exc:
         return CollectResult(EXIT_NOTHING_WRITTEN, reason=str(exc))
 
-    writer = BundleWriter(output, disk_usage=disk_usage)
+    from app.export import ExportError, remove_staging, staging_folder, write_checksum
+    from app.export_redact import RedactionError
+
+    export = options.export_options()
+    # Anything but the plain zip is made from the verified zip in a private folder beside the final name: the
+    # folder is all there is to remove after a failure or a second Ctrl+C.
+    staged = not export.plain or options.redact == "full"
+    work: Path | None = None
     try:
+        if staged:
+            if not output.parent.is_dir():
+                raise BundleError(f"output folder {output.parent} does not exist")
+            work = staging_folder(output)
+        writer = BundleWriter(work / ("stage-" + output.with_suffix(".zip").name) if work else output,
+                              disk_usage=disk_usage)
         writer.open()
     except (BundleError, DiskFull, OSError) as exc:
+        remove_staging(work)
         return CollectResult(EXIT_NOTHING_WRITTEN, reason=_one_line(exc))
 
-    emit(EngineEvent("bundle", text=str(writer.part_path)))
+    emit(EngineEvent("bundle", text=str(work or writer.part_path)))
+    redaction: dict[str, Any] | None = None
     try:
         facts = Facts(is_admin=running_elevated() if root.live else False)
         now = datetime.now(UTC)
@@ -255,24 +326,57 @@ def run_collect(
         findings = _analyze(writer, options, cancel, root.os, root.live)
         writer.add_generated("analysis/findings.json", json.dumps(findings, indent=2, ensure_ascii=False))
         manifest = _manifest(options, settings, outcomes, discovery.load_errors, now)
+        # secrets are masked as the collectors write: their count is known for the whole run, not per file
+        manifest["redaction"] = {"mode": "secrets", "totals": {"secret": writer.redactor.replacements}}
         emit(EngineEvent("phase", text="writing the report and the escalation form"))
         _write_documents(writer, manifest, findings, output.name)
         emit(EngineEvent("phase", text="verifying the bundle"))
         bundle = writer.finalize(manifest)
+        manifest["files"] = writer.manifest_files
+        if work is not None:
+            if options.redact == "full":
+                from app.export_redact import pseudonymise_run
+
+                emit(EngineEvent("phase", text="pseudonymising names and addresses"))
+                full = pseudonymise_run(bundle, work, options, settings, output, disk_usage=disk_usage,
+                                        cancel=cancel)
+                bundle, manifest, redaction = full.bundle, full.manifest, full.report
+                if output_is_default(options):
+                    output = resolve_output(options, full.host_pseudonym, started_at)
+                full.save_map(output, work)
+                findings = full.findings if full.findings is not None else findings
+            if not export.plain:
+                emit(EngineEvent("phase", text=f"writing the {export.format} bundle"
+                                 + (" (encrypted)" if export.password else "")
+                                 + (" in volumes" if export.split else "")))
+            from app.export import export_bundle
+
+            bundle = export_bundle(bundle, output, export, work, disk_usage=disk_usage).bundle
+        else:
+            write_checksum(bundle)
     except DiskFull as exc:
         writer.abort()
+        remove_staging(work)
+        return CollectResult(EXIT_NOTHING_WRITTEN, reason=_one_line(exc), seconds=time.monotonic() - started)
+    except (ExportError, RedactionError) as exc:
+        writer.abort()
+        remove_staging(work)
         return CollectResult(EXIT_NOTHING_WRITTEN, reason=_one_line(exc), seconds=time.monotonic() - started)
     except (BundleError, OSError) as exc:
         writer.abort()
+        remove_staging(work)
         return CollectResult(EXIT_NOTHING_WRITTEN, reason=f"could not write the bundle: {_one_line(exc)}",
                              seconds=time.monotonic() - started)
     except BaseException:
         writer.abort()
+        remove_staging(work)
         raise
+    remove_staging(work)
 
     code, reason = _completeness(outcomes, findings, cancel)
-    manifest["files"] = writer.manifest_files
-    return CollectResult(code, bundle, reason, outcomes, findings, manifest, time.monotonic() - started)
+    result = CollectResult(code, bundle, reason, outcomes, findings, manifest, time.monotonic() - started)
+    result.redaction = redaction
+    return result
 
 
 def _completeness(outcomes: list[CollectorOutcome], findings: dict[str, Any],
@@ -372,6 +476,8 @@ def _manifest(options: CollectOptions, settings: RunSettings, outcomes: list[Col
         "identifiers": dict(facts.identifiers),
         "collectors": [o.to_json() for o in outcomes],
         "collector_load_errors": [{"module": m, "reason": r} for m, r in load_errors],
+        **({"case_id": options.case_id} if options.case_id else {}),
+        "export": options.export_options().describe(),
     }
 
 

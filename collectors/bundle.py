@@ -847,12 +847,13 @@ def _umask() -> int:
 
 
 def _give_to_invoking_user(fd: int) -> None:
-    """The bundle gets the mode any new file of the user would (mkstemp makes 0600); under sudo it belongs to
-    the user who ran sudo, so a bundle made as root can still be attached to a ticket by that user."""
+    """The bundle gets the mode any new file of the user would (mkstemp makes 0600), less any right for others:
+    it holds a customer's logs, so never world-readable (0640 under umask 022). Under sudo it belongs to the
+    user who ran sudo, so a bundle made as root can still be attached to a ticket by that user."""
     if os.name != "posix":
         return
     try:
-        os.fchmod(fd, 0o666 & ~_umask())
+        os.fchmod(fd, 0o666 & ~_umask() & ~0o007)
     except OSError:
         pass
     if os.geteuid() != 0:

@@ -1,8 +1,8 @@
 """Secret stripping that is always on: passwords, tokens and keys never leave the machine.
 
 Runs on every text artifact before it is written into the bundle. It is a one-way replacement of the value
-with ``*****`` (sos ``postproc`` style); reversible pseudonyms of hosts, users and addresses are a separate,
-optional step (see ROADMAP "Export").
+with ``*****`` (sos ``postproc`` style). Under ``--redact full`` a pseudonymiser (collectors/pseudonym.py) also
+replaces names and addresses on the same lines, after the secrets, through the same streams.
 
 How it stays linear on any input (a 30 KB line, a 100,000-character base64 run, a million keywords):
 
@@ -30,6 +30,7 @@ import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 try:
     import hyperscan
@@ -1204,6 +1205,10 @@ class RedactStream:
                 text, n = pattern.subn(MASK, text)
                 self.count += n
             data = text.encode("utf-8" if self._transcode else self._encoding, errors="surrogateescape")
+        if self._redactor.pseudonymiser is not None and data:
+            # --redact full: names and addresses too, on the same whole lines, after the secrets
+            # (collectors/pseudonym.py; linear like the rest). Here the text is UTF-8 or ASCII-compatible.
+            data = self._redactor.pseudonymiser.transform(data)
         if self._transcode and data:
             return data.decode("utf-8", errors="surrogatepass").encode(self._encoding, errors="surrogatepass")
         return data
@@ -1268,6 +1273,8 @@ class Redactor:
     replacements: int = 0
     extra: tuple[re.Pattern[str], ...] = field(default_factory=tuple)
     use_hyperscan: bool = field(default=hyperscan is not None)
+    # --redact full: a collectors.pseudonym.Pseudonymiser that also replaces names and addresses, consistently
+    pseudonymiser: Any = None
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def _add(self, n: int) -> None:

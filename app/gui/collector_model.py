@@ -7,16 +7,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionProgressBar, QStyleOptionViewItem
 
-from app.gui.style import RUNNING, WAITING, format_duration, state_colour, state_icon, state_text
-from collectors.base import Status
+from app.gui.style import IDLE, NOT_SELECTED, RUNNING, WAITING, format_duration, state_colour, state_icon, state_text
+from collectors.base import Collector, Status
 from collectors.engine import CollectorOutcome, EngineEvent
 
 _Index = QModelIndex | QPersistentModelIndex
 
 # The row's raw state ("waiting", "running" or a Status value), for tests and delegates.
 StateRole = Qt.ItemDataRole.UserRole + 1
+FractionRole = Qt.ItemDataRole.UserRole + 2  # a running collector's reported fraction, for the progress bar
 
 
 @dataclass
@@ -29,10 +31,15 @@ class CollectorRow:
     fraction: float | None = None
     started_at: float | None = None
     duration_s: float | None = None
+    description: str = ""
+    checked: bool = True
+    choosable: bool = True  # the user may tick it (slow ones follow their own option; some cannot run here)
+    slow: bool = False
+    in_run: bool = True  # planned by the current or last run
 
     @property
     def finished(self) -> bool:
-        return self.state not in (WAITING, RUNNING)
+        return self.state not in (WAITING, RUNNING, IDLE)
 
     def elapsed(self, now: float) -> float | None:
         if self.duration_s is not None:
@@ -52,10 +59,13 @@ class CollectorTableModel(QAbstractTableModel):
     COL_TITLE, COL_STATUS, COL_TIME, COL_DETAILS = range(4)
     COLUMN_COUNT = 4
 
+    checksChanged = Signal()  # the user ticked or unticked a collector
+
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._rows: list[CollectorRow] = []
         self._by_name: dict[str, int] = {}
+        self._locked = False  # no ticking while a run goes on
 
     # ---- reading
 
@@ -70,20 +80,69 @@ class CollectorTableModel(QAbstractTableModel):
         return sum(1 for r in self._rows if r.state == state)
 
     def planned_count(self) -> int:
-        return len(self._rows)
+        return sum(1 for r in self._rows if r.in_run)
 
     def finished_count(self) -> int:
-        return sum(1 for r in self._rows if r.finished)
+        return sum(1 for r in self._rows if r.in_run and r.finished)
 
     def done_units(self) -> float:
         """Finished collectors plus the reported fractions of running ones, for the overall bar."""
         units = 0.0
         for r in self._rows:
+            if not r.in_run:
+                continue
             if r.finished:
                 units += 1.0
             elif r.state == RUNNING and r.fraction is not None:
                 units += min(max(r.fraction, 0.0), 1.0)
         return units
+
+    # ---- choosing
+
+    def set_available(self, classes: Iterable[type[Collector]], target_os: str | None, *, live: bool,
+                      slow_checked: bool) -> None:
+        """One row per collector that can be chosen for this source, before a run. The ticks of collectors
+        already listed are kept; those for another platform are not listed; live-only ones on a copy of a
+        system are listed as not applicable (the run records them so too)."""
+        previous = {r.name: r.checked for r in self._rows}
+        self.beginResetModel()
+        self._rows.clear()
+        self._by_name.clear()
+        for cls in classes:
+            if target_os is not None and target_os not in cls.platforms:
+                continue
+            slow = "slow" in cls.tags
+            row = CollectorRow(cls.name, cls.title or cls.name, IDLE, description=cls.description, slow=slow,
+                               in_run=False, checked=previous.get(cls.name, cls.default_enabled))
+            if cls.needs_live and not live:
+                row.state, row.reason, row.choosable, row.checked = (
+                    str(Status.NOT_APPLICABLE), self.tr("needs the live system; this source is a copy of one"),
+                    False, False)
+            elif slow:
+                row.choosable, row.checked = False, slow_checked
+            self._by_name[row.name] = len(self._rows)
+            self._rows.append(row)
+        self.endResetModel()
+
+    def chosen(self) -> set[str]:
+        return {r.name for r in self._rows if r.checked and r.state != Status.NOT_APPLICABLE}
+
+    def unchosen(self) -> set[str]:
+        """Collectors the user unticked (slow ones follow their option, not-applicable ones are the run's)."""
+        return {r.name for r in self._rows if r.choosable and not r.checked}
+
+    def set_checked(self, names: set[str], *, slow_checked: bool | None = None) -> None:
+        for index, row in enumerate(self._rows):
+            if row.choosable:
+                row.checked = row.name in names
+            elif row.slow and slow_checked is not None and row.state != Status.NOT_APPLICABLE:
+                row.checked = slow_checked
+            self._row_changed(index)
+
+    def set_locked(self, locked: bool) -> None:
+        self._locked = locked
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, 0))
 
     # ---- updating
 
@@ -93,9 +152,24 @@ class CollectorTableModel(QAbstractTableModel):
         self._by_name.clear()
         self.endResetModel()
 
+    def begin_run(self) -> None:
+        """Rows of the next run are reset by its ``planned`` events; the others say they were not chosen."""
+        for index, row in enumerate(self._rows):
+            row.in_run = False
+            row.fraction, row.progress_text, row.started_at, row.duration_s = None, "", None, None
+            if row.state != Status.NOT_APPLICABLE or row.choosable:
+                row.state, row.reason = NOT_SELECTED, ""
+            self._row_changed(index)
+
     def apply(self, event: EngineEvent) -> None:
         if event.kind == "planned":
-            self._add(CollectorRow(event.collector, event.title or event.collector))
+            index = self._by_name.get(event.collector)
+            if index is None:
+                self._add(CollectorRow(event.collector, event.title or event.collector))
+                return
+            row = self._rows[index]
+            row.state, row.reason, row.in_run = WAITING, "", True
+            self._row_changed(index)
             return
         index = self._by_name.get(event.collector)
         if index is None:
@@ -127,6 +201,7 @@ class CollectorTableModel(QAbstractTableModel):
             row = self._rows[index]
             row.state = str(outcome.status)
             row.reason = outcome.reason
+            row.in_run = True
             row.duration_s = outcome.duration_s if outcome.started else None
             self._row_changed(index)
 
@@ -148,6 +223,7 @@ class CollectorTableModel(QAbstractTableModel):
     def _add(self, row: CollectorRow) -> None:
         if row.name in self._by_name:
             return
+        row.in_run = row.state != IDLE
         position = len(self._rows)
         self.beginInsertRows(QModelIndex(), position, position)
         self._rows.append(row)
@@ -165,6 +241,25 @@ class CollectorTableModel(QAbstractTableModel):
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
         return 0 if parent.isValid() else self.COLUMN_COUNT
 
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        flags = super().flags(index)
+        if index.isValid() and index.column() == self.COL_TITLE:
+            row = self._rows[index.row()]
+            if row.choosable and not self._locked:
+                flags |= Qt.ItemFlag.ItemIsUserCheckable
+        return flags
+
+    def setData(self, index: _Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if role != Qt.ItemDataRole.CheckStateRole or not index.isValid() or index.column() != self.COL_TITLE:
+            return False
+        row = self._rows[index.row()]
+        if not row.choosable or self._locked:
+            return False
+        row.checked = Qt.CheckState(value) == Qt.CheckState.Checked
+        self._row_changed(index.row())
+        self.checksChanged.emit()
+        return True
+
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
@@ -179,9 +274,16 @@ class CollectorTableModel(QAbstractTableModel):
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(row, column)
+        if role == Qt.ItemDataRole.CheckStateRole and column == self.COL_TITLE:
+            return Qt.CheckState.Checked if row.checked else Qt.CheckState.Unchecked
+        if role == FractionRole:
+            return row.fraction if row.state == RUNNING else None
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == self.COL_TITLE:
-                return row.name
+                tip = f"{row.name}: {row.description}" if row.description else row.name
+                if row.slow and row.choosable is False and row.state != Status.NOT_APPLICABLE:
+                    tip += "\n" + self.tr("Slow: chosen with the option below the table.")
+                return tip
             text = self._display(row, self.COL_DETAILS)
             return text or None
         if role == Qt.ItemDataRole.ForegroundRole and column == self.COL_STATUS:
@@ -199,15 +301,20 @@ class CollectorTableModel(QAbstractTableModel):
         if column == self.COL_TITLE:
             return row.title
         if column == self.COL_STATUS:
+            if row.state == IDLE:
+                return self.tr("chosen") if row.checked else self.tr("not chosen")
             return state_text(row.state)
         if column == self.COL_TIME:
-            if row.state == Status.NOT_APPLICABLE:
+            if row.state in (Status.NOT_APPLICABLE, IDLE, NOT_SELECTED):
                 return ""
             elapsed = row.elapsed(time.monotonic())
             return "" if elapsed is None else format_duration(elapsed)
         if column == self.COL_DETAILS:
+            if row.state in (IDLE, NOT_SELECTED):
+                return row.description
             if row.finished:
-                return row.reason
+                # An ok collector has no reason to give; what it collected is what its description says.
+                return row.reason or (row.description if row.state == Status.OK else "")
             if row.state == RUNNING:
                 if row.fraction is not None and row.progress_text:
                     return self.tr("%1% · %2").replace("%1", str(round(row.fraction * 100))).replace(
@@ -246,3 +353,22 @@ class CollectorFilterModel(QSortFilterProxyModel):
             return True
         source = self.sourceModel()
         return source.data(source.index(source_row, 0, source_parent), StateRole) != Status.NOT_APPLICABLE
+
+
+class ProgressDelegate(QStyledItemDelegate):
+    """Draws a running collector's reported fraction as a progress bar in its row, with the text over it."""
+
+    def paint(self, painter: Any, option: QStyleOptionViewItem, index: _Index) -> None:
+        fraction = index.data(FractionRole)
+        if fraction is None:
+            super().paint(painter, option, index)
+            return
+        bar = QStyleOptionProgressBar()
+        bar.rect = option.rect.adjusted(2, 3, -2, -3)
+        bar.minimum, bar.maximum = 0, 1000
+        bar.progress = round(min(max(float(fraction), 0.0), 1.0) * 1000)
+        bar.text = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
+        bar.textVisible = True
+        bar.state = option.state
+        bar.palette = option.palette
+        QApplication.style().drawControl(QStyle.ControlElement.CE_ProgressBar, bar, painter)

@@ -5,14 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import QHeaderView, QLabel, QTreeWidget, QTreeWidgetItem, QWidget
 
+from app.gui import desktop
 from app.gui.style import severity_colour, severity_rank, severity_text
 
 KB_URL = "https://kb.acronis.com/content/{number}"
 KB_NUMBERS_ROLE = Qt.ItemDataRole.UserRole + 1
+FINDING_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
 def kb_links(finding: dict[str, Any]) -> list[tuple[str, str]]:
@@ -23,15 +25,18 @@ def kb_links(finding: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 class FindingsView(QTreeWidget):
-    """One row per finding, worst first.
+    """One row per finding, worst first (severity, then how often it was seen).
 
     Signals:
-        linkOpened(str): a KB link was clicked (after asking the desktop to open it).
+        linkOpened(str): a KB link was clicked (after asking the desktop to open it; if no browser opens,
+            the link is shown to copy).
+        findingSelected(object): the current finding's dict, or None.
     """
 
     COL_SEVERITY, COL_TITLE, COL_KB, COL_COUNT = range(4)
 
     linkOpened = Signal(str)
+    findingSelected = Signal(object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -47,6 +52,23 @@ class FindingsView(QTreeWidget):
         header.setSectionResizeMode(self.COL_TITLE, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(self.COL_KB, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(self.COL_COUNT, QHeaderView.ResizeMode.ResizeToContents)
+        self.currentItemChanged.connect(lambda item, _previous: self.findingSelected.emit(self.finding_of(item)))
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        copy_links = QAction(self.tr("Copy the KB links"), self)
+        copy_links.triggered.connect(self.copy_links)
+        self.addAction(copy_links)
+
+    def finding_of(self, item: QTreeWidgetItem | None) -> dict[str, Any] | None:
+        value = item.data(0, FINDING_ROLE) if item is not None else None
+        return value if isinstance(value, dict) else None
+
+    def current_finding(self) -> dict[str, Any] | None:
+        return self.finding_of(self.currentItem())
+
+    def copy_links(self) -> None:
+        finding = self.current_finding()
+        if finding is not None:
+            QGuiApplication.clipboard().setText("\n".join(url for _n, url in kb_links(finding)))
 
     def set_findings(self, findings: Iterable[dict[str, Any]]) -> None:
         self.clear()
@@ -57,6 +79,7 @@ class FindingsView(QTreeWidget):
     def _add(self, finding: dict[str, Any]) -> None:
         severity = str(finding.get("severity", ""))
         item = QTreeWidgetItem(self)
+        item.setData(0, FINDING_ROLE, finding)
         item.setSizeHint(self.COL_TITLE, QSize(0, self.fontMetrics().height() + 10))
         item.setText(self.COL_SEVERITY, severity_text(severity))
         item.setForeground(self.COL_SEVERITY, severity_colour(severity))
@@ -85,7 +108,7 @@ class FindingsView(QTreeWidget):
         return widget if isinstance(widget, QLabel) else None
 
     def _open_link(self, url: str) -> None:
-        QDesktopServices.openUrl(QUrl(url))
+        desktop.open_url(self, url)
         self.linkOpened.emit(url)
 
     def _tooltip(self, finding: dict[str, Any]) -> str:

@@ -9,15 +9,24 @@ from PySide6.QtWidgets import QApplication
 
 from app import __version__
 from app.gui.main_window import MainWindow
+from app.gui.settings import APPLICATION, ORGANIZATION
 
 
 def _install_translator(app: QApplication) -> None:
-    # Translations come later (ROADMAP); the window already routes every string through tr().
+    # Every string goes through tr(); a translation for the system's language is used when one is shipped.
     from resources import resource_path
 
     translator = QTranslator(app)
     if translator.load(QLocale.system(), "acronis_triage", "_", str(resource_path("translations"))):
         app.installTranslator(translator)
+
+
+def prepare_application(app: QApplication) -> None:
+    """Names (QSettings finds the window's settings by them), version and translation."""
+    app.setApplicationName(APPLICATION)
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationVersion(__version__)
+    _install_translator(app)
 
 
 def run_gui(argv: list[str], *, quit_after_ms: int | None = None) -> int:
@@ -26,10 +35,7 @@ def run_gui(argv: list[str], *, quit_after_ms: int | None = None) -> int:
     app = QApplication.instance()
     if app is None:
         app = QApplication([sys.argv[0] if sys.argv else "acronis-triage", *argv])
-    app.setApplicationName("Acronis Triage")
-    app.setOrganizationName("acronis-triage")
-    app.setApplicationVersion(__version__)
-    _install_translator(app)  # type: ignore[arg-type]
+    prepare_application(app)  # type: ignore[arg-type]
     window = MainWindow()
     window.show()
     if quit_after_ms is not None:

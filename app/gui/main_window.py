@@ -1,41 +1,60 @@
-"""The main window: choose what to collect, watch every collector, cancel, and get the bundle."""
+"""The technician's window: one step navigator over the whole workflow, from the problem to the exported bundle.
+
+Problem → Collect → Findings → Escalation form → Export, and the contents of a bundle (the back-office view of a
+received one). Every step can be reached at any time (Ctrl+1 … Ctrl+6, Alt+Left/Alt+Right, the Go menu); each
+sits in a scroll area, so the window fits a 1024×600 screen. Long work (the collection, opening a bundle,
+analyzing a file, loading a log) runs on pool threads.
+"""
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import socket
+import time
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import Qt, QThreadPool, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QEvent, QObject, QSettings, QSize, Qt, QThreadPool, QTimer
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeySequence,
+    QResizeEvent,
+    QShortcut,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QButtonGroup,
-    QCheckBox,
-    QFormLayout,
-    QGroupBox,
+    QApplication,
+    QFrame,
     QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QMainWindow,
-    QMessageBox,
-    QProgressBar,
     QPushButton,
-    QRadioButton,
-    QSpinBox,
-    QSplitter,
-    QTableView,
+    QScrollArea,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from app import TOOL_NAME, __version__
-from app.gui import dialogs
-from app.gui.collector_model import CollectorFilterModel, CollectorTableModel
-from app.gui.result_panel import ResultPanel
-from app.gui.slow_option import SlowCollectorsOption
-from app.gui.style import RUNNING
+from app.gui import case as cases
+from app.gui import dialogs, export_hooks
+from app.gui.case import Case
+from app.gui.checklist_model import ChecklistModel
+from app.gui.collect_step import BAR_MAX, SOURCE_DEMO, SOURCE_LIVE, SOURCE_OFFLINE, CollectStep
+from app.gui.contents_step import ContentsStep
+from app.gui.export_step import ExportStep
+from app.gui.findings_step import FindingsStep
+from app.gui.form_step import FormStep
+from app.gui.jobs import Jobs
+from app.gui.log_viewer import LogViewerDialog
+from app.gui.problem_step import ProblemStep
+from app.gui.result_panel import PRODUCTS_COLLECTOR, no_product_reason
+from app.gui.settings import AppSettings, clamp_rect
+from app.gui.style import RUNNING, format_bytes, format_duration
 from app.gui.worker import CollectWorker, RunFunction
 from app.pipeline import CollectOptions, CollectResult, default_bundle_name, run_collect
 from collectors.base import Collector, Status
@@ -45,18 +64,51 @@ from collectors.sysroot import detect_layout, host_os
 
 log = logging.getLogger(__name__)
 
-SOURCE_LIVE, SOURCE_DEMO, SOURCE_OFFLINE = range(3)
+__all__ = ["SOURCE_DEMO", "SOURCE_LIVE", "SOURCE_OFFLINE", "MainWindow"]
+
+PROBLEM, COLLECT, FINDINGS, FORM, EXPORT, CONTENTS = range(6)
 
 # The demo machine is a recorded Windows system (`app.pipeline.resolve_root`).
 DEMO_OS = "windows"
 
 # The overall bar: collectors fill the first part, then each pipeline phase moves it on.
-BAR_MAX = 1000
 COLLECT_SHARE = 800
 PHASE_STEPS = (850, 920, 970)
+# Time left is guessed from the share done once there is something to go on.
+ESTIMATE_AFTER_S, ESTIMATE_AFTER_FRACTION = 3.0, 0.05
 
 # Written into the manifest, which Acronis support reads: kept in English on purpose.
 USER_CANCEL_REASON = "cancelled by the user"
+
+DEFAULT_SIZE = (1120, 800)
+
+
+class PageHolder(QWidget):
+    """Holds a step's page inside its scroll area, sized to the viewport and never below the page's minimum.
+
+    A scroll area asks a widget whose layout has height-for-width (any word-wrapped label) for its *preferred*
+    height, and so scrolls pages that would fit; this holder has no layout and reports the page's minimum.
+    """
+
+    def __init__(self, page: QWidget) -> None:
+        super().__init__()
+        self.page = page
+        page.setParent(self)
+        page.installEventFilter(self)
+
+    def minimumSizeHint(self) -> QSize:
+        return self.page.minimumSizeHint().expandedTo(self.page.minimumSize())
+
+    def sizeHint(self) -> QSize:
+        return self.minimumSizeHint()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self.page.setGeometry(self.rect())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.page and event.type() == QEvent.Type.LayoutRequest:
+            self.updateGeometry()  # the scroll area re-reads the minimum (a banner or the result panel appeared)
+        return False
 
 
 def default_output_folder() -> Path:
@@ -64,265 +116,408 @@ def default_output_folder() -> Path:
     return documents if documents.is_dir() else Path.home()
 
 
+def guided_available() -> bool:
+    """The guided mode for end users is a package of its own; the window offers it when it is installed."""
+    try:
+        return importlib.util.find_spec("app.gui.guided") is not None
+    except (ImportError, ValueError):
+        return False
+
+
 class MainWindow(QMainWindow):
-    """Start a collection, follow each collector, cancel, and save the bundle.
+    """The technician's window.
 
     Args:
         collectors: run these collector classes instead of the discovered ones (tests, plugins).
         run: the pipeline entry point (tests may pass a wrapper around `run_collect`).
         pool: the thread pool for the worker (default: the global one).
+        settings: where remembered settings live (default: the user's QSettings).
     """
 
     def __init__(self, *, collectors: list[type[Collector]] | None = None, run: RunFunction = run_collect,
-                 pool: QThreadPool | None = None, parent: QWidget | None = None) -> None:
+                 pool: QThreadPool | None = None, settings: QSettings | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._collectors = collectors
+        # Discovering the collectors imports every collector module (~0.4 s): done after the first paint, on a pool
+        # thread, unless the caller gives them.
+        self._classes: list[type[Collector]] = list(collectors) if collectors is not None else []
+        self.collectors_ready = collectors is not None
         self._run = run
         self._pool = pool
+        self.settings = AppSettings(settings)
         self.worker: CollectWorker | None = None
         self._previous_worker: CollectWorker | None = None
-        # The last name the window made up; a field still holding it follows the source and the clock.
-        self._auto_output_text = ""
+        self._auto_output_text = ""  # the last name the window made up; such a name follows the source and clock
         self._close_when_done = False
         self._phase = 0
+        self._part_path: Path | None = None
+        self._run_started = 0.0
         self.last_result: CollectResult | None = None
+        self.case: Case | None = None
+        self.viewer: LogViewerDialog | None = None
+        self.paste_dialog: Any = None
+        self._fitted = False
 
         self.setWindowTitle(self.tr("Acronis Triage"))
-        self.setMinimumSize(820, 620)
-        self._initial_size()
+        self.setAcceptDrops(True)
+        self.checklist = ChecklistModel(self)
+        self._open_jobs = Jobs(self)
+        self._open_jobs.done.connect(self._opened)
+        self._open_jobs.failed.connect(self._open_failed)
 
-        self.model = CollectorTableModel(self)
-        self.visible_rows = CollectorFilterModel(self.model, self)
+        self._build_steps()
         self._build_actions()
-        self._build_ui()
+        self._build_layout()
         self._tick = QTimer(self)
         self._tick.setInterval(1000)
-        self._tick.timeout.connect(self.model.refresh_running)
-        self._refresh_default_output()
+        self._tick.timeout.connect(self._on_tick)
+
+        self._source_changed(self.source())
         self._set_running(False)
-        self.statusBar().showMessage(self.tr("Ready. Choose a source and press Start (Ctrl+R)."))
+        self.go_to(PROBLEM)
+        self._restore_geometry()
+        if not self.collectors_ready:
+            self._discovery = Jobs(self)
+            self._discovery.done.connect(self._discovered)
+            self._discovery.failed.connect(lambda summary, _details: self.status_line.setText(
+                self.tr("The collectors could not be loaded: %1").replace("%1", summary)))
+            QTimer.singleShot(0, lambda: self._discovery.submit(lambda: discover().collectors))
+        self.statusBar().showMessage(self.tr("Describe the problem, then collect (Ctrl+2) and press Start "
+                                             "(Ctrl+R); or open a received bundle (Ctrl+O)."))
 
     # ---- construction
 
-    def _initial_size(self) -> None:
-        screen = self.screen().availableGeometry() if self.screen() else None
-        width, height = 1120, 840
-        if screen is not None:
-            width, height = min(width, screen.width() - 40), min(height, screen.height() - 60)
-        self.resize(max(width, 820), max(height, 620))
+    def _build_steps(self) -> None:
+        self.problem_step = ProblemStep()
+        self.collect_step = CollectStep(self._classes)
+        self.findings_step = FindingsStep(self.checklist)
+        self.form_step = FormStep(self.checklist, self.settings)
+        self.export_step = ExportStep(self.settings.redaction_level())
+        self.contents_step = ContentsStep()
+        self.steps: list[tuple[str, QWidget]] = [
+            (self.tr("Problem"), self.problem_step),
+            (self.tr("Collect"), self.collect_step),
+            (self.tr("Findings"), self.findings_step),
+            (self.tr("Escalation form"), self.form_step),
+            (self.tr("Export"), self.export_step),
+            (self.tr("Bundle contents"), self.contents_step),
+        ]
+
+        c = self.collect_step
+        # The parts tests and the rest of the window reach directly.
+        self.live_radio, self.demo_radio, self.offline_radio = c.live_radio, c.demo_radio, c.offline_radio
+        self.source_group, self.offline_field, self.offline_browse = c.source_group, c.offline_field, c.offline_browse
+        self.slow_option, self.table, self.hide_na_check = c.slow_option, c.table, c.hide_na_check
+        self.model, self.visible_rows = c.model, c.visible_rows
+        self.progress, self.status_line, self.result_panel = c.progress, c.status_line, c.result_panel
+        self.start_button, self.cancel_button = c.start_button, c.cancel_button
+        self.days_spin = self.problem_step.days_spin
+        self.output_field, self.output_browse = self.export_step.output_field, self.export_step.output_browse
+
+        c.sourceChanged.connect(self._source_clicked)
+        c.browseOffline.connect(self.browse_offline)
+        c.changeDestination.connect(lambda: self.go_to(EXPORT, focus=self.output_field))
+        c.restartElevated.connect(self.restart_elevated)
+        c.showFindings.connect(lambda: self.go_to(FINDINGS))
+        c.start_button.clicked.connect(self.start)
+        c.cancel_button.clicked.connect(self.cancel)
+        self.offline_field.editingFinished.connect(self._offline_edited)
+        self.export_step.browseDestination.connect(self.browse_output)
+        self.export_step.destinationChanged.connect(self._update_destination)
+        self.export_step.redaction_combo.currentIndexChanged.connect(self._update_destination)
+        self.problem_step.changed.connect(lambda: self.form_step.take_problem(self.problem_step.answers()))
+        self.problem_step.paste.showInFindings.connect(self._show_paste_analysis)
+        self.findings_step.openEvidence.connect(self.open_evidence)
+        self.form_step.showChecklist.connect(self.show_checklist)
+
+    def _build_layout(self) -> None:
+        self.navigator = QListWidget()
+        self.navigator.setAccessibleName(self.tr("Steps"))
+        self.navigator.setFrameShape(QFrame.Shape.NoFrame)
+        for number, (title, _page) in enumerate(self.steps, 1):
+            item = QListWidgetItem(f"{number}  {title}")
+            item.setToolTip(self.tr("%1 (Ctrl+%2)").replace("%1", title).replace("%2", str(number)))
+            self.navigator.addItem(item)
+        width = max(self.navigator.sizeHintForColumn(0), self.fontMetrics().averageCharWidth() * 16) + 24
+        self.navigator.setFixedWidth(width)
+        self.navigator.currentRowChanged.connect(self._show_step)
+
+        self.back_button = QPushButton(self.tr("◀ Back"))
+        self.back_button.setToolTip(self.tr("The previous step (Alt+Left)"))
+        self.back_button.clicked.connect(self.go_back)
+        self.next_button = QPushButton(self.tr("Next ▶"))
+        self.next_button.setToolTip(self.tr("The next step (Alt+Right)"))
+        self.next_button.clicked.connect(self.go_next)
+        for button in (self.back_button, self.next_button):
+            button.setAutoDefault(False)
+        nav_buttons = QHBoxLayout()
+        nav_buttons.setContentsMargins(0, 0, 0, 0)
+        nav_buttons.addWidget(self.back_button)
+        nav_buttons.addWidget(self.next_button)
+        side = QWidget()
+        side.setFixedWidth(width)
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(0, 0, 0, 0)
+        side_layout.addWidget(self.navigator, 1)
+        side_layout.addLayout(nav_buttons)
+        self.back_button.setMinimumWidth(0)
+        self.next_button.setMinimumWidth(0)
+
+        self.stack = QStackedWidget()
+        self.scroll_areas: list[QScrollArea] = []
+        for _title, page in self.steps:
+            area = QScrollArea()
+            area.setWidgetResizable(True)
+            area.setFrameShape(QFrame.Shape.NoFrame)
+            # The scroll area itself is no stop for Tab; it follows the focus down the page instead.
+            area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            area.setWidget(PageHolder(page))
+            self.scroll_areas.append(area)
+            self.stack.addWidget(area)
+
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(6, 6, 6, 0)
+        layout.addWidget(side)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        QWidget.setTabOrder(self.navigator, self.back_button)
+        QWidget.setTabOrder(self.back_button, self.next_button)
 
     def _build_actions(self) -> None:
         self.start_action = QAction(self.tr("&Start collection"), self)
         self.start_action.setShortcut(QKeySequence("Ctrl+R"))
         self.start_action.setStatusTip(self.tr("Collect, analyze and write the support bundle"))
         self.start_action.triggered.connect(self.start)
+        self.collect_step.start_button.setStatusTip(self.start_action.statusTip())
         self.cancel_action = QAction(self.tr("&Cancel collection"), self)
         self.cancel_action.setShortcut(QKeySequence(Qt.Key.Key_Escape))
         self.cancel_action.setStatusTip(self.tr("Stop now; what was collected so far is still saved"))
         self.cancel_action.triggered.connect(self.cancel)
-        self.paste_action = QAction(self.tr("&Analyze a pasted error…"), self)
+        self.collect_step.cancel_button.setStatusTip(self.cancel_action.statusTip())
+        self.open_action = QAction(self.tr("&Open a received bundle…"), self)
+        self.open_action.setShortcut(QKeySequence.StandardKey.Open)
+        self.open_action.setStatusTip(self.tr("Findings, manifest, files and escalation form of a bundle someone "
+                                              "sent you (you can also drop it on the window)"))
+        self.open_action.triggered.connect(self.ask_open_bundle)
+        self.analyze_action = QAction(self.tr("&Analyze a log file or archive…"), self)
+        self.analyze_action.setShortcut(QKeySequence("Ctrl+Shift+O"))
+        self.analyze_action.setStatusTip(self.tr("A log, an Acronis system report .zip or a .7z: known issues "
+                                                 "and the errors no signature explains"))
+        self.analyze_action.triggered.connect(self.ask_analyze_file)
+        self.analyze_folder_action = QAction(self.tr("Analyze a &folder of logs…"), self)
+        self.analyze_folder_action.triggered.connect(self.ask_analyze_folder)
+        self.paste_action = QAction(self.tr("Analyze a &pasted error"), self)
         self.paste_action.setShortcut(QKeySequence("Ctrl+E"))
         self.paste_action.setStatusTip(self.tr("Paste an error message or log lines and see the known issue or the "
                                                "articles it looks like"))
-        self.paste_action.triggered.connect(self.open_paste_dialog)
+        self.paste_action.triggered.connect(self.focus_paste)
+        self.settings_action = QAction(self.tr("Se&ttings…"), self)
+        self.settings_action.setShortcut(QKeySequence("Ctrl+,"))
+        self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
+        self.settings_action.triggered.connect(self.open_settings)
         quit_action = QAction(self.tr("&Quit"), self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.setMenuRole(QAction.MenuRole.QuitRole)
         quit_action.triggered.connect(self.close)
-        about_action = QAction(self.tr("&About"), self)
-        about_action.triggered.connect(self._about)
 
         file_menu = self.menuBar().addMenu(self.tr("&File"))
-        file_menu.addAction(self.start_action)
-        file_menu.addAction(self.cancel_action)
-        file_menu.addAction(self.paste_action)
-        file_menu.addSeparator()
-        file_menu.addAction(quit_action)
-        self.menuBar().addMenu(self.tr("&Help")).addAction(about_action)
+        for action in (self.start_action, self.cancel_action, None, self.open_action, self.analyze_action,
+                       self.analyze_folder_action, self.paste_action, None, self.settings_action, None,
+                       quit_action):
+            if action is None:
+                file_menu.addSeparator()
+            else:
+                file_menu.addAction(action)
 
-    def _build_ui(self) -> None:
-        central = QWidget()
-        layout = QVBoxLayout(central)
-        layout.addWidget(self._build_setup())
+        go_menu = self.menuBar().addMenu(self.tr("&Go"))
+        self.step_actions: list[QAction] = []
+        for number, (title, _page) in enumerate(self.steps, 1):
+            action = QAction(f"&{number} {title}", self)
+            action.setShortcut(QKeySequence(f"Ctrl+{number}"))
+            action.triggered.connect(lambda _checked=False, step=number - 1: self.go_to(step))
+            go_menu.addAction(action)
+            self.step_actions.append(action)
+        go_menu.addSeparator()
+        self.back_action = QAction(self.tr("&Back"), self)
+        self.back_action.setShortcuts([QKeySequence("Alt+Left"), QKeySequence("Ctrl+PgUp")])
+        self.back_action.triggered.connect(self.go_back)
+        self.next_action = QAction(self.tr("&Next"), self)
+        self.next_action.setShortcuts([QKeySequence("Alt+Right"), QKeySequence("Ctrl+PgDown")])
+        self.next_action.triggered.connect(self.go_next)
+        go_menu.addAction(self.back_action)
+        go_menu.addAction(self.next_action)
+        for action in (self.start_action, self.cancel_action, self.back_action, self.next_action,
+                       *self.step_actions):
+            self.addAction(action)
 
-        self.splitter = QSplitter(Qt.Orientation.Vertical)
-        self.splitter.setChildrenCollapsible(False)
-        self.splitter.addWidget(self._build_collectors())
-        self.result_panel = ResultPanel()
-        self.result_panel.setVisible(False)
-        self.splitter.addWidget(self.result_panel)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 2)
-        layout.addWidget(self.splitter, 1)
-        self.setCentralWidget(central)
+        help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        self.guided_action = QAction(self.tr("&Guided mode for an end user…"), self)
+        self.guided_action.setStatusTip(self.tr("Big, plain steps someone who has never heard of VSS can follow"))
+        self.guided_action.triggered.connect(self.open_guided)
+        self.guided_action.setVisible(guided_available())
+        help_menu.addAction(self.guided_action)
+        shortcuts_action = QAction(self.tr("&Keyboard shortcuts"), self)
+        shortcuts_action.setShortcut(QKeySequence.StandardKey.HelpContents)
+        shortcuts_action.triggered.connect(self.show_shortcuts)
+        help_menu.addAction(shortcuts_action)
+        help_menu.addSeparator()
+        about_action = QAction(self.tr("&About Acronis Triage"), self)
+        about_action.setMenuRole(QAction.MenuRole.AboutRole)
+        about_action.triggered.connect(self.show_about)
+        help_menu.addAction(about_action)
+        about_qt = QAction(self.tr("About &Qt"), self)
+        about_qt.setMenuRole(QAction.MenuRole.AboutQtRole)
+        about_qt.triggered.connect(QApplication.aboutQt)
+        help_menu.addAction(about_qt)
+        # Ctrl+Tab switches steps as it switches tabs elsewhere: it never cycles inside a table.
+        QShortcut(QKeySequence("Ctrl+Tab"), self, activated=self.go_next)
+        QShortcut(QKeySequence("Ctrl+Shift+Tab"), self, activated=self.go_back)
 
-    def _build_setup(self) -> QGroupBox:
-        self.setup_box = QGroupBox(self.tr("What to collect"))
-        form = QFormLayout(self.setup_box)
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+    def _discovered(self, classes: object) -> None:
+        assert isinstance(classes, list)
+        self._classes = classes
+        self.collectors_ready = True
+        self.collect_step.set_classes(classes)
+        self._source_changed(self.source())
 
-        self.live_radio = QRadioButton(self.tr("This &computer"))
-        self.live_radio.setStatusTip(self.tr("Collect from the machine this tool runs on"))
-        self.demo_radio = QRadioButton(self.tr("&Demo machine (no Acronis needed)"))
-        self.demo_radio.setStatusTip(self.tr("A built-in Windows machine with known Acronis problems, to try the tool"))
-        self.offline_radio = QRadioButton(self.tr("&Offline folder…"))
-        self.offline_radio.setStatusTip(self.tr("An offline copy of a system: a mounted disk or copied folders"))
-        self.source_group = QButtonGroup(self)
-        for source, radio in ((SOURCE_LIVE, self.live_radio), (SOURCE_DEMO, self.demo_radio),
-                              (SOURCE_OFFLINE, self.offline_radio)):
-            self.source_group.addButton(radio, source)
-        self.live_radio.setChecked(True)
-        self.source_group.idClicked.connect(self._source_clicked)
-        sources = QHBoxLayout()
-        sources.addWidget(self.live_radio)
-        sources.addWidget(self.demo_radio)
-        sources.addWidget(self.offline_radio)
-        sources.addStretch(1)
-        form.addRow(self.tr("Source:"), sources)
+    # ---- size and place
 
-        self.offline_field = QLineEdit()
-        self.offline_field.setPlaceholderText(self.tr("Folder of the offline system"))
-        self.offline_field.setAccessibleName(self.tr("Offline folder"))
-        self.offline_field.editingFinished.connect(self._refresh_slow_option)
-        self.offline_browse = QPushButton(self.tr("&Browse…"))
-        self.offline_browse.setStatusTip(self.tr("Choose the folder of the offline system"))
-        self.offline_browse.clicked.connect(self.browse_offline)
-        offline_row = QHBoxLayout()
-        offline_row.addWidget(self.offline_field, 1)
-        offline_row.addWidget(self.offline_browse)
-        self.offline_label = QLabel(self.tr("Offline folder:"))
-        form.addRow(self.offline_label, offline_row)
+    def _restore_geometry(self) -> None:
+        saved = self.settings.geometry()
+        if saved is None or not self.restoreGeometry(saved):
+            width, height = DEFAULT_SIZE
+            self.resize(width, height)
+        self.fit_to_screen()
 
-        self.days_spin = QSpinBox()
-        self.days_spin.setRange(1, 3650)
-        self.days_spin.setValue(7)
-        self.days_spin.setSuffix(self.tr(" days"))
-        self.days_spin.setStatusTip(self.tr("Logs older than this are left out"))
-        self.days_spin.setAccessibleName(self.tr("Time window in days"))
-        days_label = QLabel(self.tr("&Time window:"))
-        days_label.setBuddy(self.days_spin)
-        days_row = QHBoxLayout()
-        days_row.addWidget(self.days_spin)
-        days_row.addWidget(QLabel(self.tr("back from now")))
-        days_row.addStretch(1)
-        form.addRow(days_label, days_row)
+    def fit_to_screen(self) -> None:
+        """All of the window on its screen: a size saved on a larger screen shrinks, a place off it moves in."""
+        screen = self.screen() or QApplication.primaryScreen()
+        if screen is None:
+            return
+        available = screen.availableGeometry()
+        frame = self.frameGeometry()
+        extra_w, extra_h = frame.width() - self.width(), frame.height() - self.height()
+        target = clamp_rect(frame, available)
+        if self.isMaximized() or self.isFullScreen():
+            return
+        self.resize(max(target.width() - extra_w, 1), max(target.height() - extra_h, 1))
+        self.move(target.topLeft())
 
-        self.output_field = QLineEdit()
-        self.output_field.setAccessibleName(self.tr("Bundle file"))
-        self.output_field.setStatusTip(self.tr("The .zip support bundle to write"))
-        self.output_browse = QPushButton(self.tr("B&rowse…"))
-        self.output_browse.setStatusTip(self.tr("Choose where to save the bundle"))
-        self.output_browse.clicked.connect(self.browse_output)
-        output_label = QLabel(self.tr("Save &bundle to:"))
-        output_label.setBuddy(self.output_field)
-        output_row = QHBoxLayout()
-        output_row.addWidget(self.output_field, 1)
-        output_row.addWidget(self.output_browse)
-        form.addRow(output_label, output_row)
+    # ---- steps
 
-        # The run chooses among the same classes, so the option lists exactly what it switches.
-        classes = self._collectors if self._collectors is not None else discover().collectors
-        self.slow_option = SlowCollectorsOption(classes, checked=True)
-        self.slow_option.setAccessibleName(self.tr("Include the slow collectors"))
-        self._refresh_slow_option()
+    def current_step(self) -> int:
+        return self.navigator.currentRow()
 
-        self.start_button = QPushButton(self.tr("Start collection"))
-        self.start_button.setDefault(True)
-        self.start_button.setToolTip(self.tr("Start (Ctrl+R)"))
-        self.start_button.setStatusTip(self.start_action.statusTip())
-        self.start_button.clicked.connect(self.start)
-        self.cancel_button = QPushButton(self.tr("Cancel"))
-        self.cancel_button.setToolTip(self.tr("Cancel (Esc)"))
-        self.cancel_button.setStatusTip(self.cancel_action.statusTip())
-        self.cancel_button.clicked.connect(self.cancel)
-        # The option shares the buttons' row: it is the last choice before starting, and it costs no height.
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.slow_option)
-        buttons.addStretch(1)
-        buttons.addWidget(self.cancel_button)
-        buttons.addWidget(self.start_button)
-        form.addRow(self.tr("Slow collectors:"), buttons)
-        self._show_offline_row(False)
-        return self.setup_box
+    def go_to(self, step: int, focus: QWidget | None = None) -> None:
+        self.navigator.setCurrentRow(max(0, min(step, len(self.steps) - 1)))
+        if focus is not None:
+            focus.setFocus()
 
-    def _build_collectors(self) -> QGroupBox:
-        box = QGroupBox(self.tr("Collectors"))
-        self.hide_na_check = QCheckBox(self.tr("Hide collectors with &nothing to do here"))
-        self.hide_na_check.setStatusTip(self.tr("Hide the collectors that do not apply to this system "
-                                                "(other platforms, products not installed)"))
-        self.hide_na_check.toggled.connect(self._hide_not_applicable)
-        self.hide_na_check.setChecked(True)
-        self.table = QTableView()
-        self.table.setModel(self.visible_rows)
-        self.table.setAccessibleName(self.tr("Collectors"))
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 10)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(CollectorTableModel.COL_TITLE, QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(CollectorTableModel.COL_STATUS, QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(CollectorTableModel.COL_TIME, QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        self.table.setColumnWidth(CollectorTableModel.COL_TITLE, 300)
-        self.table.setColumnWidth(CollectorTableModel.COL_STATUS, 120)
-        self.table.setColumnWidth(CollectorTableModel.COL_TIME, 80)
+    def go_back(self) -> None:
+        self.go_to(self.current_step() - 1)
 
-        self.progress = QProgressBar()
-        self.progress.setRange(0, BAR_MAX)
-        self.progress.setValue(0)
-        self.progress.setTextVisible(True)
-        self.progress.setFormat(self.tr("Not started"))
-        self.progress.setAccessibleName(self.tr("Overall progress"))
-        self.status_line = QLabel(self.tr("No collection has run yet."))
-        self.status_line.setWordWrap(True)
+    def go_next(self) -> None:
+        self.go_to(self.current_step() + 1)
 
-        layout = QVBoxLayout(box)
-        layout.addWidget(self.hide_na_check)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.progress)
-        layout.addWidget(self.status_line)
-        return box
+    def _show_step(self, row: int) -> None:
+        if row < 0:
+            return
+        self.stack.setCurrentIndex(row)
+        self.back_button.setEnabled(row > 0)
+        self.next_button.setEnabled(row < len(self.steps) - 1)
+        self.back_action.setEnabled(row > 0)
+        self.next_action.setEnabled(row < len(self.steps) - 1)
 
-    def _hide_not_applicable(self, hide: bool) -> None:
-        self.visible_rows.set_hide_not_applicable(hide)
-        self._update_hidden_count()
+    def show_checklist(self) -> None:
+        self.go_to(FINDINGS)
+        self.findings_step.tabs.setCurrentIndex(self.findings_step.checklist_tab)
+        self.findings_step.checklist_view.setFocus()
 
-    def _update_hidden_count(self) -> None:
-        hidden = self.model.count(Status.NOT_APPLICABLE)
-        label = self.tr("Hide collectors with &nothing to do here")
-        self.hide_na_check.setText(label + (f" ({hidden})" if hidden else ""))
+    def focus_paste(self) -> None:
+        self.go_to(PROBLEM, focus=self.problem_step.paste.editor)
 
     # ---- choices
 
     def source(self) -> int:
-        return self.source_group.checkedId()
+        return self.collect_step.source()
 
     def _source_clicked(self, source: int) -> None:
-        self._show_offline_row(source == SOURCE_OFFLINE)
+        self.collect_step.show_offline_row(source == SOURCE_OFFLINE)
         if source == SOURCE_OFFLINE and not self.offline_field.text().strip():
             self.browse_offline()
+        self._source_changed(source)
+
+    def _offline_edited(self) -> None:
+        self._source_changed(self.source())
+
+    def _source_changed(self, source: int) -> None:
         self._refresh_default_output()
         self._refresh_slow_option()
+        target = self._target_os()
+        live = source == SOURCE_LIVE
+        self.collect_step.list_collectors(target, live=live)
+        self._update_admin_banner()
+        self.collect_step.product_banner.setVisible(False)
+        self.collect_step.demo_banner.setVisible(source == SOURCE_DEMO)
+        if source == SOURCE_DEMO:
+            self.collect_step.demo_banner.show_message(self.tr(
+                "Demo machine: a recorded Windows server with known Acronis problems. Nothing is read from this "
+                "computer."))
+        self._update_destination()
 
-    def _show_offline_row(self, visible: bool) -> None:
-        self.offline_label.setVisible(visible)
-        self.offline_field.setVisible(visible)
-        self.offline_browse.setVisible(visible)
+    def _update_admin_banner(self) -> None:
+        from collectors.context import running_elevated
+
+        banner = self.collect_step.admin_banner
+        if self.source() != SOURCE_LIVE or running_elevated():
+            banner.setVisible(False)
+            return
+        target = self._target_os()
+        needing = [cls.title for cls in self._classes if cls.needs_admin and (target is None or target in
+                                                                               cls.platforms)]
+        if not needing:
+            banner.setVisible(False)
+            return
+        from app.gui.elevate import can_restart_elevated, manual_command
+
+        text = self.tr("Not running as administrator: %1 cannot run and will be recorded as not applicable.") \
+            .replace("%1", ", ".join(needing))
+        if can_restart_elevated():
+            banner.show_message(text, self.tr("Restart as &administrator"))
+        else:
+            banner.show_message(text + " " + self.tr("To include them, start the tool with: %1")
+                                .replace("%1", manual_command()))
+
+    def restart_elevated(self) -> None:
+        from app.gui.elevate import restart_elevated
+
+        problem = restart_elevated()
+        if problem is not None:
+            self.statusBar().showMessage(problem, 15000)
+            self.collect_step.admin_banner.show_message(
+                self.collect_step.admin_banner.text.text() + " " + problem)
+            return
+        self.statusBar().showMessage(self.tr("A new window starts with administrator rights once you confirm; "
+                                             "you can close this one."), 15000)
 
     def browse_offline(self) -> None:
         current = self.offline_field.text().strip()
         folder = dialogs.ask_offline_folder(self, Path(current) if current else Path.home())
         if folder is not None:
             self.offline_field.setText(str(folder))
-            self._refresh_default_output()
-            self._refresh_slow_option()
+            self._source_changed(self.source())
 
     def browse_output(self) -> None:
-        path = dialogs.ask_bundle_path(self, self.output_path() or default_output_folder())
+        path = dialogs.ask_bundle_path(self, self.output_path() or self._output_folder())
         if path is not None:
             self.output_field.setText(str(path))
+            self._update_destination()
+
+    def _output_folder(self) -> Path:
+        folder = self.settings.output_folder()
+        return folder if folder is not None and folder.is_dir() else default_output_folder()
 
     def _target_host(self) -> str:
         # The same names the pipeline gives an offline root, so the file says which machine it holds.
@@ -353,13 +548,19 @@ class MainWindow(QMainWindow):
         if text and text != self._auto_output_text:
             return
         current = self.output_path()
-        folder = current.parent if current is not None else default_output_folder()
+        folder = current.parent if current is not None else self._output_folder()
         self._auto_output_text = str(folder / default_bundle_name(self._target_host()))
         self.output_field.setText(self._auto_output_text)
+        self._update_destination()
+
+    def _update_destination(self) -> None:
+        output = self.output_path()
+        text = self.tr("Next bundle: %1 (%2)").replace("%1", str(output) if output else self.tr("not chosen")) \
+            .replace("%2", self.export_step.summary())
+        self.collect_step.destination.setText(text)
 
     def output_path(self) -> Path | None:
-        text = self.output_field.text().strip()
-        return Path(text).expanduser() if text else None
+        return self.export_step.output_path()
 
     def options(self) -> CollectOptions | str:
         """The options for a run, or the sentence that says what is missing."""
@@ -378,8 +579,22 @@ class MainWindow(QMainWindow):
         if not output.is_dir() and not output.parent.is_dir():
             return self.tr("The folder %1 does not exist; choose another place for the bundle.").replace(
                 "%1", str(output.parent))
-        return CollectOptions(root=root, demo=source == SOURCE_DEMO, since_days=float(self.days_spin.value()),
-                              output=output, include_slow=self.slow_option.include_slow())
+        chosen = self.model.chosen()
+        if self.model.rowCount() and not chosen:
+            return self.tr("No collector is ticked; tick at least one, or choose a preset.")
+        choices = self.export_step.choices(self.settings.keywords())
+        if isinstance(choices, str):
+            return choices
+        options = CollectOptions(root=root, demo=source == SOURCE_DEMO, since_days=float(self.days_spin.value()),
+                                 output=output, include_slow=self.slow_option.include_slow(),
+                                 exclude=tuple(sorted(self.model.unchosen())))
+        self.apply_export_options(options, choices)
+        return options
+
+    def apply_export_options(self, options: CollectOptions, choices: export_hooks.ExportChoices) -> list[str]:
+        """Hook for the export work: format, redaction, password, split, case ID and keywords reach the run
+        through the `CollectOptions` fields that exist (see `app.gui.export_hooks`)."""
+        return export_hooks.apply(options, choices)
 
     # ---- running
 
@@ -390,21 +605,39 @@ class MainWindow(QMainWindow):
     def start(self) -> None:
         if self.running:
             return
+        if not self.collectors_ready:
+            self.go_to(COLLECT)
+            self.status_line.setText(self.tr("Still loading the collectors; start again in a moment."))
+            return
         self._refresh_default_output()
         self._refresh_slow_option()
         options = self.options()
         if isinstance(options, str):
+            self.go_to(COLLECT)
             self.status_line.setText(options)
             self.statusBar().showMessage(options, 8000)
             return
-        self.model.clear()
-        self._update_hidden_count()
+        output = options.output
+        if output is not None and output.is_file() and not dialogs.ask_overwrite(self, output):
+            text = self.tr("Not started: %1 already exists. Choose another name on the Export step.").replace(
+                "%1", str(output))
+            self.status_line.setText(text)
+            self.statusBar().showMessage(text, 8000)
+            return
+        self.go_to(COLLECT)
+        self.model.begin_run()
+        self.collect_step._update_hidden_count()
+        self.collect_step.product_banner.setVisible(False)
         self.result_panel.clear()
         self.result_panel.setVisible(False)
         self.last_result = None
         self._phase = 0
+        self._part_path = None
+        self._run_started = time.monotonic()
         self.progress.setValue(0)
         self.progress.setFormat(self.tr("Starting…"))
+        self.collect_step.progress_detail.clear()
+        self.status_line.setVisible(True)
         self.status_line.setText(self.tr("Starting the collection…"))
 
         worker = CollectWorker(options, collectors=self._collectors, run=self._run)
@@ -422,17 +655,15 @@ class MainWindow(QMainWindow):
         self.worker.cancel(USER_CANCEL_REASON)
         self.cancel_button.setEnabled(False)
         self.cancel_action.setEnabled(False)
-        text = self.tr("Cancelling: stopping the collectors and saving what was collected so far…")
-        self.status_line.setText(text)
+        self.status_line.setText(self.tr("Cancelling: stopping the collectors and saving what was collected so "
+                                         "far…"))
 
     def _set_running(self, running: bool) -> None:
-        for widget in (self.live_radio, self.demo_radio, self.offline_radio, self.offline_field,
-                       self.offline_browse, self.days_spin, self.output_field, self.output_browse):
+        self.collect_step.set_running(running)
+        for widget in (self.days_spin, self.output_field, self.output_browse):
             widget.setEnabled(not running)
-        self.slow_option.set_busy(running)
-        self.start_button.setEnabled(not running)
-        self.start_action.setEnabled(not running)
-        self.cancel_button.setEnabled(running)
+        for action in (self.start_action, self.open_action, self.analyze_action, self.analyze_folder_action):
+            action.setEnabled(not running)
         self.cancel_action.setEnabled(running)
         if running:
             self._tick.start()
@@ -441,8 +672,13 @@ class MainWindow(QMainWindow):
 
     def _on_event(self, event: EngineEvent) -> None:
         self.model.apply(event)
+        if event.kind == "bundle":
+            self._part_path = Path(event.text) if event.text else None
+            return
         if event.kind == "finished":
-            self._update_hidden_count()
+            self.collect_step._update_hidden_count()
+            if event.collector == PRODUCTS_COLLECTOR and event.status == Status.NOT_APPLICABLE:
+                self._show_no_product(event.text)
         planned = self.model.planned_count()
         done = self.model.finished_count()
         if event.kind == "phase":
@@ -464,41 +700,68 @@ class MainWindow(QMainWindow):
             elif done == planned:
                 self.status_line.setText(self.tr("All collectors have ended."))
 
+    def _show_no_product(self, reason: str) -> None:
+        # Shown whatever the table hides: a bundle without Acronis in it is rarely what the technician wanted.
+        text = self.tr("No Acronis product was found on this system (%1). The bundle will hold the system facts "
+                       "only. Is this the right machine? For a copy of a system, choose its folder.").replace(
+            "%1", reason or self.tr("nothing found"))
+        self.collect_step.product_banner.show_message(text, self.tr("Choose an offline folde&r…"))
+
+    def _on_tick(self) -> None:
+        self.model.refresh_running()
+        if self.worker is None:
+            return
+        parts = []
+        if self._part_path is not None:
+            try:
+                parts.append(self.tr("%1 written").replace("%1", format_bytes(self._part_path.stat().st_size)))
+            except OSError:
+                pass
+        elapsed = time.monotonic() - self._run_started
+        fraction = self.progress.value() / BAR_MAX
+        if elapsed >= ESTIMATE_AFTER_S and fraction >= ESTIMATE_AFTER_FRACTION and fraction < 1:
+            left = elapsed * (1 - fraction) / fraction
+            parts.append(self.tr("about %1 left").replace("%1", format_duration(left)))
+        elif elapsed >= 1:
+            parts.append(self.tr("%1 so far").replace("%1", format_duration(elapsed)))
+        self.collect_step.progress_detail.setText(" · ".join(parts))
+
     def _on_result(self, result: CollectResult) -> None:
         self.last_result = result
         cancelled = self.worker is not None and self.worker.cancelled
         self.model.apply_outcomes(result.outcomes)
-        self._update_hidden_count()
+        self.collect_step._update_hidden_count()
         self.result_panel.show_result(result, cancelled=cancelled)
         self.result_panel.setVisible(True)
-        self._share_space(findings=self.result_panel.findings.topLevelItemCount()
-                          + self.result_panel.related.topLevelItemCount())
+        reason = no_product_reason(result.outcomes)
+        if reason:
+            self._show_no_product(reason)
         if result.bundle is not None:
             self.progress.setValue(BAR_MAX)
             self.progress.setFormat(self.tr("Done"))
             text = self.tr("Bundle saved: %1").replace("%1", str(result.bundle))
+            self.collect_step.progress_detail.setText(self.tr("%1 in %2").replace(
+                "%1", format_bytes(_size(result.bundle))).replace("%2", format_duration(result.seconds)))
+            case = cases.from_result(result)
+            if case is not None:
+                self.set_case(case, show=False)
+            self.statusBar().showMessage(self.tr("Bundle saved. Next: the findings (Alt+Right)."), 15000)
+            self.result_panel.findings_button.setFocus()
+            self.status_line.setVisible(False)  # the result panel says it, with the path
         else:
             self.progress.setValue(0)
             self.progress.setFormat(self.tr("Nothing written"))
             text = self.tr("Nothing written: %1").replace("%1", result.reason)
         self.status_line.setText(text)
 
-    def _share_space(self, *, findings: int) -> None:
-        # Findings are what the technician reads next: give them the larger part once there are any.
-        total = sum(self.splitter.sizes()) or self.splitter.height()
-        share = 0.62 if findings else 0.3
-        self.splitter.setSizes([round(total * (1 - share)), round(total * share)])
-
     def _on_error(self, summary: str, details: str) -> None:
         log.error("collection run failed: %s", details)
         self.model.stop_unfinished(self.tr("the run stopped on an internal error"))
         self.result_panel.show_error(summary, details)
         self.result_panel.setVisible(True)
-        self._share_space(findings=0)
         self.progress.setValue(0)
         self.progress.setFormat(self.tr("Stopped"))
-        text = self.tr("The run stopped on an internal error: %1").replace("%1", summary)
-        self.status_line.setText(text)
+        self.status_line.setText(self.tr("The run stopped on an internal error: %1").replace("%1", summary))
 
     def _on_finished(self) -> None:
         # Kept until the next run ends: the pool thread may still be unwinding the worker's run() right now,
@@ -511,10 +774,180 @@ class MainWindow(QMainWindow):
         if self._close_when_done:
             self.close()
 
-    # ---- Qt overrides and small dialogs
+    # ---- what the window looks at
+
+    def set_case(self, case: Case | None, *, show: bool = True) -> None:
+        """Show a run's bundle, a received bundle or an analysis on every step."""
+        from app.escalate import Bundle, template
+
+        self.case = case
+        if case is None:
+            self.checklist.set_items([], {})
+            self.findings_step.clear()
+        else:
+            titles = {str(f.get("signature")): str(f.get("title") or f.get("signature"))
+                      for f in case.findings.get("findings") or [] if isinstance(f, dict)}
+            # The checklist needs the findings only; the bundle's member list (100,000 files) is the form's job,
+            # done off this thread.
+            self.checklist.set_items(template(Bundle(case.bundle.path, {}, case.findings))["checklist"], titles)
+            self.findings_step.show_findings(case.findings, case.title)
+        self.form_step.set_case(case, self.problem_step.answers())
+        self.contents_step.set_case(case)
+        self.export_step.set_bundle(case.bundle_path if case is not None else None)
+        self.setWindowTitle(self.tr("Acronis Triage — %1").replace("%1", case.title) if case is not None
+                            else self.tr("Acronis Triage"))
+        if show and case is not None:
+            self.go_to(FINDINGS)
+
+    def ask_open_bundle(self) -> None:
+        path = dialogs.ask_bundle_to_open(self, self._output_folder())
+        if path is not None:
+            self.open_bundle(path)
+
+    def open_bundle(self, path: Path) -> None:
+        """Open a received bundle off the GUI thread; a file that is no bundle of ours is analyzed as logs."""
+        self.statusBar().showMessage(self.tr("Opening %1 …").replace("%1", str(path)))
+        self._open_jobs.submit(lambda: _open_any(path))
+
+    def ask_analyze_file(self) -> None:
+        path = dialogs.ask_file_to_analyze(self, self._output_folder())
+        if path is not None:
+            self.analyze_paths([path])
+
+    def ask_analyze_folder(self) -> None:
+        folder = dialogs.ask_folder_to_analyze(self, Path.home())
+        if folder is not None:
+            self.analyze_paths([folder])
+
+    def analyze_paths(self, paths: list[Path]) -> None:
+        names = ", ".join(p.name for p in paths)
+        self.statusBar().showMessage(self.tr("Analyzing %1 …").replace("%1", names))
+        self._open_jobs.submit(lambda: cases.from_analysis(cases.analyze([str(p) for p in paths]),
+                                                           [str(p) for p in paths], names))
+
+    @property
+    def opening(self) -> bool:
+        return self._open_jobs.busy
+
+    def _opened(self, value: object) -> None:
+        assert isinstance(value, Case)
+        self.set_case(value)
+        kind = self.tr("bundle") if value.has_bundle else self.tr("analysis")
+        self.statusBar().showMessage(self.tr("Opened the %1 %2.").replace("%1", kind).replace("%2", value.title),
+                                     10000)
+
+    def _open_failed(self, summary: str, details: str) -> None:
+        log.info("opening failed: %s", details)
+        self.statusBar().showMessage(self.tr("Cannot open it: %1").replace("%1", summary), 15000)
+        dialogs.show_error(self, self.tr("Cannot open it"), summary)
+
+    def _show_paste_analysis(self, findings: dict[str, Any]) -> None:
+        self.set_case(cases.from_analysis(findings, ["<paste>"], self.tr("pasted error")))
+
+    def open_evidence(self, ref: str, line: int) -> None:
+        """The log viewer at an evidence line, read from the bundle or file the case came from."""
+        if self.viewer is None:
+            self.viewer = LogViewerDialog(self)
+        base = self.case.evidence_base if self.case is not None else None
+        if ref.startswith("<"):  # <paste>, <stdin>: the text is not kept anywhere to show
+            self.viewer.view.show_message(self.tr("%1 is not a file: the pasted text is on the Problem step.")
+                                          .replace("%1", ref))
+            self.viewer.show()
+            return
+        self.viewer.open_at(ref, base, line or None)
+
+    # ---- drag and drop
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()) \
+                and not self.running:
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        if not paths:
+            return
+        event.acceptProposedAction()
+        self.open_dropped(paths)
+
+    def open_dropped(self, paths: list[Path]) -> None:
+        if len(paths) == 1:
+            self.open_bundle(paths[0])
+        else:
+            self.analyze_paths(paths)
+
+    # ---- dialogs
+
+    def open_settings(self) -> None:
+        from app.gui.settings import SettingsDialog
+
+        dialog = SettingsDialog(self.settings, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(self._settings_saved)
+        self.settings_dialog = dialog
+        dialog.open()
+
+    def _settings_saved(self) -> None:
+        self._refresh_default_output()
+        level = self.settings.redaction_level()
+        combo = self.export_step.redaction_combo
+        combo.setCurrentIndex(max(combo.findData(level), 0))
+        if self.case is not None:
+            self.form_step.set_case(self.case, self.problem_step.answers())
+
+    def open_guided(self) -> None:
+        """The guided mode for an end user (`app.gui.guided`, imported only when asked for), with its default
+        preset, on the demo machine when that is the chosen source."""
+        import importlib
+
+        try:
+            guided = importlib.import_module("app.gui.guided.window")
+            presets = importlib.import_module("app.gui.guided.presets")
+            preset = presets.load_preset(presets.DEFAULT_PRESET)
+        except Exception as exc:  # noqa: BLE001 - a broken optional mode must not take the window down
+            dialogs.show_error(self, self.tr("Guided mode"), self.tr("The guided mode is not available: %1")
+                               .replace("%1", str(exc)))
+            return
+        choices = self.export_step.choices([])
+        case_id = choices.case_id if not isinstance(choices, str) else ""
+        self.guided_window = guided.GuidedWindow(preset, case_id=case_id, demo=self.source() == SOURCE_DEMO)
+        self.guided_window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.guided_window.show()
+
+    def open_paste_dialog(self) -> None:
+        from app.gui.paste_dialog import PasteDialog
+
+        if self.paste_dialog is None:
+            self.paste_dialog = PasteDialog(self)
+        self.paste_dialog.show()
+        self.paste_dialog.raise_()
+        self.paste_dialog.activateWindow()
+
+    def show_about(self) -> None:
+        from app.gui.about import AboutDialog
+
+        self.about_dialog = AboutDialog(self)
+        self.about_dialog.open()
+
+    def show_shortcuts(self) -> None:
+        from app.gui.about import ShortcutsDialog
+
+        self.shortcuts_dialog = ShortcutsDialog(self)
+        self.shortcuts_dialog.open()
+
+    # ---- Qt overrides
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        # The frame (title bar, borders) is known only once the window is on the screen.
+        if not self._fitted:
+            self._fitted = True
+            self.fit_to_screen()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.worker is None:
+            self.settings.set_geometry(self.saveGeometry())
+            self.settings.sync()
             event.accept()
             return
         event.ignore()
@@ -522,23 +955,21 @@ class MainWindow(QMainWindow):
             self._close_when_done = True
             self.cancel()
 
-    def open_paste_dialog(self) -> None:
-        from app.gui.paste_dialog import PasteDialog
 
-        if getattr(self, "paste_dialog", None) is None:
-            self.paste_dialog = PasteDialog(self)
-        self.paste_dialog.show()
-        self.paste_dialog.raise_()
-        self.paste_dialog.activateWindow()
+def _open_any(path: Path) -> Case:
+    """A bundle of ours, or else whatever `analyze` can read (an Acronis system report, a log, a folder)."""
+    from app.escalate import EscalateError
 
-    def _about(self) -> None:
-        QMessageBox.about(self, self.tr("About Acronis Triage"), self.tr(
-            "%1 %2\nSignatures and KB index: %3\n\nCollects Acronis logs and system facts, matches them against "
-            "known issues from the Acronis knowledge base, and writes a support bundle with a pre-filled escalation "
-            "form.").replace("%1", TOOL_NAME).replace("%2", __version__).replace("%3", _knowledge()))
+    try:
+        return cases.from_bundle(path)
+    except EscalateError:
+        if not path.exists():
+            raise
+    return cases.from_analysis(cases.analyze([str(path)]), [str(path)], path.name)
 
 
-def _knowledge() -> str:
-    from analyzers.knowledge import describe
-
-    return describe()
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0

@@ -5,9 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import QHeaderView, QLabel, QTreeWidget, QTreeWidgetItem, QWidget
+
+from app.gui import desktop
+
+URL_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 class RelatedView(QTreeWidget):
@@ -35,6 +39,22 @@ class RelatedView(QTreeWidget):
         header.setSectionResizeMode(self.COL_TITLE, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(self.COL_SCORE, QHeaderView.ResizeMode.ResizeToContents)
         self.setColumnWidth(self.COL_TITLE, 360)
+        # The keyboard way to a link: Enter opens the current row's article.
+        self.itemActivated.connect(lambda item, _column: self.open_item(item))
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        copy_link = QAction(self.tr("Copy the link"), self)
+        copy_link.triggered.connect(self.copy_link)
+        self.addAction(copy_link)
+
+    def open_item(self, item: QTreeWidgetItem | None) -> None:
+        url = str(item.data(0, URL_ROLE) or "") if item is not None else ""
+        if url:
+            self._open_link(url)
+
+    def copy_link(self) -> None:
+        item = self.currentItem()
+        if item is not None and item.data(0, URL_ROLE):
+            QGuiApplication.clipboard().setText(str(item.data(0, URL_ROLE)))
 
     def set_related(self, related: Iterable[dict[str, Any]]) -> None:
         self.clear()
@@ -57,6 +77,7 @@ class RelatedView(QTreeWidget):
         item.setData(self.COL_ARTICLE, Qt.ItemDataRole.AccessibleTextRole, label_text)
         url = str(entry.get("url") or "")
         if url.startswith(("https://", "http://")):
+            item.setData(0, URL_ROLE, url)
             label = QLabel(f'<a href="{url}">{label_text}</a>')
             label.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse
                                           | Qt.TextInteractionFlag.LinksAccessibleByKeyboard)
@@ -69,5 +90,5 @@ class RelatedView(QTreeWidget):
             item.setText(self.COL_ARTICLE, label_text)
 
     def _open_link(self, url: str) -> None:
-        QDesktopServices.openUrl(QUrl(url))
+        desktop.open_url(self, url)
         self.linkOpened.emit(url)

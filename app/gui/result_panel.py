@@ -5,35 +5,35 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QPushButton,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from app.gui.findings_view import FindingsView
-from app.gui.related_view import RelatedView
+from app.gui import desktop
 from app.gui.style import format_duration, state_colour, state_text
 from app.pipeline import EXIT_INCOMPLETE, EXIT_OK, INCOMPLETE_STATUSES, CollectResult
 from collectors.base import Status
+from collectors.engine import CollectorOutcome
 
-COMPLETE, INCOMPLETE, NOTHING_WRITTEN = "complete", "incomplete", "nothing_written"
+translate = QCoreApplication.translate  # lupdate reads translate("Context", "text") calls
 
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("ResultPanel", text)
+COMPLETE, INCOMPLETE, NOTHING_WRITTEN, NO_PRODUCT = "complete", "incomplete", "nothing_written", "no_product"
+PRODUCTS_COLLECTOR = "products"  # the collector that finds Acronis products; not applicable = none found
 
 
 @dataclass(frozen=True)
 class Verdict:
-    """A run's end in plain words. ``kind``: complete, incomplete or nothing_written."""
+    """A run's end in plain words. ``kind``: complete, incomplete, no_product (complete, but there was no Acronis
+    product to collect from) or nothing_written."""
 
     kind: str
     heading: str
@@ -45,59 +45,78 @@ def describe_result(result: CollectResult, *, cancelled: bool) -> Verdict:
     for outcome in result.outcomes:
         counts[str(outcome.status)] = counts.get(str(outcome.status), 0) + 1
     findings = (result.findings or {}).get("findings", [])
-    summary = _tr("%1 collectors (%2) · %3 known issues found · %4").replace("%1", str(len(result.outcomes))) \
+    summary = translate("ResultPanel", "%1 collectors (%2) · %3 known issues found · %4") \
+        .replace("%1", str(len(result.outcomes))) \
         .replace("%2", ", ".join(f"{n} {state_text(s)}" for s, n in sorted(counts.items()))) \
         .replace("%3", str(len(findings))).replace("%4", format_duration(result.seconds))
 
     if result.bundle is None or result.exit_code not in (EXIT_OK, EXIT_INCOMPLETE):
-        return Verdict(NOTHING_WRITTEN, _tr("Nothing written"), result.reason or _tr("the run produced no bundle"))
+        return Verdict(NOTHING_WRITTEN, translate("ResultPanel", "Nothing written"),
+                       result.reason or translate("ResultPanel", "the run produced no bundle"))
 
     partial = [o for o in result.outcomes if o.status == Status.PARTIAL]
     failed = [o for o in result.outcomes if o.status in INCOMPLETE_STATUSES and o.status != Status.PARTIAL]
     not_analyzed = (result.findings or {}).get("skipped") or []
     lines = []
+    no_product = no_product_reason(result.outcomes)
     # Green only when nothing at all is missing; a partial collector is amber even if an older pipeline said 0.
-    if result.exit_code == EXIT_OK and not (partial or failed or not_analyzed or cancelled):
-        kind, heading = COMPLETE, _tr("Complete: every collector finished")
+    if result.exit_code == EXIT_OK and not (partial or failed or not_analyzed or cancelled) and no_product:
+        kind, heading = NO_PRODUCT, translate("ResultPanel", "Collected, but no Acronis product was found")
+        lines.append(translate("ResultPanel", "The bundle holds the system facts only: %1. Is this the right machine? "
+                               "For a copy of a system, choose its folder as an offline source.")
+                     .replace("%1", no_product))
+    elif result.exit_code == EXIT_OK and not (partial or failed or not_analyzed or cancelled):
+        kind, heading = COMPLETE, translate("ResultPanel", "Complete: every collector finished")
     elif cancelled:
-        kind, heading = INCOMPLETE, _tr("Incomplete: cancelled by the user")
-        lines.append(_tr("The bundle is valid and holds what was collected before the cancel."))
+        kind, heading = INCOMPLETE, translate("ResultPanel", "Incomplete: cancelled by the user")
+        lines.append(translate("ResultPanel", "The bundle is valid and holds what was collected before the cancel."))
     elif failed:
-        kind, heading = INCOMPLETE, _tr("Incomplete: some collectors did not finish")
-        lines.append(_tr("The bundle is valid; the manifest records which collectors failed and why."))
+        kind, heading = INCOMPLETE, translate("ResultPanel", "Incomplete: some collectors did not finish")
+        lines.append(translate("ResultPanel",
+                               "The bundle is valid; the manifest records which collectors failed and why."))
     elif partial:
-        kind, heading = INCOMPLETE, _tr("Incomplete: some things could not be collected")
-        lines.append(_tr("The bundle is valid; the manifest lists what is missing and why."))
+        kind, heading = INCOMPLETE, translate("ResultPanel", "Incomplete: some things could not be collected")
+        lines.append(translate("ResultPanel", "The bundle is valid; the manifest lists what is missing and why."))
     else:
-        kind, heading = INCOMPLETE, _tr("Incomplete: some collected files could not be analyzed")
-        lines.append(_tr("The bundle is valid and holds them; the findings do not cover them."))
+        kind, heading = INCOMPLETE, translate("ResultPanel", "Incomplete: some collected files could not be analyzed")
+        lines.append(translate("ResultPanel", "The bundle is valid and holds them; the findings do not cover them."))
     for outcome in failed:
         lines.append(f"• {outcome.title or outcome.name}: {state_text(outcome.status)}"
                      + (f" ({outcome.reason})" if outcome.reason else ""))
     if partial:
-        lines.append(_tr("Collected only in part:"))
+        lines.append(translate("ResultPanel", "Collected only in part:"))
         lines.extend(f"• {o.title or o.name}: {o.reason}" for o in partial)
     if not_analyzed:
-        lines.append(_tr("Not analyzed:"))
+        lines.append(translate("ResultPanel", "Not analyzed:"))
         lines.extend(f"• {s.get('path')}: {s.get('reason')}" for s in not_analyzed[:10])
         if len(not_analyzed) > 10:
-            lines.append(_tr("• … and %1 more").replace("%1", str(len(not_analyzed) - 10)))
+            lines.append(translate("ResultPanel", "• … and %1 more").replace("%1", str(len(not_analyzed) - 10)))
     return Verdict(kind, heading, "\n".join([summary, *lines]))
 
 
+def no_product_reason(outcomes: list[CollectorOutcome]) -> str:
+    """The products collector's reason when it found no Acronis product, else ""."""
+    for outcome in outcomes:
+        if outcome.name == PRODUCTS_COLLECTOR and outcome.status == Status.NOT_APPLICABLE:
+            return outcome.reason or "no Acronis product found"
+    return ""
+
+
 def describe_error(summary: str) -> Verdict:
-    return Verdict(NOTHING_WRITTEN, _tr("Nothing written"),
-                   _tr("The run stopped on an internal error: %1").replace("%1", summary))
+    return Verdict(NOTHING_WRITTEN, translate("ResultPanel", "Nothing written"),
+                   translate("ResultPanel", "The run stopped on an internal error: %1").replace("%1", summary))
 
 
-_VERDICT_COLOURS = {COMPLETE: Status.OK, INCOMPLETE: Status.PARTIAL, NOTHING_WRITTEN: Status.ERROR}
+_VERDICT_COLOURS = {COMPLETE: Status.OK, INCOMPLETE: Status.PARTIAL, NO_PRODUCT: Status.PARTIAL,
+                    NOTHING_WRITTEN: Status.ERROR}
 
 
 class ResultPanel(QGroupBox):
-    """Shown once a run has ended; empty and hidden before."""
+    """The verdict of the last run: how it ended in plain words, and where the bundle is. Hidden before a run."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(self.tr("Result"), parent)
+        super().__init__(parent)
+        self.setAccessibleName(self.tr("Result of the last collection"))
         self.bundle: Path | None = None
         self.verdict: Verdict | None = None
 
@@ -107,9 +126,17 @@ class ResultPanel(QGroupBox):
         font.setPointSizeF(font.pointSizeF() * 1.15)
         self.heading.setFont(font)
         self.heading.setAccessibleName(self.tr("Exit state"))
+        self.heading.setWordWrap(True)
         self.details = QLabel()
         self.details.setWordWrap(True)
-        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                             | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self.error_details = QPlainTextEdit()
+        self.error_details.setReadOnly(True)
+        self.error_details.setTabChangesFocus(True)
+        self.error_details.setAccessibleName(self.tr("What went wrong, for a bug report"))
+        self.error_details.setMaximumHeight(self.fontMetrics().lineSpacing() * 8)
+        self.error_details.setVisible(False)
 
         self.path_field = QLineEdit()
         self.path_field.setReadOnly(True)
@@ -120,6 +147,8 @@ class ResultPanel(QGroupBox):
         self.copy_button = QPushButton(self.tr("Cop&y path"))
         self.copy_button.setStatusTip(self.tr("Copy the bundle's full path, e.g. to attach it to a ticket"))
         self.copy_button.clicked.connect(self.copy_path)
+        self.findings_button = QPushButton(self.tr("Show the finding&s"))
+        self.findings_button.setStatusTip(self.tr("The known issues found, their evidence and the checklist"))
         self.path_row = QWidget()
         path_layout = QHBoxLayout(self.path_row)
         path_layout.setContentsMargins(0, 0, 0, 0)
@@ -127,31 +156,13 @@ class ResultPanel(QGroupBox):
         path_layout.addWidget(self.path_field, 1)
         path_layout.addWidget(self.open_button)
         path_layout.addWidget(self.copy_button)
-
-        self.findings_label = QLabel()
-        self.findings = FindingsView()
-        self.related_label = QLabel(self.tr("Not confirmed: articles that look like the errors no signature "
-                                            "explains. Read them before escalating; they are leads, not findings."))
-        self.related_label.setWordWrap(True)
-        self.related = RelatedView()
-        related_page = QWidget()
-        related_layout = QVBoxLayout(related_page)
-        related_layout.setContentsMargins(0, 4, 0, 0)
-        related_layout.addWidget(self.related_label)
-        related_layout.addWidget(self.related, 1)
-        # Confirmed findings and possibly related articles never share a list: each has its own tab.
-        self.tabs = QTabWidget()
-        self.tabs.setDocumentMode(True)
-        self.tabs.addTab(self.findings, self.tr("Known issues"))
-        self.related_tab = self.tabs.addTab(related_page, self.tr("Possibly related"))
+        path_layout.addWidget(self.findings_button)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addWidget(self.details)
+        layout.addWidget(self.error_details)
         layout.addWidget(self.path_row)
-        layout.addWidget(self.findings_label)
-        layout.addWidget(self.tabs, 1)
-        self._show_related([])
 
     def clear(self) -> None:
         self.bundle = None
@@ -159,9 +170,8 @@ class ResultPanel(QGroupBox):
         self.heading.clear()
         self.details.clear()
         self.path_field.clear()
-        self.findings.clear()
-        self.findings_label.clear()
-        self._show_related([])
+        self.error_details.clear()
+        self.error_details.setVisible(False)
 
     def show_result(self, result: CollectResult, *, cancelled: bool) -> None:
         self._show_verdict(describe_result(result, cancelled=cancelled))
@@ -169,35 +179,16 @@ class ResultPanel(QGroupBox):
         self.path_row.setVisible(result.bundle is not None)
         self.path_field.setText(str(result.bundle) if result.bundle else "")
         self.path_field.setCursorPosition(0)
-        findings = (result.findings or {}).get("findings", []) if result.bundle else []
-        self.findings.set_findings(findings)
-        has_analysis = result.bundle is not None and result.findings is not None
-        self.tabs.setVisible(has_analysis and bool(findings or (result.findings or {}).get("related")))
-        self.tabs.setTabText(0, self.tr("Known issues (%1)").replace("%1", str(len(findings))))
-        self.findings_label.setVisible(has_analysis)
-        if findings:
-            self.findings_label.setText(self.tr("Known issues found (%1); hover for details, click a KB "
-                                                "number to open the article:").replace("%1", str(len(findings))))
-        else:
-            self.findings_label.setText(self.tr("No known issue matched the collected logs."))
-        self._show_related((result.findings or {}).get("related", []) if has_analysis else [])
-
-    def _show_related(self, related: list) -> None:
-        self.related.set_related(related)
-        self.related.setVisible(bool(related))
-        self.related_label.setVisible(bool(related))
-        self.tabs.setTabVisible(self.related_tab, bool(related))
-        self.tabs.setTabText(self.related_tab, self.tr("Possibly related (%1)").replace("%1", str(len(related))))
+        self.error_details.setVisible(False)
 
     def show_error(self, summary: str, details: str) -> None:
         self._show_verdict(describe_error(summary))
         self.details.setToolTip(details)
+        # Selectable and copyable, not only a tooltip: it is what a bug report needs.
+        self.error_details.setPlainText(details)
+        self.error_details.setVisible(bool(details))
         self.bundle = None
         self.path_row.setVisible(False)
-        self.findings.clear()
-        self.tabs.setVisible(False)
-        self.findings_label.setVisible(False)
-        self._show_related([])
 
     def _show_verdict(self, verdict: Verdict) -> None:
         self.verdict = verdict
@@ -209,7 +200,7 @@ class ResultPanel(QGroupBox):
 
     def open_folder(self) -> None:
         if self.bundle is not None:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.bundle.parent)))
+            desktop.open_path(self, self.bundle.parent)
 
     def copy_path(self) -> None:
         if self.bundle is not None:

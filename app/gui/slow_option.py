@@ -45,6 +45,9 @@ class SlowCollectorsOption(QCheckBox):
         self.toggled.connect(self._remember)
         self.show_for(None, live=False)
 
+    def set_classes(self, classes: Sequence[type[Collector]]) -> None:
+        self._classes = tuple(classes)
+
     # ---- what the window asks
 
     def listed(self) -> tuple[type[Collector], ...]:

@@ -16,7 +16,7 @@ from sample_collectors import AbsentCollector, CrashingCollector, NotesCollector
 
 from app.gui import main_window as main_window_module
 from app.gui.collector_model import CollectorTableModel, StateRole
-from app.gui.main_window import SOURCE_DEMO, SOURCE_LIVE, SOURCE_OFFLINE, MainWindow
+from app.gui.main_window import COLLECT, FINDINGS, PROBLEM, SOURCE_DEMO, SOURCE_LIVE, SOURCE_OFFLINE, MainWindow
 from app.gui.result_panel import COMPLETE, INCOMPLETE, NOTHING_WRITTEN
 from app.pipeline import EXIT_NOTHING_WRITTEN, CollectOptions, CollectResult
 from collectors.base import Collector, Status
@@ -42,15 +42,18 @@ def wait_slow_collecting(qtbot: Any, window: MainWindow) -> None:
 
 
 def states(window: MainWindow) -> dict[str, str]:
+    """How each collector of the last run ended (rows listed but not run are left out)."""
     model = window.model
     return {row.name: model.data(model.index(i, CollectorTableModel.COL_STATUS), StateRole)
-            for i, row in enumerate(model.rows())}
+            for i, row in enumerate(model.rows()) if row.in_run}
 
 
 def test_idle_window(make_main_window: MakeWindow, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setattr(Path, "home", lambda: tmp_path)
-    window = make_main_window()
+    window = make_main_window(step=None)
     assert window.windowTitle() == "Acronis Triage"
+    assert window.current_step() == PROBLEM and window.problem_step.isVisible()
+    window.go_to(COLLECT)
     assert window.source() == SOURCE_LIVE
     assert window.days_spin.value() == 7
     assert window.start_button.isEnabled() and window.start_button.isDefault()
@@ -207,12 +210,14 @@ def test_the_demo_run_lists_findings_with_kb_links(make_main_window: MakeWindow,
     panel = window.result_panel
     assert panel.verdict.kind in (COMPLETE, INCOMPLETE)
     findings = window.last_result.findings["findings"]
-    if not findings:
-        pytest.skip("the demo run matched no known issue yet (the log parsers and signatures are still landing)")
-    assert panel.findings.topLevelItemCount() == len(findings)
-    with_kb = [i for i in range(len(findings)) if panel.findings.kb_label(i) is not None]
+    assert findings, "the demo machine has known problems"
+    qtbot.mouseClick(panel.findings_button, Qt.MouseButton.LeftButton)
+    assert window.current_step() == FINDINGS
+    view = window.findings_step.list
+    assert view.topLevelItemCount() == len(findings)
+    with_kb = [i for i in range(len(findings)) if view.kb_label(i) is not None]
     assert with_kb
-    label = panel.findings.kb_label(with_kb[0])
+    label = view.kb_label(with_kb[0])
     url = re.search(r'href="([^"]+)"', label.text()).group(1)
     assert url.startswith("https://kb.acronis.com/content/")
     opened: list[QUrl] = []
@@ -376,7 +381,8 @@ def test_the_slow_option_lists_the_discovered_slow_collectors_of_the_host(
 def test_the_slow_option_has_a_mnemonic_of_its_own(make_main_window: MakeWindow) -> None:
     # Under Xvfb Alt+I toggles it; the offscreen platform delivers no mnemonics, so uniqueness is checked here.
     window = make_main_window()
-    texts = [w.text() for w in window.findChildren(QAbstractButton) + window.findChildren(QLabel)]
+    page = window.collect_step
+    texts = [w.text() for w in page.findChildren(QAbstractButton) + page.findChildren(QLabel)]
     mnemonics = [QKeySequence.mnemonic(t).toString() for t in texts if QKeySequence.mnemonic(t).toString()]
     assert QKeySequence.mnemonic(window.slow_option.text()).toString() == "Alt+I"
     assert mnemonics.count("Alt+I") == 1

@@ -102,7 +102,7 @@ def test_nothing_written_gives_the_pipeline_reason() -> None:
         NOTHING_WRITTEN, "Nothing written", "output folder /x does not exist")
 
 
-def test_panel_shows_the_bundle_and_findings(qtbot: Any) -> None:
+def test_panel_shows_the_bundle(qtbot: Any) -> None:
     panel = ResultPanel()
     qtbot.addWidget(panel)
     panel.show()
@@ -111,19 +111,30 @@ def test_panel_shows_the_bundle_and_findings(qtbot: Any) -> None:
                       cancelled=False)
     assert panel.path_row.isVisible()
     assert panel.path_field.text() == str(Path("/tmp/out/b.zip"))
-    assert panel.findings.isVisible()
-    assert panel.findings.topLevelItemCount() == 2
-    assert "(2)" in panel.findings_label.text()
-
-    panel.show_result(CollectResult(EXIT_OK, Path("/tmp/out/b.zip"), "", [], {"findings": []}, {}, 1.0),
-                      cancelled=False)
-    assert not panel.findings.isVisible()
-    assert panel.findings_label.text() == "No known issue matched the collected logs."
+    assert "2 known issues found" in panel.details.text()
 
     panel.show_error("ImportError: no module", "Traceback ...")
     assert panel.heading.text() == "Nothing written"
-    assert panel.details.toolTip() == "Traceback ..."
+    # What went wrong is selectable text, not only a tooltip.
+    assert panel.error_details.isVisible() and panel.error_details.toPlainText() == "Traceback ..."
     assert not panel.path_row.isVisible() and panel.bundle is None
+
+
+def test_no_acronis_product_is_never_shown_as_a_green_complete(qtbot: Any) -> None:
+    from app.gui.result_panel import NO_PRODUCT
+    from app.gui.style import state_colour
+
+    result = CollectResult(EXIT_OK, Path("/tmp/b.zip"), "", [
+        outcome("products", Status.NOT_APPLICABLE, "no Acronis product found (searched 12 places; see products.json)"),
+        outcome("system", Status.OK)], {"findings": []}, {}, 2.0)
+    verdict = describe_result(result, cancelled=False)
+    assert verdict.kind == NO_PRODUCT
+    assert verdict.heading == "Collected, but no Acronis product was found"
+    assert "searched 12 places" in verdict.details
+    panel = ResultPanel()
+    qtbot.addWidget(panel)
+    panel.show_result(result, cancelled=False)
+    assert panel.heading.styleSheet() != f"color: {state_colour(Status.OK).name()};"
 
 
 def test_findings_are_worst_first_with_kb_links(qtbot: Any, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -170,25 +181,24 @@ def related_entry(kb: str, score: float, kind: str = "kb") -> dict[str, Any]:
                       "file": "<stdin>", "line": 1, "text": "Error 0x1: something failed"}}
 
 
-def test_possibly_related_articles_have_their_own_section_apart_from_findings(monkeypatch) -> None:
+def test_possibly_related_articles_open_by_keyboard_and_copy(qtbot: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QGuiApplication
+
+    from app.gui.related_view import RelatedView
+
     opened: list[str] = []
     monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toString()) or True)
-    panel = ResultPanel()
-    related = [related_entry("61092", 18.9), related_entry("doc:alert-types", 9.5, kind="doc")]
-    result = CollectResult(EXIT_OK, Path("/tmp/b.zip"), "", [outcome("logs", Status.OK)],
-                           {"findings": [finding("a", "error", 1, ("60586",))], "related": related}, {}, 1.0)
-    panel.show_result(result, cancelled=False)
-    assert panel.tabs.isTabVisible(panel.related_tab) and not panel.related.isHidden()
-    assert panel.findings.topLevelItemCount() == 1 and panel.related.topLevelItemCount() == 2
-    first = panel.related.topLevelItem(0)
-    assert first.text(panel.related.COL_TITLE) == "Article 61092"
-    assert first.text(panel.related.COL_SCORE) == "18.9"
-    second = panel.related.itemWidget(panel.related.topLevelItem(1), panel.related.COL_ARTICLE)
-    assert ">Docs<" in second.text()
-    assert panel.tabs.tabText(panel.related_tab) == "Possibly related (2)"
-    label = panel.related.itemWidget(first, panel.related.COL_ARTICLE)
-    label.linkActivated.emit("https://kb.acronis.com/content/61092")
+    view = RelatedView()
+    qtbot.addWidget(view)
+    view.show()
+    view.set_related([related_entry("61092", 18.9), related_entry("doc:alert-types", 9.5, kind="doc")])
+    first = view.topLevelItem(0)
+    assert first.text(view.COL_TITLE) == "Article 61092" and first.text(view.COL_SCORE) == "18.9"
+    assert ">Docs<" in view.itemWidget(view.topLevelItem(1), view.COL_ARTICLE).text()
+    view.setFocus()
+    view.setCurrentItem(first)
+    qtbot.keyClick(view, Qt.Key.Key_Return)
     assert opened == ["https://kb.acronis.com/content/61092"]
-    panel.show_result(CollectResult(EXIT_OK, Path("/tmp/b.zip"), "", [], {"findings": []}, {}, 1.0),
-                      cancelled=False)
-    assert not panel.tabs.isTabVisible(panel.related_tab) and panel.related.topLevelItemCount() == 0
+    view.copy_link()
+    assert QGuiApplication.clipboard().text() == "https://kb.acronis.com/content/61092"

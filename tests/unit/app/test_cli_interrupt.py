@@ -108,4 +108,4 @@ def test_first_ctrl_c_cancels_into_a_valid_partial_bundle(tmp_path: Path) -> Non
     bundle = out / "b.zip"
     with zipfile.ZipFile(bundle) as zf:
         assert zf.read("collected/busy/before.txt") == b"taken before the interrupt\n"
-    assert [p.name for p in out.iterdir()] == ["b.zip"]
+    assert sorted(p.name for p in out.iterdir()) == ["b.zip", "b.zip.sha256"]

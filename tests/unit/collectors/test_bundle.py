@@ -262,7 +262,7 @@ def test_members_past_the_zip64_limits_are_readable(tmp_path: Path, monkeypatch)
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX modes")
-def test_bundle_gets_the_users_normal_file_mode(tmp_path: Path) -> None:
+def test_bundle_gets_the_users_file_mode_but_never_for_others(tmp_path: Path) -> None:
     old = os.umask(0o022)
     try:
         writer = _writer(tmp_path)
@@ -270,7 +270,7 @@ def test_bundle_gets_the_users_normal_file_mode(tmp_path: Path) -> None:
         path, _ = _finish(writer)
     finally:
         os.umask(old)
-    assert path.stat().st_mode & 0o777 == 0o644
+    assert path.stat().st_mode & 0o777 == 0o640
 
 
 @pytest.mark.skipif(sys.platform == "win32" or os.geteuid() != 0, reason="only root can give a file away")

@@ -1,0 +1,110 @@
+"""Work that must not block the window (reading a bundle, analyzing a file, loading a log) on a pool thread.
+
+A `Jobs` object delivers the answer of the latest request only: a viewer asked for file B after file A shows B,
+whichever finishes first. The signals live on a QObject made on the GUI thread, so answers arrive as queued calls.
+"""
+
+from __future__ import annotations
+
+import threading
+import traceback
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+
+class _Signals(QObject):
+    done = Signal(int, object)
+    failed = Signal(int, str, str)
+
+
+class FunctionJob(QRunnable):
+    _active: ClassVar[set[FunctionJob]] = set()
+    _lock: ClassVar[threading.Lock] = threading.Lock()
+
+    def __init__(self, number: int, function: Callable[[], Any]) -> None:
+        super().__init__()
+        self.setAutoDelete(False)
+        self.number = number
+        self.function = function
+        self.signals = _Signals()
+
+    @classmethod
+    def active(cls) -> list[FunctionJob]:
+        with cls._lock:
+            return list(cls._active)
+
+    def start(self, pool: QThreadPool) -> None:
+        with self._lock:
+            self._active.add(self)
+        pool.start(self)
+
+    def run(self) -> None:
+        try:
+            try:
+                value = self.function()
+            except Exception as exc:  # noqa: BLE001 - an exception lost on a pool thread would leave the window waiting
+                self.signals.failed.emit(self.number, f"{type(exc).__name__}: {' '.join(str(exc).split())}"
+                                         if not _user_error(exc) else str(exc), traceback.format_exc())
+            else:
+                self.signals.done.emit(self.number, value)
+        except RuntimeError:
+            pass  # the window went away (the application is quitting): nobody is left to tell
+        finally:
+            with self._lock:
+                self._active.discard(self)
+
+
+def _user_error(exc: Exception) -> bool:
+    # Errors whose message is already the one line for the user (no class name in front).
+    from app.escalate import EscalateError
+    from app.gui.case import NothingAnalyzed
+    from app.gui.evidence_text import EvidenceError
+
+    return isinstance(exc, (EscalateError, EvidenceError, NothingAnalyzed))
+
+
+class Jobs(QObject):
+    """Runs one kind of request at a time on the pool; only the latest request's answer is delivered.
+
+    Signals:
+        done(object): the latest request's value.
+        failed(str, str): the latest request raised: one line, then the traceback.
+    """
+
+    done = Signal(object)
+    failed = Signal(str, str)
+
+    def __init__(self, parent: QObject | None = None, pool: QThreadPool | None = None) -> None:
+        super().__init__(parent)
+        self._pool = pool or QThreadPool.globalInstance()
+        self._latest = 0
+        self._running: dict[int, FunctionJob] = {}
+
+    @property
+    def busy(self) -> bool:
+        return self._latest in self._running
+
+    def submit(self, function: Callable[[], Any]) -> int:
+        self._latest += 1
+        job = FunctionJob(self._latest, function)
+        job.signals.done.connect(self._done)
+        job.signals.failed.connect(self._failed)
+        self._running[job.number] = job
+        job.start(self._pool)
+        return job.number
+
+    def forget(self) -> None:
+        """Answers still under way are dropped (the view they were for was cleared)."""
+        self._latest += 1
+
+    def _done(self, number: int, value: object) -> None:
+        self._running.pop(number, None)
+        if number == self._latest:
+            self.done.emit(value)
+
+    def _failed(self, number: int, summary: str, details: str) -> None:
+        self._running.pop(number, None)
+        if number == self._latest:
+            self.failed.emit(summary, details)
