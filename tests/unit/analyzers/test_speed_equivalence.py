@@ -81,3 +81,30 @@ def test_the_shape_cache_pause_changes_no_template(monkeypatch):
     got = {tpl: st.count for (tpl, _), st in collector.stats.items()}
     assert got == expected
     assert re.fullmatch(r"W00640010: Retry <\*> of <\*> for <\*>", next(iter(got)))
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.sampled_from(["Access is denied", "ſystem error", "KELVIN", "İstanbul", "a.b*c", "(5)", "x"])
+       | st.text(min_size=1, max_size=6), _TEXT, st.booleans())
+def test_literal_evidence_test_equals_the_escaped_regex(value, line, ignore_case):
+    from analyzers.signatures.matching import _literal_test
+
+    line = line.replace("\n", " ")
+    expected = re.search(re.escape(value), line, re.IGNORECASE if ignore_case else 0) is not None
+    assert _literal_test(value, ignore_case)(line) == expected
+    assert _literal_test(value, ignore_case)(line.upper()) == (
+        re.search(re.escape(value), line.upper(), re.IGNORECASE if ignore_case else 0) is not None)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from([*_PIECES, "No such file or directory", "Permission denied", "Input/output error",
+                                 "No space left on device", "Connection refused", "errno 2", "ENOSPC"]),
+                max_size=12).map(" ".join))
+def test_text_keys_with_the_strerror_prefilter_equal_the_regex_alone(text):
+    rx, by_text = codes._strerror_regex()
+    expected = []
+    for m in rx.finditer(text[:codes.MAX_KEY_TEXT]):
+        key = f"errno:{by_text[m.group(0)]}"
+        if key not in expected:
+            expected.append(key)
+    assert set(expected) <= set(codes.text_keys(text))  # every message found, whatever else the text gives
