@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import Any
 
@@ -166,13 +166,48 @@ _HINTS = ("error", "err", "code", "denied", "failed", "incorrect", "not found", 
 
 
 @lru_cache(maxsize=1)
+def _strerror_messages() -> dict[str, str]:
+    messages = errno_table()["messages"]
+    return {text: name for name, text in messages.items() if len(text) >= 12}
+
+
+@lru_cache(maxsize=1)
 def _strerror_regex() -> tuple[re.Pattern[str], dict[str, str]]:
     # Case-sensitive: programs print strerror() as the C library spells it, and a caseless alternation of ~100
-    # messages costs ~0.7 ms per event in Python's re.
-    messages = errno_table()["messages"]
-    by_text = {text: name for name, text in messages.items() if len(text) >= 12}
+    # messages costs ~0.7 ms per event in Python's re. Compiled only when a message is in a text (`text_keys`
+    # looks for them with str.find first): the compile costs ~11 ms, in every worker process.
+    by_text = _strerror_messages()
     alternation = "|".join(re.escape(t) for t in sorted(by_text, key=len, reverse=True))
     return re.compile(alternation), by_text
+
+
+# Every match of _WIN32_DECIMAL starts with one of these words. Python's re tries the whole caseless pattern at
+# every position (~0.3 us a character: most of an event's cost); on ASCII text the words are found with str.find
+# and the pattern is tried only there, which gives the same matches as finditer.
+_WIN32_STARTS = ("win32", "windows", "system", "os", "winapi", "error", "getlasterror", "last", "code",
+                 "fehlercode", "codigo", "codice", "return", "exit", "denied", "failed", "incorrect", "not found",
+                 "invalid", "refused")
+
+
+def _win32_decimal(text: str, low: str) -> Iterator[re.Match[str]]:
+    """`_WIN32_DECIMAL.finditer(text)`; `low` is ``text.lower()``."""
+    if not text.isascii():  # caseless matching of non-ASCII text is not str.lower (ſ, K, İ): the plain way
+        yield from _WIN32_DECIMAL.finditer(text)
+        return
+    starts: set[int] = set()
+    for word in _WIN32_STARTS:
+        at = low.find(word)
+        while at >= 0:
+            starts.add(at)
+            at = low.find(word, at + 1)
+    end = 0
+    for at in sorted(starts):
+        if at < end:
+            continue
+        m = _WIN32_DECIMAL.match(text, at)
+        if m is not None:
+            yield m
+            end = m.end()
 
 
 MAX_KEY_TEXT = 16 * 1024  # codes are in an event's first lines; a runaway detail block is not read to its end
@@ -189,7 +224,7 @@ def text_keys(text: str) -> list[str]:
             found.append(key)
 
     if any(h in low for h in _HINTS):
-        for m in _WIN32_DECIMAL.finditer(text):
+        for m in _win32_decimal(text, low):
             number = int(m["n"] or m["p"])
             if number <= 0 or number > 0xFFFF:
                 continue
@@ -208,9 +243,10 @@ def text_keys(text: str) -> list[str]:
             name = errno_name(m["n"] or m["b"])
             if name:
                 add(f"errno:{name}")
-    rx, by_text = _strerror_regex()
-    for m in rx.finditer(text):
-        add(f"errno:{by_text[m.group(0)]}")
+    if any(message in text for message in _strerror_messages()):  # no match is possible otherwise
+        rx, by_text = _strerror_regex()
+        for m in rx.finditer(text):
+            add(f"errno:{by_text[m.group(0)]}")
     return found
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import functools
 import io
 import lzma
 import os
@@ -26,7 +27,7 @@ import zipfile
 import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path, PurePosixPath
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from analyzers.limits import DEFAULT_LIMITS, Limits, mib
 from analyzers.model import LogSource, Skipped
@@ -173,7 +174,7 @@ def _file(path: Path, display: str, limits: Limits) -> list[LogSource | Skipped]
     reason = binary_reason(head)
     if reason:
         return [Skipped(display, reason)]
-    return [LogSource(display, lambda p=path: open(p, "rb"), size, fork_safe=True)]
+    return [LogSource(display, functools.partial(_open_file, path), size, fork_safe=True)]
 
 
 def binary_reason(head: bytes) -> str | None:
@@ -325,7 +326,7 @@ def _zip_members(fileobj: IO[bytes], display: str, limits: Limits, slot: _SpoolS
         if reason:
             yield Skipped(where, reason)
             continue
-        yield LogSource(where, lambda i=info: _CappedReader(zf.open(i), limits.member_bytes), info.file_size,
+        yield LogSource(where, functools.partial(_open_member, zf, info, limits.member_bytes), info.file_size,
                         fork_safe=True)
 
 
@@ -369,6 +370,14 @@ def _size_problem(size: int, compressed: int, total: int, limits: Limits) -> str
     return None
 
 
+def _open_file(path: Path) -> IO[bytes]:
+    return open(path, "rb")
+
+
+def _open_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int) -> IO[bytes]:
+    return cast("IO[bytes]", _CappedReader(zf.open(info), cap))  # a raw stream, read like a binary file
+
+
 class _CappedReader(io.RawIOBase):
     """A member stream that stops with an error past `cap` bytes, whatever size the archive header claims."""
 
@@ -389,7 +398,7 @@ class _CappedReader(io.RawIOBase):
 
     def read(self, size: int = -1) -> bytes:
         if size is None or size < 0:
-            parts = []
+            parts: list[bytes] = []
             while True:
                 part = self.read(1 << 20)
                 if not part:

@@ -206,6 +206,40 @@ class UnmatchedTemplate:
 
 
 @dataclass
+class FoldedGroup:
+    """Unmatched events of one level and event code (or first words) that the template caps folded together."""
+
+    level: str
+    key: str
+    count: int
+    template: str = ""  # the words all its events share, <*> where they differ ("" for the group past the cap)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"level": self.level, "key": self.key, "count": self.count, "template": self.template}
+
+
+@dataclass
+class FoldedTemplates:
+    """What the bounds on unmatched templates left out of `AnalysisResult.unmatched`: templates first seen after
+    `tracked_cap` distinct ones were not told apart, and those past the `grouped_cap` most frequent were not
+    grouped; their `events` are counted in `groups` by level, event code and number of words, each with the words
+    all its events share (the largest groups listed)."""
+
+    tracked_cap: int
+    grouped_cap: int
+    tracked: int = 0  # distinct templates told apart
+    events: int = 0
+    templates: int = 0  # tracked templates past the grouping cap (those past the tracking cap were never counted)
+    groups: list[FoldedGroup] = field(default_factory=list)
+    group_count: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {"tracked_cap": self.tracked_cap, "grouped_cap": self.grouped_cap, "tracked": self.tracked,
+                "events": self.events, "templates": self.templates, "group_count": self.group_count,
+                "groups": [g.to_json() for g in self.groups]}
+
+
+@dataclass
 class Skipped:
     path: str
     reason: str
@@ -234,6 +268,7 @@ class AnalysisResult:
     signature_problems: list[str] = field(default_factory=list)
     # "Possibly related" KB articles for the unmatched errors, best first per error; never confirmed findings.
     related: list[tuple[RelatedArticle, UnmatchedTemplate]] = field(default_factory=list)
+    folded: FoldedTemplates | None = None  # the unmatched events the template caps folded, and the caps
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -245,6 +280,7 @@ class AnalysisResult:
                 for r, t in self.related
             ],
             "unmatched": [u.to_json() for u in self.unmatched],
+            "unmatched_folded": self.folded.to_json() if self.folded is not None else None,
             "skipped": [s.to_json() for s in self.skipped],
             "stats": self.stats.to_json(),
         }

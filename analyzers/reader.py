@@ -19,7 +19,7 @@ import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from analyzers.limits import DEFAULT_LIMITS, Limits
 from analyzers.model import LogSource
@@ -89,7 +89,9 @@ def open_bytes(source: Source, problems: list[str] | None = None,
         if magic == _GZIP_MAGIC:
             compressed = _compressed_size(source, raw)
             cap = limits.expansion_cap(compressed) if compressed is not None else limits.member_bytes
-            stream = _CappedGzip(gzip.GzipFile(fileobj=stream, mode="rb"), cap, compressed, problems)
+            # a raw stream, read like a binary file (read_exactly and _read_safely know its pieces)
+            stream = cast("IO[bytes]", _CappedGzip(gzip.GzipFile(fileobj=stream, mode="rb"), cap, compressed,
+                                                   problems))
         yield stream
     finally:
         raw.close()
@@ -181,7 +183,7 @@ def _read_safely(stream: IO[bytes], n: int, problems: list[str] | None) -> tuple
     Gzip is read in 1 MiB pieces so a damaged or cut stream still gives everything before the damage.
     """
     piece = _PIECE if isinstance(stream, (gzip.GzipFile, _CappedGzip)) else n
-    parts = []
+    parts: list[bytes] = []
     got = 0
     while got < n:
         try:

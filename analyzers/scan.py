@@ -19,7 +19,7 @@ import os
 import re
 import threading
 from array import array
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import IO, Any
@@ -34,6 +34,8 @@ from analyzers.unmatched import UnmatchedCollector
 from collectors.textdecode import sniff_encoding
 
 _GZIP_MAGIC = b"\x1f\x8b"
+Buf = bytes | bytearray
+Chunk = tuple[Buf, int]  # only buf[:n] is the chunk (`utf8_chunks`)
 
 # 4 MiB chunks scanned ~5 % faster than 16 MiB on the benchmark corpus (they stay in the CPU caches between the
 # hyperscan pass and the event extraction); memory stays bounded either way.
@@ -143,6 +145,17 @@ class FileScan:
     held: dict[str, UnmatchedCollector] = field(default_factory=dict)  # errors claimed by a min_count signature
     problems: list[str] = field(default_factory=list)
     lost: list[str] = field(default_factory=list)  # parts not analyzed (a cut gzip bomb, a damaged stream), why
+    lines: int = 0  # newlines read (line-based formats): where the next part of a split file starts counting
+    parse_errors: list[tuple[int, str]] = field(default_factory=list)  # (line, why): `finish` words them
+
+
+@dataclass(frozen=True)
+class Segment:
+    """Bytes [start, stop) of a file (to its end when stop is None), scanned as the given kind."""
+
+    start: int
+    stop: int | None
+    kind: str
 
 
 class _Lines:
@@ -150,7 +163,7 @@ class _Lines:
 
     __slots__ = ("buf", "line", "pos")
 
-    def __init__(self, buf: bytes, first_line: int) -> None:
+    def __init__(self, buf: Buf, first_line: int) -> None:
         self.buf = buf
         self.pos = 0
         self.line = first_line
@@ -173,23 +186,29 @@ class Scanner:
         self.rules = [CompiledRule(s) for s in self.signatures]
         self.db = PatternDatabase.build(self.signatures, use_hyperscan=use_hyperscan)
         self.signature_pids = frozenset(pid for pid, sigs in enumerate(self.db.signatures_of) if sigs)
+        self.error_pids = frozenset(pid for pid, level in self.db.errorish_level.items() if level == "error")
         self.chunk_size = chunk_size
 
     # -- entry point -------------------------------------------------------------------------------------------
 
-    def scan(self, source: Source, *, cancel: Any = None,
-             on_bytes: Callable[[int], None] | None = None, kind: str | None = None) -> FileScan:
-        """Scan one source. Raises OSError when it cannot be opened, `Cancelled` when `cancel` fires."""
+    def scan(self, source: Source, *, cancel: Any = None, on_bytes: Callable[[int], None] | None = None,
+             kind: str | None = None, segment: Segment | None = None) -> FileScan:
+        """Scan one source. Raises OSError when it cannot be opened, `Cancelled` when `cancel` fires.
+
+        With `segment` (from `segments`), only that part of the file is read, its line numbers counted from 1,
+        and the result is left unfinished: `merge_segments` puts the parts together, then `finish`."""
         from analyzers import formats
 
         result = FileScan(name=source_name(source))
-        chunks = utf8_chunks(source, self.chunk_size, validate=self.db.needs_valid_utf8, problems=result.lost)
+        if segment is not None:
+            kind = segment.kind
+            chunks = utf8_chunks(source, self.chunk_size, validate=self.db.needs_valid_utf8, problems=result.lost,
+                                 start=segment.start, stop=segment.stop)
+        else:
+            chunks = utf8_chunks(source, self.chunk_size, validate=self.db.needs_valid_utf8, problems=result.lost)
         first = next(chunks, None)
         if kind is None:
-            head = bytes(first[0][:min(first[1], HEAD_BYTES)]) if first else b""
-            kind = formats.detect_kind(head.decode("utf-8", errors="replace"), result.name)
-            if kind in PASTE_KINDS and _pasted(source):
-                kind = "paste"
+            kind = _kind_of(source, first)
         result.kind = kind
         parser = formats.get_parser(kind)
         stream = _counting(_chain_first(first, chunks), result, cancel, on_bytes)
@@ -197,24 +216,47 @@ class Scanner:
             self._scan_lines(stream, parser, result)
         else:
             self._scan_document(stream, parser, result)
-
-        def time_of(k: str, text: str) -> datetime | None:
-            p = formats.get_parser(k)
-            if not p.line_based:
-                return None
-            try:
-                events = p.parse_block([text], 1, result.name)
-            except Exception:  # noqa: BLE001 - a parser bug must not lose the template
-                return None
-            return events[0].time if events else None
-
-        for collector in (result.unmatched, *result.held.values()):
-            collector.resolve_times(time_of)
+        if segment is None:
+            finish(result)
         return result
+
+    def segments(self, source: Source, wanted: list[int]) -> list[Segment]:
+        """Parts of a big line-based log to scan on their own, cut near the `wanted` offsets: each part begins on
+        a line that starts an event (so an event and its ``|`` detail block stay in one part). Several parts only
+        for a plain UTF-8 source read at any offset (a file, a spooled archive member, bytes); one part otherwise
+        (gzip, other encodings, a compressed zip member, document formats)."""
+        from analyzers import formats
+
+        chunks = utf8_chunks(source, self.chunk_size, validate=self.db.needs_valid_utf8)
+        try:
+            first = next(chunks, None)
+        finally:
+            chunks.close()
+        kind = _kind_of(source, first)
+        whole = [Segment(0, None, kind)]
+        parser = formats.get_parser(kind)
+        if not parser.line_based or not wanted:
+            return whole
+        with _open(source) as stream:
+            if not _random_access(stream):
+                return whole
+            head = stream.read(4096)
+            if head.startswith(_GZIP_MAGIC) or sniff_encoding(head) not in ("utf-8", "utf-8-sig"):
+                return whole
+            size = stream.seek(0, io.SEEK_END)
+            starts = _start_test(kind, parser)
+            cuts = [0]
+            for at in wanted:
+                if at <= cuts[-1] or at >= size:
+                    continue
+                cut = _event_start_after(stream, at, size, starts)
+                if cut is not None and cuts[-1] < cut < size:
+                    cuts.append(cut)
+        return [Segment(a, b, kind) for a, b in zip(cuts, [*cuts[1:], None], strict=True)]
 
     # -- document formats --------------------------------------------------------------------------------------
 
-    def _scan_document(self, chunks: Iterable[bytes], parser: Any, result: FileScan) -> None:
+    def _scan_document(self, chunks: Iterable[Chunk], parser: Any, result: FileScan) -> None:
         if getattr(parser, "streams", False):  # parsed in bounded memory, whatever the size
             self._confirm_events(parser.iter_document((bytes(buf[:n]) for buf, n in chunks), result.name), result)
             return
@@ -243,14 +285,14 @@ class Scanner:
 
     # -- line-based formats -------------------------------------------------------------------------------------
 
-    def _scan_lines(self, chunks: Iterable[bytes], parser: Any, result: FileScan) -> None:
+    def _scan_lines(self, chunks: Iterable[Chunk], parser: Any, result: FileScan) -> None:
         scan = self.db.scanner()
         is_start = parser.is_event_start
 
         n = 0
         fast_start = _START_BYTES.get(result.kind)
 
-        def starts(buf: bytes, pos: int) -> bool:
+        def starts(buf: Buf, pos: int) -> bool:
             end = buf.find(b"\n", pos, min(pos + _START_PROBE, n))
             if end < 0:
                 end = min(pos + _START_PROBE, n)
@@ -262,13 +304,16 @@ class Scanner:
             return is_start(buf[pos:end].decode("utf-8", errors="replace"))
 
         lines_before = 0
-        tail, tail_ids, tail_line = b"", set(), 1
+        tail: Buf = b""
+        tail_ids: set[int] = set()
+        tail_line = 1
         fast = result.kind in _RAW_TEMPLATE_KINDS
         signature_pids = self.signature_pids
         # MMS warning/error heads (thousands per file) are templated here, without a call per event to _template
         mms_heads = result.kind == "mms"
-        errorish_level = self.db.errorish_level
+        error_pids = self.error_pids
         add_head = result.unmatched.add_mms_head
+        match_start = fast_start.match if fast_start is not None else None
         name = result.name
         templated = 0
         for chunk, n in chunks:
@@ -285,7 +330,7 @@ class Scanner:
                 lines_before = lines.at(n) - 1
                 continue
             if tail_ids:
-                self._event(tail + chunk[:p0], tail_ids, tail_line, parser, result)
+                self._whole_event(tail + chunk[:p0], tail_ids, tail_line, fast, parser, result)
             # Hits are grouped by the start of their event. An event's end (the next start line) is looked for
             # only when its text is needed: most hits are error heads, templated from their first line.
             cur_start = cur_head_end = line_end = -1
@@ -299,7 +344,7 @@ class Scanner:
                 line_end = chunk.find(b"\n", pos, n)
                 if line_end < 0:
                     line_end = n
-                if (fast_start is not None and fast_start.match(
+                if (match_start is not None and match_start(
                         chunk, ls, line_end if line_end - ls < _START_PROBE else ls + _START_PROBE) is not None) \
                         or starts(chunk, ls):
                     start = ls
@@ -311,14 +356,11 @@ class Scanner:
                 if cur_start >= 0:
                     if mms_heads and cur_head_end >= 0 and ids.isdisjoint(signature_pids):
                         templated += 1
-                        level = "warning"
-                        for p in ids:
-                            if errorish_level.get(p) == "error":
-                                level = "error"
-                        add_head(chunk[cur_start:min(cur_head_end, cur_start + MAX_EVENT_BYTES)], level, name,
-                                 lines.at, cur_start)
+                        add_head(chunk[cur_start:cur_head_end if cur_head_end - cur_start <= MAX_EVENT_BYTES
+                                       else cur_start + MAX_EVENT_BYTES],
+                                 "warning" if ids.isdisjoint(error_pids) else "error", name, lines.at, cur_start)
                     elif fast and ids.isdisjoint(signature_pids):
-                        self._template(chunk, n, cur_start, cur_head_end, ids, lines, result)
+                        self._template(chunk, n, cur_start, cur_head_end, ids, lines.at, result)
                     else:
                         end = _walk_forward(chunk, cur_start, starts, n)
                         self._event(chunk[cur_start:end], ids, lines.at(cur_start), parser, result)
@@ -329,17 +371,29 @@ class Scanner:
                 tail, tail_ids, tail_line = chunk[cur_start:n], ids, lines.at(cur_start)
             else:
                 if cur_start >= 0:
-                    self._event(chunk[cur_start:cur_end], ids, lines.at(cur_start), parser, result)
+                    if fast and ids.isdisjoint(signature_pids):  # as the events before it
+                        self._template(chunk, n, cur_start, cur_head_end, ids, lines.at, result)
+                    else:
+                        self._event(chunk[cur_start:cur_end], ids, lines.at(cur_start), parser, result)
                 last = chunk.rfind(b"\n", 0, n - 1) + 1 if n else 0
                 start = _walk_back(chunk, max(last, p0), p0, starts)
                 tail, tail_ids, tail_line = chunk[start:n], set(), lines.at(start)
             lines_before = lines.at(n) - 1
         if tail_ids:
-            self._event(tail, tail_ids, tail_line, parser, result)
+            self._whole_event(tail, tail_ids, tail_line, fast, parser, result)
         result.events += templated
+        result.lines = lines_before
 
-    def _template(self, chunk: bytes, n: int, start: int, head_end: int, ids: set[int], lines: _Lines,
-                  result: FileScan) -> None:
+    def _whole_event(self, raw: Buf, ids: set[int], line: int, fast: bool, parser: Any, result: FileScan) -> None:
+        """An event carried across a chunk boundary, now whole: handled as it would be inside one chunk (so the
+        result does not depend on where chunks, or the parts of a split file, begin)."""
+        if fast and ids.isdisjoint(self.signature_pids):
+            self._template(raw, len(raw), 0, -1, ids, lambda _: line, result)
+        else:
+            self._event(raw, ids, line, parser, result)
+
+    def _template(self, chunk: bytes | bytearray, n: int, start: int, head_end: int, ids: set[int],
+                  line_at: Callable[[int], int], result: FileScan) -> None:
         """An event that only an error/warning head pattern hit: no signature can claim it, so it is templated
         from its first line without parsing (and its line number is counted only if its template is new)."""
         result.events += 1
@@ -347,18 +401,15 @@ class Scanner:
             head_end = chunk.find(b"\n", start, n)
             if head_end < 0:
                 head_end = n
-        level = "warning"
-        for pid in ids:
-            if self.db.errorish_level.get(pid) == "error":
-                level = "error"
+        level = "warning" if ids.isdisjoint(self.error_pids) else "error"
         raw = chunk[start:min(head_end, start + MAX_EVENT_BYTES)]
         if result.kind == "mms":
-            result.unmatched.add_mms_head(raw, level, result.name, lines.at, start)
+            result.unmatched.add_mms_head(raw, level, result.name, line_at, start)
             return
-        head = raw.decode("utf-8", errors="replace").rstrip("\r")
-        result.unmatched.add(head, level, result.kind, result.name, lambda: lines.at(start))
+        head = bytes(raw).decode("utf-8", errors="replace").rstrip("\r")
+        result.unmatched.add(head, level, result.kind, result.name, lambda: line_at(start))
 
-    def _event(self, raw: bytes, ids: set[int], line: int, parser: Any, result: FileScan) -> None:
+    def _event(self, raw: Buf, ids: set[int], line: int, parser: Any, result: FileScan) -> None:
         result.events += 1
         raw = raw[:MAX_EVENT_BYTES]
         candidates = self._candidates(ids)
@@ -366,7 +417,7 @@ class Scanner:
         try:
             events = parser.parse_block(text.splitlines(), line, result.name)
         except Exception as exc:  # noqa: BLE001 - one unparseable event must not stop the file
-            result.problems.append(f"{result.name}:{line}: could not parse this event: {exc}")
+            result.parse_errors.append((line, str(exc)))
             return
         for event in events:
             self._confirm(event, candidates, result)
@@ -409,8 +460,139 @@ class Scanner:
 _RAW_TEMPLATE_KINDS = frozenset(("mms", "installer", "text"))
 
 
+def _kind_of(source: Source, first: Chunk | None) -> str:
+    """The format of a source from its first chunk (a paste when free text is small enough to read whole)."""
+    from analyzers import formats
+
+    head = bytes(first[0][:min(first[1], HEAD_BYTES)]) if first else b""
+    kind = formats.detect_kind(head.decode("utf-8", errors="replace"), source_name(source))
+    if kind in PASTE_KINDS and _pasted(source):
+        kind = "paste"
+    return kind
+
+
+def _time_of(name: str) -> Callable[[str, str], datetime | None]:
+    """The time of one line of a line-based format (None for other formats): first/last seen of templates."""
+    from analyzers import formats
+    from analyzers.formats.mms import line_time as mms_line_time
+
+    def time_of(kind: str, text: str) -> datetime | None:
+        try:
+            if kind == "mms":
+                return mms_line_time(text)  # what parse_block gives, without reading the codes
+            parser = formats.get_parser(kind)
+            if not parser.line_based:
+                return None
+            events = parser.parse_block([text], 1, name)
+        except Exception:  # noqa: BLE001 - a parser bug must not lose the template
+            return None
+        return events[0].time if events else None
+
+    return time_of
+
+
+def finish(result: FileScan) -> FileScan:
+    """Complete a scan (one whole file, or the merged parts of a split one): template times, problems worded."""
+    time_of = _time_of(result.name)
+    for collector in (result.unmatched, *result.held.values()):
+        collector.resolve_times(time_of)
+    result.problems.extend(f"{result.name}:{line}: could not parse this event: {why}"
+                           for line, why in result.parse_errors)
+    result.parse_errors = []
+    return result
+
+
+def merge_segments(parts: list[FileScan]) -> FileScan:
+    """The scans of a file's segments, in file order, as one unfinished scan of the whole file: what a single
+    scan from the start would have given. Each part counted its lines from 1; they are moved down by the lines
+    of the parts before it. Evidence is kept in file order (the first `MAX_EVIDENCE`), templates keep their
+    first example, and the template caps decide as they would have in one pass (`UnmatchedCollector.extend`)."""
+    out = parts[0]
+    offset = out.lines
+    for part in parts[1:]:
+        out.bytes += part.bytes
+        out.events += part.events
+        out.problems.extend(part.problems)
+        out.lost.extend(part.lost)
+        out.parse_errors.extend((line + offset, why) for line, why in part.parse_errors)
+        for sig_id, hits in part.hits.items():
+            for evidence in hits.evidence:
+                evidence.line += offset
+            if sig_id in out.hits:
+                out.hits[sig_id].merge(hits)
+            else:
+                out.hits[sig_id] = hits
+        out.unmatched.extend(part.unmatched, offset)
+        for sig_id, collector in part.held.items():
+            out.held.setdefault(sig_id, UnmatchedCollector()).extend(collector, offset)
+        offset += part.lines
+    out.lines = offset
+    return out
+
+
+def _random_access(stream: IO[bytes]) -> bool:
+    """A stream that seeks without reading what it skips: a file, a window of a spooled archive, bytes."""
+    from collectors.positional_file import PositionalFile
+
+    raw = getattr(stream, "raw", stream)
+    return isinstance(raw, (io.FileIO, PositionalFile, io.BytesIO))
+
+
+def _start_test(kind: str, parser: Any) -> Callable[[bytes], bool]:
+    """`parser.is_event_start` on the head of one line in bytes (the scan's own test, on a line at a time)."""
+    fast_start = _START_BYTES.get(kind)
+    is_start = parser.is_event_start
+
+    def starts(line: bytes) -> bool:
+        if fast_start is not None:
+            if fast_start.match(line) is not None:
+                return True
+            return not line.isascii() and is_start(line.decode("utf-8", errors="replace"))
+        return bool(is_start(line.decode("utf-8", errors="replace")))
+
+    return starts
+
+
+_CUT_WINDOWS = (2**16, 2**20)  # a head is found in the first 64 KiB but after a runaway detail block
+
+
+def _event_start_after(stream: IO[bytes], at: int, size: int, starts: Callable[[bytes], bool]) -> int | None:
+    """The offset of the first line after `at` that starts an event, looked for in the next MiB and the next
+    `MAX_WALK_LINES` lines (None: no cut here)."""
+    for span in _CUT_WINDOWS:
+        stream.seek(at)
+        cut = _event_start_in(stream.read(min(span, size - at)), starts)
+        if cut is not None:
+            return at + cut
+        if span >= size - at:
+            break
+    return None
+
+
+def _event_start_in(window: bytes, starts: Callable[[bytes], bool]) -> int | None:
+    pos = window.find(b"\n") + 1
+    if pos == 0:
+        return None
+    for _ in range(MAX_WALK_LINES):
+        if pos >= len(window):
+            return None
+        end = window.find(b"\n", pos, pos + _START_PROBE)
+        if end < 0:
+            end = pos + _START_PROBE
+            if end > len(window):  # the line's head is cut by the window: not judged on a part of it
+                return None
+        if starts(window[pos:end]):
+            return pos
+        nl = window.find(b"\n", pos)
+        if nl < 0:
+            return None
+        pos = nl + 1
+    return None
+
+
 def utf8_chunks(source: Source, chunk_size: int = CHUNK_SIZE, validate: bool = True,
-                problems: list[str] | None = None) -> Iterator[tuple[bytes | bytearray, int]]:
+                problems: list[str] | None = None, start: int = 0,
+                stop: int | None = None) -> Generator[Chunk, None, None]:
     """Line-bounded UTF-8 chunks as ``(buffer, length)``: only ``buffer[:length]`` is the chunk, and the buffer
     is reused for the next one (copy what must outlive the iteration).
 
@@ -418,31 +600,51 @@ def utf8_chunks(source: Source, chunk_size: int = CHUNK_SIZE, validate: bool = T
     faults, no copy but the carried partial line), undecoded unless `validate` (hyperscan's UTF-8 mode needs
     valid input; ``errors="replace"`` decoding of events gives the same text). gzip, UTF-16 and cp1252 go
     through `analyzers.reader` (where a gzip bomb is cut and a damaged stream ends: both noted in `problems`).
+
+    `start`/`stop` read only bytes [start, stop) of a plain UTF-8 file that `Scanner.segments` cut at line
+    starts: no encoding is sniffed there, the file's head already was.
     """
     stream = _open(source)
     try:
-        head = stream.read(4096)
-        encoding = sniff_encoding(head)
-        if head.startswith(_GZIP_MAGIC) or encoding not in ("utf-8", "utf-8-sig"):
-            stream.close()
-            for chunk in iter_utf8_chunks(source, chunk_size=chunk_size, problems=problems):
-                yield chunk, len(chunk)
-            return
-        if encoding == "utf-8-sig":
-            head = head[len(codecs.BOM_UTF8):]
-        buf = _buffer(2 * chunk_size + 4096, _size_of(source, stream))
+        left = None if stop is None else stop - start
+        if start:
+            stream.seek(start)
+            head = b""
+        elif left is not None:  # the first part of a split file: plain UTF-8, maybe with a BOM
+            head = stream.read(min(4096, left))
+            left -= len(head)
+            if head.startswith(codecs.BOM_UTF8):
+                head = head[len(codecs.BOM_UTF8):]
+        else:
+            head = stream.read(4096)
+            encoding = sniff_encoding(head)
+            if head.startswith(_GZIP_MAGIC) or encoding not in ("utf-8", "utf-8-sig"):
+                stream.close()
+                for chunk in iter_utf8_chunks(source, chunk_size=chunk_size, problems=problems):
+                    yield chunk, len(chunk)
+                return
+            if encoding == "utf-8-sig":
+                head = head[len(codecs.BOM_UTF8):]
+        size = _size_of(source, stream)
+        if left is not None:
+            size = left + len(head) if size is None else min(size, left + len(head))
+        buf = _buffer(2 * chunk_size + 4096, size)
         buf[:len(head)] = head
         have = len(head)
         view = memoryview(buf)
         readinto = getattr(stream, "readinto", None)
         while True:
             room = min(chunk_size, len(buf) - have)
+            if left is not None:
+                room = min(room, left)
             if readinto is not None:
-                got = readinto(view[have:have + room]) or 0
+                got = (readinto(view[have:have + room]) or 0) if room else 0
             else:
-                data = stream.read(room)
+                data = stream.read(room) if room else b""
                 got = len(data)
                 buf[have:have + got] = data
+            if left is not None:
+                left -= got
             end = have + got
             if not got:
                 if end:
@@ -463,6 +665,11 @@ def utf8_chunks(source: Source, chunk_size: int = CHUNK_SIZE, validate: bool = T
 
 
 _buffers = threading.local()
+
+
+def release_read_buffer() -> None:
+    """Drop this thread's read buffer (before a fork: see `analyze._scan_parallel`)."""
+    _buffers.buf = None
 
 
 def _buffer(size: int, source_size: int | None) -> bytearray:
@@ -488,7 +695,7 @@ def _size_of(source: Source, stream: IO[bytes]) -> int | None:
         return None
 
 
-def _checked(buf: bytearray, n: int, validate: bool) -> tuple[bytes | bytearray, int]:
+def _checked(buf: bytearray, n: int, validate: bool) -> Chunk:
     if not validate:
         return buf, n
     chunk = bytes(buf[:n])
@@ -521,14 +728,14 @@ def _char_cut(buf: bytearray, end: int) -> int:
     return end if cut == end else cut
 
 
-def _chain_first(first: tuple[bytes, int] | None, rest: Iterator[tuple[bytes, int]]) -> Iterator[tuple[bytes, int]]:
+def _chain_first(first: Chunk | None, rest: Iterator[Chunk]) -> Iterator[Chunk]:
     if first is not None and first[1]:
         yield first
     yield from rest
 
 
-def _counting(chunks: Iterable[bytes], result: FileScan, cancel: Any,
-              on_bytes: Callable[[int], None] | None) -> Iterator[bytes]:
+def _counting(chunks: Iterable[Chunk], result: FileScan, cancel: Any,
+              on_bytes: Callable[[int], None] | None) -> Iterator[Chunk]:
     for chunk, n in chunks:
         if cancel is not None and cancel.is_cancelled():
             raise Cancelled
@@ -538,7 +745,7 @@ def _counting(chunks: Iterable[bytes], result: FileScan, cancel: Any,
             on_bytes(n)
 
 
-def _first_start(buf: bytes, starts: Callable[[bytes, int], bool], n: int) -> int:
+def _first_start(buf: Buf, starts: Callable[[Buf, int], bool], n: int) -> int:
     """Offset of the first line that starts an event (n if none does)."""
     pos = 0
     for _ in range(MAX_WALK_LINES):
@@ -553,7 +760,7 @@ def _first_start(buf: bytes, starts: Callable[[bytes, int], bool], n: int) -> in
     return pos
 
 
-def _walk_back(buf: bytes, line_start: int, floor: int, starts: Callable[[bytes, int], bool]) -> int:
+def _walk_back(buf: Buf, line_start: int, floor: int, starts: Callable[[Buf, int], bool]) -> int:
     s = line_start
     for _ in range(MAX_WALK_LINES):
         if s <= floor or starts(buf, s):
@@ -562,7 +769,7 @@ def _walk_back(buf: bytes, line_start: int, floor: int, starts: Callable[[bytes,
     return s
 
 
-def _walk_forward(buf: bytes, pos: int, starts: Callable[[bytes, int], bool], n: int) -> int:
+def _walk_forward(buf: Buf, pos: int, starts: Callable[[Buf, int], bool], n: int) -> int:
     """Offset of the next line after `pos` that starts an event (n if the event runs to the end)."""
     nl = buf.find(b"\n", pos, n)
     for _ in range(MAX_WALK_LINES):

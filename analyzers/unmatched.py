@@ -8,11 +8,12 @@ that still differ in a token. Times are parsed only for the first and last line 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from analyzers.model import Evidence, UnmatchedTemplate
+from analyzers.model import Evidence, FoldedGroup, FoldedTemplates, UnmatchedTemplate
 
 MAX_TEMPLATES = 50
 MAX_TEXT = 500
@@ -23,6 +24,7 @@ _QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
 _KEEP = re.compile(r"[A-Z][0-9A-F]{8}:?")  # MMS event codes name the event type: keep them
 _NO_DIGITS = str.maketrans("", "", "0123456789")
 _QUOTE_MARK = "\x00"
+_SPECIAL = re.compile(r"[0-9\x00\\]")
 _ZEROS = str.maketrans("123456789", "000000000")
 _ZERO_BYTES = bytes.maketrans(b"123456789", b"000000000")
 # The shape of an MMS message body, bytes only: quoted strings as the quote mark, and each run of printable ASCII
@@ -39,13 +41,17 @@ def mask(text: str) -> str:
     with a digit (numbers, hex, GUIDs, IPs, times, versions) and paths become ``<*>``, except MMS event codes.
     """
     text = _QUOTED.sub(_QUOTE_MARK, text[:MAX_TEXT])
-    out = []
+    out: list[str] = []
     lead = True  # leading tokens with digits are the time and thread id of the line head: dropped
+    special = _SPECIAL.search
     for tok in text.split():
-        if tok.translate(_NO_DIGITS) != tok:
-            if out or not _KEEP.fullmatch(tok):  # only a leading event code is kept
-                tok = WILDCARD if not lead else ""
-        elif _QUOTE_MARK in tok or "\\" in tok or ("/" in tok and len(tok) > 1):
+        if special(tok) is not None:  # a digit, a quoted string or a backslash: one C call for the common case
+            if tok.translate(_NO_DIGITS) != tok:
+                if out or not _KEEP.fullmatch(tok):  # only a leading event code is kept
+                    tok = WILDCARD if not lead else ""
+            else:
+                tok = WILDCARD
+        elif "/" in tok and len(tok) > 1:
             tok = WILDCARD
         if not tok:
             continue
@@ -56,16 +62,68 @@ def mask(text: str) -> str:
     return " ".join(out)
 
 
-@dataclass
+# Bounds that keep memory and time flat whatever the log: each distinct template costs about 1 KB while it is
+# tracked, and Drain3 compares a template with every cluster of its length (quadratic in the worst case: 10,000
+# templates that do not merge took 5 s, 20,000 took 27 s). Events past them are folded into groups by level, event
+# code, number of tokens and first word, each group keeping the tokens all its events share (a cheap grouping that
+# does not depend on the order of the events, so the parts of a split file fold alike), and what was folded is
+# reported (`FoldedTemplates`).
+MAX_TRACKED = 10_000  # distinct templates told apart, in the order they first occur
+MAX_GROUPED = 1_000  # the most frequent of them grouped by Drain3
+MAX_FOLD_GROUPS = 1_000  # groups of folded events; past it, one group per level ("*")
+FOLD_GROUPS_REPORTED = 20
+_CACHE_ENTRIES = 20_000  # masked lines and shapes remembered (each ~0.3 KB); past it the cache starts again
+
+
+@dataclass(slots=True)
 class _Stat:
     level: str
     kind: str
     count: int
     example: Evidence
-    last_text: str | bytes
+    last_text: str | bytes | bytearray
     first_time: datetime | None = None
     last_time: datetime | None = None
     context: str = ""
+
+
+# level, event code (or first words), number of tokens, the token after the code; (level, "*", 0, "") past the cap
+FoldKey = tuple[str, str, int, str]
+
+
+@dataclass(slots=True)
+class _Fold:
+    count: int
+    first_line: int  # where the group's first folded event is (orders the groups as one pass over the file would)
+    tokens: list[str] | None  # the tokens every folded template of the group has, WILDCARD where they differ
+
+
+def _fold_into(folded: dict[FoldKey, _Fold], level: str, head: str, tokens: list[str] | None, count: int,
+               line: int | Callable[[], int]) -> None:
+    """Count `count` events of a template (its `tokens`; its `head` from `fold_key`) into its group."""
+    key: FoldKey = (level, head, len(tokens), tokens[1] if len(tokens) > 1 else "") if tokens is not None \
+        else (level, "*", 0, "")
+    group = folded.get(key)
+    if group is None and len(folded) >= MAX_FOLD_GROUPS:
+        key, tokens = (level, "*", 0, ""), None
+        group = folded.get(key)
+    if group is None:
+        folded[key] = _Fold(count, line() if callable(line) else line, list(tokens) if tokens is not None else None)
+        return
+    group.count += count
+    mine = group.tokens
+    if mine is not None and tokens is not None:
+        for i, tok in enumerate(tokens):
+            if mine[i] != tok:
+                mine[i] = WILDCARD
+
+
+def fold_key(template: str) -> str:
+    """What folded events are grouped by: the MMS event code a template starts with, or its first three words."""
+    head, _, _ = template.partition(" ")
+    if _KEEP.fullmatch(head):
+        return head.rstrip(":")
+    return " ".join(template.split()[:3])
 
 
 class UnmatchedCollector:
@@ -73,12 +131,45 @@ class UnmatchedCollector:
 
     def __init__(self) -> None:
         self.stats: dict[tuple[str, str], _Stat] = {}
+        self.folded: dict[FoldKey, _Fold] = {}  # the events of templates first seen past MAX_TRACKED
         self._masked: dict[str, str] = {}
         self._masked_raw: dict[bytes, str] = {}
         self._shapes: dict[bytes, str] = {}
+        self._shape_tries = self._shape_hits = self._shape_pause = 0
 
-    def __getstate__(self) -> dict:
-        return {"stats": self.stats, "_masked": {}, "_masked_raw": {}, "_shapes": {}}
+    def __getstate__(self) -> dict[str, Any]:
+        # Flat tuples, not objects: a worker's part of a template-heavy log holds 10,000 templates, and pickling
+        # them as dataclass instances cost more than scanning them (0.9 s of CPU per 200 MB, out and back in).
+        stats = [(tpl, level, st.kind, st.count, st.example.file, st.example.line, st.example.text, st.last_text,
+                  st.first_time, st.last_time, st.context) for (tpl, level), st in self.stats.items()]
+        folded = [(*key, g.count, g.first_line, g.tokens) for key, g in self.folded.items()]
+        return {"stats": stats, "folded": folded}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__()  # type: ignore[misc]
+        # The templates stay rows until something asks for `stats`: `extend` folds most of a template-heavy part
+        # straight from its rows, without making objects of them.
+        del self.stats
+        self._rows = state["stats"]
+        self.folded = {(level, head, n, word): _Fold(count, first_line, tokens)
+                       for level, head, n, word, count, first_line, tokens in state["folded"]}
+
+    def __getattr__(self, name: str) -> Any:
+        if name != "stats" or "_rows" not in self.__dict__:
+            raise AttributeError(name)
+        self.stats = {(tpl, level): _Stat(level, kind, count, Evidence(file, line, text), last, first_t, last_t,
+                                          context)
+                      for tpl, level, kind, count, file, line, text, last, first_t, last_t, context in self._rows}
+        del self._rows
+        return self.stats
+
+    def _template_rows(self) -> Iterator[tuple[Any, ...]]:
+        if "stats" not in self.__dict__ and "_rows" in self.__dict__:
+            yield from self._rows
+            return
+        for (tpl, level), st in self.stats.items():
+            yield (tpl, level, st.kind, st.count, st.example.file, st.example.line, st.example.text, st.last_text,
+                   st.first_time, st.last_time, st.context)
 
     def add(self, text: str, level: str, kind: str, file: str, line: int | Callable[[], int],
             time: datetime | None = None, context: str = "") -> None:
@@ -92,20 +183,22 @@ class UnmatchedCollector:
             body = key = text
         template = self._masked.get(key)
         if template is None:
-            if len(self._masked) > 50_000:
+            if len(self._masked) > _CACHE_ENTRIES:
                 self._masked.clear()
             template = self._masked[key] = mask(body)
-        key = (template, level)
-        st = self.stats.get(key)
+        st = self.stats.get((template, level))
         if st is not None:
             st.count += 1
             st.last_text = text
             if time is not None:
                 st.last_time = time
             return
+        if len(self.stats) >= MAX_TRACKED:
+            _fold_into(self.folded, level, fold_key(template), template.split(" "), 1, line)
+            return
         line_no = line() if callable(line) else line
-        self.stats[key] = _Stat(level, kind, 1, Evidence(file, line_no, text[:MAX_TEXT]), text, time, time,
-                                context[:MAX_CONTEXT] if context != text else "")
+        self.stats[(template, level)] = _Stat(level, kind, 1, Evidence(file, line_no, text[:MAX_TEXT]), text, time,
+                                              time, context[:MAX_CONTEXT] if context != text else "")
 
     def add_mms_head(self, raw: bytes | bytearray, level: str, file: str, line_at: Callable[[int], int],
                      offset: int) -> None:
@@ -117,12 +210,23 @@ class UnmatchedCollector:
         key = bytes(body[:cut] + body[cut:].translate(_ZERO_BYTES)) if cut > 0 else bytes(body)
         template = self._masked_raw.get(key)
         if template is None:
-            if len(self._masked_raw) > 50_000:
+            if len(self._masked_raw) > _CACHE_ENTRIES:
                 self._masked_raw.clear()
                 self._shapes.clear()
-            # GUIDs, names and paths make most keys new (~1 in 5 MMS warning lines); their shape is shared
-            shape = _shape(body, cut)
-            template = self._shapes.get(shape) if shape is not None else None
+            # GUIDs, names and paths make most keys new (~1 in 5 MMS warning lines); their shape is shared. Where
+            # shapes are new too (words that vary: a template-heavy log), they are not looked for for a while.
+            shape = template = None
+            if self._shape_pause:
+                self._shape_pause -= 1
+            else:
+                shape = _shape(body, cut)
+                template = self._shapes.get(shape) if shape is not None else None
+                self._shape_tries += 1
+                self._shape_hits += template is not None
+                if self._shape_tries == 512:
+                    if self._shape_hits < 32:
+                        self._shape_pause = 8192
+                    self._shape_tries = self._shape_hits = 0
             if template is None:
                 template = mask(body.decode("utf-8", errors="replace").rstrip("\r"))
                 if shape is not None:
@@ -133,11 +237,15 @@ class UnmatchedCollector:
             st.count += 1
             st.last_text = raw
             return
+        if len(self.stats) >= MAX_TRACKED:
+            _fold_into(self.folded, level, fold_key(template), template.split(" "), 1, lambda: line_at(offset))
+            return
         text = raw.decode("utf-8", errors="replace").rstrip("\r")
         self.stats[(template, level)] = _Stat(level, "mms", 1, Evidence(file, line_at(offset), text[:MAX_TEXT]), text)
 
     def resolve_times(self, time_of: Callable[[str, str], datetime | None]) -> None:
-        """Fill first/last times from the stored example lines; `time_of(kind, text)` parses one line."""
+        """Fill first/last times from the stored example lines; `time_of(kind, text)` parses one line. Once per
+        file: the parts of a split file keep their last lines until they are merged (`extend`)."""
         for st in self.stats.values():
             if st.first_time is None:
                 st.first_time = time_of(st.kind, st.example.text)
@@ -149,10 +257,14 @@ class UnmatchedCollector:
             st.last_text = ""
 
     def merge(self, other: UnmatchedCollector) -> None:
+        """Add the finished templates of another file (the earliest example wins)."""
         for key, st in other.stats.items():
             mine = self.stats.get(key)
             if mine is None:
-                self.stats[key] = st
+                if len(self.stats) >= MAX_TRACKED:
+                    _fold_into(self.folded, st.level, fold_key(key[0]), key[0].split(" "), st.count, st.example.line)
+                else:
+                    self.stats[key] = st
                 continue
             mine.count += st.count
             if st.first_time and (mine.first_time is None or _sortable(st.first_time) < _sortable(mine.first_time)):
@@ -160,15 +272,58 @@ class UnmatchedCollector:
                 mine.context = st.context
             mine.first_time = _earliest(mine.first_time, st.first_time)
             mine.last_time = _latest(mine.last_time, st.last_time)
+        for (level, head, *_), group in other.folded.items():
+            _fold_into(self.folded, level, head, group.tokens, group.count, group.first_line)
+
+    def extend(self, other: UnmatchedCollector, line_offset: int) -> None:
+        """Add the templates of the next part of the same file (its lines counted from 1, `line_offset` lines
+        after this one's first), before `resolve_times`: the result is that of one pass over both parts. A template
+        is tracked if fewer than `MAX_TRACKED` were when it first occurred, and folded groups are made in the order
+        of their first folded event."""
+        to_fold: list[tuple[int, str, str, list[str] | None, int]] = []
+        stats = self.stats
+        for tpl, level, kind, count, file, line, text, last, first_t, last_t, context in other._template_rows():
+            line += line_offset
+            mine = stats.get((tpl, level))
+            if mine is not None:
+                mine.count += count
+                if last_t is not None:
+                    mine.last_time = last_t
+                mine.last_text = last
+            elif len(stats) < MAX_TRACKED:
+                stats[(tpl, level)] = _Stat(level, kind, count, Evidence(file, line, text), last, first_t, last_t,
+                                            context)
+            else:
+                to_fold.append((line, level, fold_key(tpl), tpl.split(" "), count))
+        to_fold.extend((group.first_line + line_offset, level, head, group.tokens, group.count)
+                       for (level, head, *_), group in other.folded.items())
+        to_fold.sort(key=lambda item: item[0])
+        for line, level, head, tokens, count in to_fold:
+            _fold_into(self.folded, level, head, tokens, count, line)
 
     def templates(self, limit: int = MAX_TEMPLATES) -> list[UnmatchedTemplate]:
-        groups = _drain_groups(self.stats)
+        return self.group(limit)[0]
+
+    def group(self, limit: int = MAX_TEMPLATES) -> tuple[list[UnmatchedTemplate], FoldedTemplates]:
+        """The `limit` most frequent templates, after Drain3 merged those that differ in a few tokens, and what the
+        caps folded: templates past the `MAX_GROUPED` most frequent are folded too, not given to Drain3."""
+        stats = self.stats
+        folded = {key: _Fold(g.count, g.first_line, None if g.tokens is None else list(g.tokens))
+                  for key, g in self.folded.items()}
+        past = 0
+        if len(stats) > MAX_GROUPED:
+            ranked = sorted(stats.items(), key=lambda kv: -kv[1].count)  # stable: ties in order of appearance
+            past = len(ranked) - MAX_GROUPED
+            kept = {key for key, _ in ranked[:MAX_GROUPED]}
+            for (template, level), st in ranked[MAX_GROUPED:]:
+                _fold_into(folded, level, fold_key(template), template.split(" "), st.count, st.example.line)
+            stats = {key: st for key, st in stats.items() if key in kept}
+        groups = _drain_groups(stats)
         out = []
-        for template, members in groups.items():
-            level = template[0]
+        for (level, text), members in groups.items():
             first = min(members, key=lambda s: (s.first_time is None, _sortable(s.first_time) if s.first_time else 0))
             out.append(UnmatchedTemplate(
-                template=template[1],
+                template=text,
                 level=level,
                 count=sum(s.count for s in members),
                 first_seen=_fold(_earliest, (s.first_time for s in members)),
@@ -177,7 +332,14 @@ class UnmatchedCollector:
                 context=first.context,
             ))
         out.sort(key=lambda t: (-t.count, t.template))
-        return out[:limit]
+        ordered = sorted(folded.items(), key=lambda kv: (-kv[1].count, kv[0]))
+        summary = FoldedTemplates(
+            tracked_cap=MAX_TRACKED, grouped_cap=MAX_GROUPED, tracked=len(self.stats),
+            events=sum(g.count for g in folded.values()), templates=past,
+            groups=[FoldedGroup(level, head, g.count, " ".join(g.tokens) if g.tokens is not None else "")
+                    for (level, head, *_), g in ordered[:FOLD_GROUPS_REPORTED]],
+            group_count=len(folded))
+        return out[:limit], summary
 
 
 def _shape(body: bytes | bytearray, cut: int) -> bytes | None:

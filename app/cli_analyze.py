@@ -136,8 +136,9 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 
 
 def _print_json(data: dict[str, Any]) -> None:
-    json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
-    sys.stdout.write("\n")
+    # One write: json.dump writes every token on its own (thousands of writes, each a system call when
+    # stdout is unbuffered): 50-110 ms for the findings of a 200 MB log, against 25 ms.
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
 def format_report(result: Any) -> str:
@@ -186,11 +187,28 @@ def format_report(result: Any) -> str:
                     label = "KB" if r.kind == "kb" else "doc"
                     out.append(f"            {label} {r.kb} (score {r.score:.1f}) {r.title[:100]}  {r.url}")
         out.append("")
+    folded = getattr(result, "folded", None)
+    if folded is not None and folded.events:
+        out.extend(folded_lines(folded))
+        out.append("")
     if result.skipped:
         out.append("Skipped:")
         out.extend(f"  {sk.path}: {sk.reason}" for sk in result.skipped)
         out.append("")
     return "\n".join(out)
+
+
+def folded_lines(folded: Any) -> list[str]:
+    """What the bounds on unmatched templates folded (`analyzers.model.FoldedTemplates`), in words."""
+    past = f", and the {folded.templates:,} less frequent past the {folded.grouped_cap:,} grouped" \
+        if folded.templates else ""
+    out = [f"Folded: {folded.events:,} more error/warning events, not grouped into templates of their own (templates "
+           f"first seen after {folded.tracked_cap:,} distinct ones{past}), counted by event code and shape in "
+           f"{folded.group_count:,} group(s):"]
+    out.extend(f"  {g.count:>6}x {g.level:<7} {(g.template or g.key)[:160]}" for g in folded.groups)
+    if folded.group_count > len(folded.groups):
+        out.append(f"  ... and {folded.group_count - len(folded.groups):,} smaller group(s)")
+    return out
 
 
 def cmd_signatures(args: argparse.Namespace) -> int:

@@ -111,7 +111,7 @@ class ActivityJsonParser(Parser):
         origin = _as_dict(obj.get("origin")) or _as_dict(context.get("_src"))
         nodes = _origin_chain(origin)
         codes: list[ErrorCode] = parse_sercode(str(kb.get("serCode", ""))) if kb.get("serCode") else []
-        texts = {}
+        texts: dict[int, str] = {}
         for node in nodes:
             value = _code_value(node.get("code"))
             text = node.get("text") if isinstance(node.get("text"), str) else ""

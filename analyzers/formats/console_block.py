@@ -38,7 +38,7 @@ ENTRY_LABELS: dict[str, str] = {
     "Mensaje": "message",
     "メッセージ": "message",
 }
-ADDITIONAL_INFO = (
+ADDITIONAL_INFO: tuple[str, ...] = (
     "Additional info",
     "Zusätzliche Informationen",
     "Informazioni aggiuntive",
@@ -140,8 +140,9 @@ def learn_labels(lines: list[str]) -> Labels:
     """`BASE_LABELS`, plus the labels of entries written in a language we have no sample of."""
     learned: dict[str, str] = {}
     for i in range(len(lines) - 2):
-        trio = [_LABELLED.match(x) for x in lines[i:i + 3]]
-        if not all(trio) or not (_INT.match(trio[0]["value"].strip()) and _INT.match(trio[1]["value"].strip())
+        found = [_LABELLED.match(x) for x in lines[i:i + 3]]
+        trio = [m for m in found if m is not None]
+        if len(trio) < 3 or not (_INT.match(trio[0]["value"].strip()) and _INT.match(trio[1]["value"].strip())
                                  and _LINE_TAG.match(trio[2]["value"].strip())):
             continue
         names = ["code", "module", "lineinfo"]
@@ -342,7 +343,7 @@ class ConsoleBlockParser(Parser):
             fields["module"] = header["module"]
         if "context" in header:
             fields["context"] = header["context"]
-        entries = []
+        entries: list[dict[str, Any]] = []
         for e in block.entries:
             parsed = parse_fields(e.values["fields"]) if "fields" in e.values else {}
             fields.update(parsed)  # inner entries win: the root cause's $module is the useful one

@@ -60,6 +60,12 @@ def _head(line: str) -> re.Match[str] | None:
     return None
 
 
+def line_time(line: str) -> datetime | None:
+    """The time `MmsParser.parse_block` gives the event of this one line (None for a bare or detail line)."""
+    m = _head(line.rstrip("\r\n"))
+    return _head_time(m) if m is not None else None
+
+
 def _bare(line: str) -> re.Match[str] | None:
     if line[:1] in "EeWw" and "0x" in line[:20]:
         return BARE_HEAD.match(line)

@@ -24,7 +24,7 @@ from analyzers.signatures.schema import Condition, Signature
 try:
     import hyperscan
 except ImportError:  # pragma: no cover - exercised by forcing the fallback in tests
-    hyperscan = None
+    hyperscan = None  # type: ignore[assignment]  # the Python re fallback is used instead
 
 Hits = list[tuple[int, int]]
 
@@ -79,7 +79,7 @@ def compile_cached(specs: list[PatternSpec]) -> Any:
             pass
     db = hyperscan.Database()
     db.compile(expressions=[s.regex.encode("utf-8") for s in specs], ids=list(range(len(specs))), flags=flags)
-    if path is not None:
+    if path is not None and folder is not None:
         try:
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             blob = hyperscan.dumpb(db)
@@ -192,7 +192,7 @@ class PatternDatabase:
     def _scan_re(self, buf: bytes | memoryview) -> Hits:
         data = bytes(buf)
         text: str | None = None
-        hits = []
+        hits: Hits = []
         for pid, (rx, on_text) in enumerate(self._py):
             if not on_text:
                 hits.extend((m.end(), pid) for m in rx.finditer(data))

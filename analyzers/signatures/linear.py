@@ -17,16 +17,17 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable
+from typing import Any
 
 from analyzers.signatures.patterns import PatternSpec
 
 try:
     import hyperscan
 except ImportError:  # pragma: no cover - exercised by forcing the fallback in tests
-    hyperscan = None
+    hyperscan = None  # type: ignore[assignment]  # the Python re fallback is used instead
 
 Search = Callable[[str], bool]
-_compiled: dict[tuple[str, bool], object] = {}
+_compiled: dict[tuple[str, bool], Any] = {}
 _compile_lock = threading.Lock()
 _local = threading.local()
 

@@ -104,7 +104,7 @@ def _parsed_files(files: list[Path], root: Path, problems: list[Problem]) -> lis
             return list(zip(files, cached, strict=True))
     out = [(path, _parse_file(path, data, root, problems)) for path, data in zip(files, contents, strict=True)]
     if cache is not None and all(docs is not None for _, docs in out):
-        _write_cache(cache, [docs for _, docs in out])
+        _write_cache(cache, [docs for _, docs in out if docs is not None])
     return out
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
+import pytest
+
 from analyzers.formats import get_parser, iter_events, parse_text
 from analyzers.model import ErrorCode
 
@@ -104,3 +106,20 @@ def test_streaming_matches_whole_parse(tmp_path: Path) -> None:
     whole = parse_text(sample * 300, "big.log", kind="mms")
     assert len(small) == len(whole) == 1200
     assert [(e.line, e.raw, e.codes) for e in small] == [(e.line, e.raw, e.codes) for e in whole]
+
+
+@pytest.mark.parametrize("line", [
+    "2018-08-16T22:00:07:205-03:00 9044 W0135003A: message",
+    "2018-08-16T22:00:07:205-03:00 9044 W0135003A: message\r",
+    "2018-08-16 22:00:07:205 9044 E0135003A: old head, no offset",
+    "2018-13-45T22:00:07:205-03:00 9044 W0135003A: no such day",
+    "Error 0x950505: bare head",
+    "| detail line",
+    "",
+    "2018-08-16T22:00:07:205-03:00 9044 W0135003A:",
+])
+def test_line_time_is_the_time_parse_block_gives(line):
+    from analyzers.formats.mms import MmsParser, line_time
+
+    events = MmsParser().parse_block([line], 1, "f")
+    assert line_time(line) == (events[0].time if events else None)
