@@ -19,10 +19,12 @@ A full disk, a cancel or a crash never leaves a file under the final name.
 from __future__ import annotations
 
 import codecs
+import collections
 import contextlib
 import errno
 import functools
 import hashlib
+import importlib
 import io
 import json
 import os
@@ -35,6 +37,7 @@ import time
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -48,6 +51,17 @@ from collectors.sniff import NOT_OPENED, OPENED, ZIP, archive_kind, looks_binary
 from collectors.sysroot import refusal_reason
 from collectors.textdecode import sniff_encoding
 
+try:
+    # zlib-ng: the same deflate format and API as zlib, at the same level about twice as fast and no bigger (on
+    # this project's generated drive: 87 against 39 MB/s at level 6, 26.2 against 26.5 % of the size); it
+    # lets go of the interpreter lock like zlib, and has crc32_combine, which the parallel blocks need.
+    _zlib: Any = importlib.import_module("zlib_ng.zlib_ng")
+    _crc32_combine: Callable[[int, int, int], int] | None = _zlib.crc32_combine
+except ImportError:  # pragma: no cover - a platform without its wheel: the standard zlib, same bytes format
+    _zlib = zlib
+    _crc32_combine = None
+_crc32 = _zlib.crc32
+
 CHUNK = 1024 * 1024
 LOOKBACK = 64 * 1024  # read above a tail cut so that a secret begun there (a PEM key) is still masked below it
 BINARY_NOTE = "binary content: copied as it is, not redacted"
@@ -59,6 +73,11 @@ FREE_SPACE_CHECK_EVERY = 8 * 1024 * 1024
 # vast majority) never touch the disk twice, and four workers hold at most a few MiB each.
 SPOOL_IN_MEMORY = 2 * 1024 * 1024
 SMALL_FILE = 64 * 1024  # read whole, in one call
+# A member longer than this is deflated in blocks of this size on the writer's pool (see `_Blocks`): large enough
+# that a block's setup and its sync flush (a few bytes) do not count, small enough to keep both cores busy on a
+# 20 MB log.
+BLOCK = 1024 * 1024
+WINDOW = 32 * 1024  # deflate's window: what each block is primed with
 
 DiskUsage = Callable[[str], Any]
 
@@ -118,12 +137,21 @@ class _Spool:
 
     Raw deflate (what a zip member holds) with its CRC-32 and sizes, so the finished member is appended to
     the archive with a single local header and one copy, no seek back and no flush per member.
+
+    A member that grows past `BLOCK` is deflated in blocks on the writer's pool (`_Blocks`), while the reading
+    thread goes on redacting the next bytes; a smaller one (nearly all of them) in the reading thread, at once.
     """
 
-    def __init__(self, folder: Path, prefix: str, level: int, size_hint: int | None = None) -> None:
+    def __init__(self, folder: Path, prefix: str, level: int, size_hint: int | None = None,
+                 pool: Callable[[], Executor] | None = None) -> None:
         self._folder = folder
         self._prefix = prefix
-        self._deflate = _deflater(level, size_hint)
+        self._level = level
+        self._size_hint = size_hint
+        self._pool = pool
+        self._raw: list[bytes] = []  # input not yet handed to a deflater: less than BLOCK of it
+        self._raw_len = 0
+        self._blocks: _Blocks | None = None
         self._parts: list[bytes] = []
         self._held = 0
         self._file: IO[bytes] | None = None
@@ -132,12 +160,35 @@ class _Spool:
         self.compressed = 0
 
     def write(self, data: bytes) -> None:
-        self.crc = zlib.crc32(data, self.crc)
+        if not data:
+            return
         self.size += len(data)
-        self._keep(self._deflate.compress(data))
+        self._raw.append(data)
+        self._raw_len += len(data)
+        if self._raw_len >= BLOCK:
+            if self._blocks is None:
+                self._blocks = _Blocks(self._level, self._pool() if self._pool is not None else None)
+            data = b"".join(self._raw) if len(self._raw) > 1 else self._raw[0]
+            self._raw, self._raw_len = [], 0
+            for at in range(0, len(data) - BLOCK + 1, BLOCK):
+                for out in self._blocks.submit(data[at:at + BLOCK]):
+                    self._keep(out)
+            rest = len(data) % BLOCK
+            if rest:
+                self._raw, self._raw_len = [data[-rest:]], rest
 
     def finish(self) -> None:
-        self._keep(self._deflate.flush())
+        data = b"".join(self._raw) if len(self._raw) != 1 else self._raw[0]
+        self._raw, self._raw_len = [], 0
+        if self._blocks is None:
+            deflate = _deflater(self._level, self._size_hint)
+            self.crc = _crc32(data)
+            self._keep(deflate.compress(data))
+            self._keep(deflate.flush())
+            return
+        for out in self._blocks.finish(data):
+            self._keep(out)
+        self.crc = self._blocks.crc
 
     def _keep(self, out: bytes) -> None:
         if not out:
@@ -165,9 +216,78 @@ class _Spool:
 
     def close(self) -> None:
         self._parts = []
+        self._raw = []
+        if self._blocks is not None:
+            self._blocks.drop()
         if self._file is not None:
             self._file.close()
             self._file = None
+
+
+class _Blocks:
+    """pigz's way to deflate one stream on several cores: blocks of `BLOCK` bytes deflated each on its own, each
+    primed with the 32 KiB before it (so matches reach back as far as in one stream) and ended with a sync flush
+    (so it ends on a byte boundary); the last ends the stream. Their concatenation is one valid raw deflate
+    stream. zlib lets go of the interpreter lock while it deflates, so the blocks go on in parallel with each
+    other and with the redaction of what comes next. The CRC-32 of each block is computed with its deflate and
+    combined in order. At most `AHEAD` blocks per member wait for a worker: memory stays bounded."""
+
+    AHEAD = 4
+
+    def __init__(self, level: int, pool: Executor | None) -> None:
+        self._level = level
+        self._pool = pool
+        self._pending: collections.deque[Future[tuple[bytes, int, int]]] = collections.deque()
+        self._window = b""
+        self.crc = 0
+
+    def submit(self, data: bytes, last: bool = False) -> list[bytes]:
+        """Hand one block over; returns the deflated blocks that are ready, in order."""
+        window, self._window = self._window, data[-WINDOW:]
+        if _crc32_combine is None:  # without zlib-ng: the CRC here, in order
+            self.crc = _crc32(data, self.crc)
+        future: Future[tuple[bytes, int, int]] | None = None
+        if self._pool is not None:
+            try:
+                future = self._pool.submit(_deflate_block, data, window, self._level, last)
+            except RuntimeError:  # the pool is shut down: a collector still writing after the collection phase
+                self._pool = None
+        self._pending.append(future or _done(_deflate_block(data, window, self._level, last)))
+        ready = []
+        while len(self._pending) > self.AHEAD or (self._pending and self._pending[0].done()):
+            ready.append(self._take())
+        return ready
+
+    def finish(self, data: bytes) -> list[bytes]:
+        """The last block (maybe empty); returns every deflated block not returned yet."""
+        ready = self.submit(data, last=True)
+        while self._pending:
+            ready.append(self._take())
+        return ready
+
+    def _take(self) -> bytes:
+        out, crc, size = self._pending.popleft().result()
+        if _crc32_combine is not None:
+            self.crc = _crc32_combine(self.crc, crc, size)
+        return out
+
+    def drop(self) -> None:
+        for future in self._pending:
+            future.cancel()
+        self._pending.clear()
+
+
+def _deflate_block(data: bytes, window: bytes, level: int, last: bool) -> tuple[bytes, int, int]:
+    deflate = (_zlib.compressobj(level, _zlib.DEFLATED, -15, 8, _zlib.Z_DEFAULT_STRATEGY, window) if window
+               else _zlib.compressobj(level, _zlib.DEFLATED, -15))
+    out = deflate.compress(data) + deflate.flush(_zlib.Z_FINISH if last else _zlib.Z_SYNC_FLUSH)
+    return out, _crc32(data) if _crc32_combine is not None else 0, len(data)
+
+
+def _done(value: tuple[bytes, int, int]) -> Future[tuple[bytes, int, int]]:
+    future: Future[tuple[bytes, int, int]] = Future()
+    future.set_result(value)
+    return future
 
 
 def _deflater(level: int, size_hint: int | None) -> Any:
@@ -176,9 +296,9 @@ def _deflater(level: int, size_hint: int | None) -> Any:
     # bytes out (nothing can refer further back than the data goes) at a fraction of the setup; a member that
     # outgrows its hint (a log still being written) only compresses a little less well.
     if size_hint is None or size_hint >= 1 << 15:
-        return zlib.compressobj(level, zlib.DEFLATED, -15)
+        return _zlib.compressobj(level, _zlib.DEFLATED, -15)
     bits = max(9, size_hint.bit_length())
-    return zlib.compressobj(level, zlib.DEFLATED, -bits, max(1, bits - 6))
+    return _zlib.compressobj(level, _zlib.DEFLATED, -bits, max(1, bits - 6))
 
 
 class _HashingSink:
@@ -240,6 +360,13 @@ class BundleWriter:
         self._names: set[str] = set()
         self._since_check = 0
         self._written = 0
+        # Deflates the blocks of big members (see `_Blocks`); made when first needed and shut down (its threads
+        # joined) when the collection ends, since the analysis forks its workers only from a single thread.
+        self._pool: ThreadPoolExecutor | None = None
+        self._pool_lock = threading.Lock()
+        # (CRC-32, size, compressed size) of each member as it was written: what `finalize` checks the archive
+        # read back from disk against.
+        self._expected: dict[str, tuple[int, int, int]] = {}
         # Every temporary file of this run starts with this (the .part and the spools): `owns` recognises them.
         self._own_prefix = f".{self.final_path.name}."
 
@@ -261,8 +388,21 @@ class BundleWriter:
             allowZip64=True,
         )
 
+    def _deflate_pool(self) -> Executor:
+        with self._pool_lock:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 2, thread_name_prefix="deflate")
+            return self._pool
+
+    def _stop_pool(self) -> None:
+        with self._pool_lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True)
+
     def reopen_for_append(self) -> None:
         """Close the collection phase so it can be read back (analysis), then keep appending."""
+        self._stop_pool()
         with self._lock:
             assert self._zip is not None
             self._zip.close()
@@ -285,7 +425,15 @@ class BundleWriter:
             yield [(rec, functools.partial(reader.open, rec.path)) for rec in records]
 
     def finalize(self, manifest: dict[str, Any]) -> Path:
-        """Write the manifest, close, verify every member against it, and rename into place."""
+        """Write the manifest, close, verify the archive against what was written, and rename into place.
+
+        Every member was hashed (sha256 for the manifest, CRC-32 for the zip) while it was written; the check
+        reads the archive's central directory and local headers back from disk and requires every member, with
+        the CRC and sizes it was written with, and nothing else, and the manifest read back (inflated, its CRC
+        checked) equal to the one written. Inflating every member again (`verify_bundle`) cost as much as
+        compressing them; the collected members are read back whole by the analysis anyway, CRC-checked.
+        """
+        self._stop_pool()
         with self._lock:
             assert self._zip is not None and self.part_path is not None
             self.manifest_files = [r.to_json() for r in self.records]
@@ -299,13 +447,18 @@ class BundleWriter:
                     raise DiskFull(self.disk_full_message()) from exc
                 raise
             self._zip = None
-        verify_bundle(self.part_path)
+        listed = {r.path for r in self.records}
+        if listed != set(self._expected):
+            raise BundleError(f"{self.final_path.name}: the manifest and the members written differ: "
+                              f"{sorted(listed ^ set(self._expected))[:3]}")
+        verify_written(self.part_path, self._expected, data)
         os.replace(self.part_path, self.final_path)
         self.part_path = None
         return self.final_path
 
     def abort(self) -> None:
         """Drop the temporary archive. Safe to call at any time, more than once."""
+        self._stop_pool()
         with self._lock:
             if self._zip is not None:
                 try:
@@ -401,7 +554,7 @@ class BundleWriter:
         if self._zip is None:
             raise Cancelled("the bundle is closed")
         record = FileRecord(name, 0, "", source, collector, kind=kind, original_size=original_size)
-        spool = _Spool(self.final_path.parent, self._own_prefix, self._compresslevel, size_hint)
+        spool = _Spool(self.final_path.parent, self._own_prefix, self._compresslevel, size_hint, self._deflate_pool)
         try:
             sink = _HashingSink(spool, self, cancel)
             try:
@@ -465,6 +618,7 @@ class BundleWriter:
             raise
         zf.filelist.append(info)
         zf.NameToInfo[arcname] = info
+        self._expected[arcname] = (spool.crc, spool.size, spool.compressed)
 
     def add_generated(self, name: str, data: bytes | str, source: str = "acronis-triage") -> FileRecord:
         payload = data.encode("utf-8") if isinstance(data, str) else data
@@ -1047,6 +1201,56 @@ def verify_bundle(path: Path) -> dict[str, Any]:
     except (zipfile.BadZipFile, OSError, zlib.error, EOFError, ValueError, struct.error, NotImplementedError,
             RuntimeError) as exc:  # what zipfile's parsers raise on damage (found by hypothesis, see the tests)
         raise BundleError(f"{path.name} is not a readable zip: {exc}") from exc
+
+
+def verify_written(path: Path, expected: dict[str, tuple[int, int, int]], manifest: bytes) -> None:
+    """Check an archive just written against what was written into it, without inflating the members.
+
+    ``expected``: name -> (CRC-32, size, compressed size) of every member but ``manifest.json``, whose bytes are
+    ``manifest``. The central directory is read back from disk and must list exactly these members with these
+    values; each local header must be where the directory says, name the same member and leave room for its
+    data before the next one; the manifest is inflated and must equal ``manifest``. Raises `BundleError`.
+    """
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+            names = [i.filename for i in infos]
+            if len(set(names)) != len(names):
+                raise BundleError(f"{path.name}: a member is listed twice in the central directory")
+            found = set(names) - {"manifest.json"}
+            if found != set(expected) or "manifest.json" not in names:
+                wrong = sorted(found ^ set(expected)) or ["manifest.json"]
+                raise BundleError(f"{path.name}: the central directory does not list what was written: {wrong[:3]}")
+            for info in infos:
+                if info.filename == "manifest.json":
+                    continue
+                if (info.CRC, info.file_size, info.compress_size) != expected[info.filename]:
+                    raise BundleError(f"{path.name}: {info.filename}: CRC or sizes differ from what was written")
+                if info.compress_type != zipfile.ZIP_DEFLATED or info.flag_bits & 0x1:
+                    raise BundleError(f"{path.name}: {info.filename}: unexpected compression method or flags")
+            _check_local_headers(path, sorted(infos, key=lambda i: i.header_offset), zf.start_dir)
+            if zf.read("manifest.json") != manifest:
+                raise BundleError(f"{path.name}: manifest.json reads back different from what was written")
+    except (zipfile.BadZipFile, OSError, zlib.error, EOFError, ValueError, struct.error, NotImplementedError,
+            RuntimeError) as exc:
+        raise BundleError(f"{path.name} is not a readable zip: {exc}") from exc
+
+
+def _check_local_headers(path: Path, infos: list[zipfile.ZipInfo], directory_at: int) -> None:
+    """Each member's local header, in archive order: where the central directory says, with the member's name,
+    its data ending before the next header (or the central directory)."""
+    with open(path, "rb", buffering=64 * 1024) as raw:
+        for info, following in zip(infos, [*(i.header_offset for i in infos[1:]), directory_at], strict=True):
+            raw.seek(info.header_offset)
+            header = raw.read(_LOCAL_HEADER.size)
+            if len(header) != _LOCAL_HEADER.size:
+                raise zipfile.BadZipFile(f"{info.filename}: truncated local header")
+            magic, name_len, extra_len = _LOCAL_HEADER.unpack(header)
+            if magic != b"PK\x03\x04" or raw.read(name_len) != info.orig_filename.encode("utf-8"):
+                raise zipfile.BadZipFile(f"{info.filename}: bad local header")
+            end = info.header_offset + _LOCAL_HEADER.size + name_len + extra_len + info.compress_size
+            if end > following:
+                raise zipfile.BadZipFile(f"{info.filename}: its data runs into the next member")
 
 
 _LOCAL_HEADER = struct.Struct("<4s22xHH")
