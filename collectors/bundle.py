@@ -44,7 +44,7 @@ from typing import IO, Any
 
 from collectors.base import Cancelled
 from collectors.cancel import CancelToken
-from collectors.positional_file import open_positional
+from collectors.positional_file import PositionalFile, open_positional
 from collectors.redact import Redactor
 from collectors.runner import CommandResult
 from collectors.sniff import NOT_OPENED, OPENED, ZIP, archive_kind, looks_binary, sample_of
@@ -53,13 +53,17 @@ from collectors.textdecode import sniff_encoding
 
 try:
     # zlib-ng: the same deflate format and API as zlib, at the same level about twice as fast and no bigger (on
-    # this project's generated drive: 87 against 39 MB/s at level 6, 26.2 against 26.5 % of the size); it
-    # lets go of the interpreter lock like zlib, and has crc32_combine, which the parallel blocks need.
+    # benchmarks/collect.py's drive: 87 against 39 MB/s at level 6, 26.2 against 26.5 % of the size); it lets
+    # go of the interpreter lock like zlib, and has crc32_combine, which the parallel blocks need.
     _zlib: Any = importlib.import_module("zlib_ng.zlib_ng")
     _crc32_combine: Callable[[int, int, int], int] | None = _zlib.crc32_combine
+    # zlib-ng's level 5 gives the size zlib's level 6 (zip -6's) does: 53.8 against 53.7 MB on the collected
+    # logs of benchmarks/collect.py's 400 MB drive, at 76 against 39 MB/s (its level 6: 52.8 MB, 56 MB/s).
+    DEFAULT_LEVEL = 5
 except ImportError:  # pragma: no cover - a platform without its wheel: the standard zlib, same bytes format
     _zlib = zlib
     _crc32_combine = None
+    DEFAULT_LEVEL = 6
 _crc32 = _zlib.crc32
 
 CHUNK = 1024 * 1024
@@ -342,7 +346,7 @@ class BundleWriter:
         redactor: Redactor | None = None,
         disk_usage: DiskUsage = shutil.disk_usage,
         min_free: int = MIN_FREE_BYTES,
-        compresslevel: int = 6,
+        compresslevel: int = DEFAULT_LEVEL,
     ) -> None:
         self.final_path = Path(final_path)
         self.redactor = redactor or Redactor()
@@ -422,7 +426,7 @@ class BundleWriter:
             records = [r for r in self.records if r.path.startswith("collected/")]
         # Positional reads: the analysis forks workers that read members of this one open archive at once.
         with open_positional(self.part_path) as fh, zipfile.ZipFile(fh, "r") as reader:
-            yield [(rec, functools.partial(reader.open, rec.path)) for rec in records]
+            yield [(rec, functools.partial(_open_member, reader, fh.fileno(), rec.path)) for rec in records]
 
     def finalize(self, manifest: dict[str, Any]) -> Path:
         """Write the manifest, close, verify the archive against what was written, and rename into place.
@@ -1151,6 +1155,70 @@ def _read_back(handle: Any, n: int, align: int) -> bytes:
         return data
     except (OSError, AttributeError, ValueError):
         return b""
+
+
+def _open_member(reader: zipfile.ZipFile, fd: int, name: str) -> IO[bytes]:
+    info = reader.getinfo(name)
+    if info.compress_type != zipfile.ZIP_DEFLATED or info.flag_bits & 0x1:
+        return reader.open(info)
+    return io.BufferedReader(_MemberReader(fd, info), CHUNK)
+
+
+class _MemberReader(io.RawIOBase):
+    """A deflated member of the archive, inflated by zlib-ng (about twice zlib's speed: the analysis reads every
+    collected member back whole), its CRC-32 and size checked at the end as ``ZipFile.open`` checks them.
+    Reads are positional (``fd`` is shared with forked analysis workers)."""
+
+    def __init__(self, fd: int, info: zipfile.ZipInfo) -> None:
+        super().__init__()
+        self._info = info
+        header = PositionalFile(fd, info.header_offset, _LOCAL_HEADER.size, closefd=False).read(_LOCAL_HEADER.size)
+        if header is None or len(header) != _LOCAL_HEADER.size:
+            raise zipfile.BadZipFile(f"{info.filename}: truncated local header")
+        magic, name_len, extra_len = _LOCAL_HEADER.unpack(header)
+        if magic != b"PK\x03\x04":
+            raise zipfile.BadZipFile(f"{info.filename}: bad local header")
+        self._data = PositionalFile(fd, info.header_offset + _LOCAL_HEADER.size + name_len + extra_len,
+                                    info.compress_size, closefd=False)
+        self._left = info.compress_size
+        self._input = b""
+        self._inflate = _zlib.decompressobj(-15)
+        self._crc = 0
+        self._size = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        want = len(buffer)
+        if want == 0:
+            return 0
+        while True:
+            if self._inflate.eof:
+                self._check()
+                return 0
+            if not self._input and self._left:
+                self._input = self._data.read(min(self._left, 256 * 1024)) or b""
+                if not self._input:
+                    raise zipfile.BadZipFile(f"{self._info.filename}: truncated data")
+                self._left -= len(self._input)
+            try:
+                out = self._inflate.decompress(self._input, want)
+            except _zlib.error as exc:
+                raise zipfile.BadZipFile(f"{self._info.filename}: damaged data ({exc})") from exc
+            self._input = self._inflate.unconsumed_tail
+            if out:
+                n = len(out)
+                buffer[:n] = out
+                self._crc = _crc32(out, self._crc)
+                self._size += n
+                return n
+            if not self._input and not self._left and not self._inflate.eof:
+                raise zipfile.BadZipFile(f"{self._info.filename}: compressed data ends early")
+
+    def _check(self) -> None:
+        if self._crc != self._info.CRC or self._size != self._info.file_size:
+            raise zipfile.BadZipFile(f"Bad CRC-32 for file {self._info.filename!r}")
 
 
 def _zip_now() -> tuple[int, int, int, int, int, int]:
