@@ -8,6 +8,7 @@ meant to alter the collected files (a new collector, a better redaction), regene
 from __future__ import annotations
 
 import hashlib
+import re
 import subprocess
 import sys
 import zipfile
@@ -17,11 +18,19 @@ ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = ROOT / "tests" / "data" / "golden" / "demo_collected.sha256"
 
 
+# The demo's files carry the time they were checked out or unpacked at, and acronis_logs' index.json records
+# those modification times (and the time window anchored at the newest): the same in every checkout but these.
+_CHECKOUT_TIMES = re.compile(rb'("(?:since|anchored_at_newest_log|modified)": )"[^"]*"')
+
+
 def _collected_digests(bundle: Path) -> str:
     lines = []
     with zipfile.ZipFile(bundle) as zf:
         for name in sorted(n for n in zf.namelist() if n.startswith("collected/") and not n.endswith("/")):
-            lines.append(f"{hashlib.sha256(zf.read(name)).hexdigest()}  ./{name}")
+            data = zf.read(name)
+            if name == "collected/acronis_logs/index.json":
+                data = _CHECKOUT_TIMES.sub(rb'\1"(checkout time)"', data)
+            lines.append(f"{hashlib.sha256(data).hexdigest()}  ./{name}")
     return "\n".join(lines) + "\n"
 
 
