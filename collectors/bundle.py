@@ -24,7 +24,6 @@ import contextlib
 import errno
 import functools
 import hashlib
-import importlib
 import io
 import json
 import os
@@ -51,17 +50,21 @@ from collectors.sniff import NOT_OPENED, OPENED, ZIP, archive_kind, looks_binary
 from collectors.sysroot import refusal_reason
 from collectors.textdecode import sniff_encoding
 
+# zlib-ng: the same deflate format and API as zlib, at the same level about twice as fast and no bigger (on
+# benchmarks/collect.py's drive: 87 against 39 MB/s at level 6, 26.2 against 26.5 % of the size); it lets go of
+# the interpreter lock like zlib, and has crc32_combine, which the parallel blocks need. Imported by name so that
+# the portable build (PyInstaller) finds it.
 try:
-    # zlib-ng: the same deflate format and API as zlib, at the same level about twice as fast and no bigger (on
-    # benchmarks/collect.py's drive: 87 against 39 MB/s at level 6, 26.2 against 26.5 % of the size); it lets
-    # go of the interpreter lock like zlib, and has crc32_combine, which the parallel blocks need.
-    _zlib: Any = importlib.import_module("zlib_ng.zlib_ng")
-    _crc32_combine: Callable[[int, int, int], int] | None = _zlib.crc32_combine
+    from zlib_ng import zlib_ng as _zlib_ng
+except ImportError:  # pragma: no cover - a platform without its wheel: the standard zlib, same bytes format
+    _zlib_ng = None  # type: ignore[assignment]
+_zlib: Any = _zlib_ng if _zlib_ng is not None else zlib
+if _zlib_ng is not None:
+    _crc32_combine: Callable[[int, int, int], int] | None = _zlib_ng.crc32_combine
     # zlib-ng's level 5 gives the size zlib's level 6 (zip -6's) does: 53.8 against 53.7 MB on the collected
     # logs of benchmarks/collect.py's 400 MB drive, at 76 against 39 MB/s (its level 6: 52.8 MB, 56 MB/s).
     DEFAULT_LEVEL = 5
-except ImportError:  # pragma: no cover - a platform without its wheel: the standard zlib, same bytes format
-    _zlib = zlib
+else:  # pragma: no cover
     _crc32_combine = None
     DEFAULT_LEVEL = 6
 _crc32 = _zlib.crc32
