@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from collectors import bundle
+from collectors import bundle_deflate
 from collectors.bundle import BLOCK, BundleError, BundleWriter, verify_bundle, verify_written
 from collectors.cancel import CancelToken
 
@@ -89,7 +89,7 @@ def test_any_split_of_the_writes_gives_the_same_member(tmp_path_factory, cuts: l
 
 
 def test_without_crc32_combine_the_crc_is_computed_in_order(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setattr(bundle, "_crc32_combine", None)
+    monkeypatch.setattr(bundle_deflate, "_crc32_combine", None)
     data = _log(3 * BLOCK + 7)
     path, _ = _write_pieces(tmp_path, data, [BLOCK // 3])
     verify_bundle(path)
