@@ -693,21 +693,38 @@ class ArtifactWriter:
         max_bytes: int = DEFAULT_FILE_CAP,
         structured: bool = False,
         redact: bool = True,
+        opened: IO[bytes] | None = None,
     ) -> FileRecord | None:
         """Copy a file into the bundle.
 
         Text logs over ``max_bytes`` keep their tail (from a line start) and are flagged ``truncated``.
         Structured files (XML, JSON, databases, event logs) are never cut: they are taken whole, or skipped
         with the reason when larger than the structured cap. Unreadable or locked files become skips.
+        ``opened``: the file as the caller already opened it through `open_source` (to read its head first); it
+        is read from its start and closed here. Opening through the root's guard is a good part of a small
+        file's cost, so a collector that looks at a file before taking it need not open it twice.
         """
-        self._check()
         source = display or str(path)
         target = name or path.name
-        try:
-            handle = self.open_source(path)
-        except OSError as exc:
-            self._not_read(source, exc)
-            return None
+        if opened is not None:
+            handle = opened
+            try:
+                self._check()
+                handle.seek(0)
+            except OSError as exc:
+                handle.close()
+                self.skip(source, f"cannot read: {exc.strerror or exc}")
+                return None
+            except BaseException:
+                handle.close()
+                raise
+        else:
+            self._check()
+            try:
+                handle = self.open_source(path)
+            except OSError as exc:
+                self._not_read(source, exc)
+                return None
         try:
             info = os.fstat(handle.fileno())
         except OSError as exc:

@@ -187,19 +187,28 @@ class AcronisLogs(Collector):
 
     def _take(self, ctx: Context, item: Found, shown: str, cap: int, stats: Stats) -> tuple[FileRecord | None, str]:
         name = bundle_name(ctx.root, item.path)
+        # Opened once, through the root's guard, for the head and the copy: the guard's open is a good part of
+        # a small log's cost.
         try:
-            head = ctx.root.read_bytes(item.path, 65536)
+            handle = ctx.root.open(item.path)
         except OSError as exc:
+            ctx.writer.skip(shown, refusal_reason(exc))
+            return None, ""
+        try:
+            head = handle.read(65536)
+        except OSError as exc:
+            handle.close()
             ctx.writer.skip(shown, refusal_reason(exc))
             return None, ""
         form = sniff_form(item.path, head)
         if form in ("gzip", "archive"):
+            handle.close()
             kind = archive_kind(head)
             rec = ctx.writer.add_archive(item.path, name, display=shown, max_bytes=cap)
             return rec, "decompressed" if kind in OPENED and kind not in ("zip", "tar") else "redacted copy"
         if form in ("xml", "json", "binary") or item.location.kind == STRUCTURED:
-            return ctx.writer.add_file(item.path, name, display=shown, structured=True), "whole"
-        return ctx.writer.add_file(item.path, name, display=shown, max_bytes=cap), "tail" if stats.size(
+            return ctx.writer.add_file(item.path, name, display=shown, structured=True, opened=handle), "whole"
+        return ctx.writer.add_file(item.path, name, display=shown, max_bytes=cap, opened=handle), "tail" if stats.size(
             item.path) > cap else "whole"
 
 
