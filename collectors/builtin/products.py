@@ -32,6 +32,7 @@ from lxml import etree
 from collectors.base import Collector, NotApplicable
 from collectors.commands import Outcome, classify
 from collectors.context import Context, Product
+from collectors.facts import REGISTRATION_ADDRESS
 from collectors.sysroot import Matches, SystemRoot, refusal_reason
 from collectors.textdecode import decode_bytes, sniff_encoding
 from collectors.windows_support import parse_reg_query, uninstall_entries
@@ -245,7 +246,7 @@ class Products(Collector):
         data = {
             "products": [p.to_json() for p in products],
             "identifiers": {k: {"value": v, "source": s} for k, (v, s) in found.identifiers.items()},
-            "registration_address": ctx.facts.values.get("registration_address", ""),
+            "registration_address": ctx.facts.get(REGISTRATION_ADDRESS) or "",
             "addresses": found.addresses,
             "sightings": [{k: v for k, v in asdict(s).items() if v} for s in found.sightings],
             "log_modules": list(found.modules.values())[:100],
@@ -535,9 +536,8 @@ class Products(Collector):
             ctx.facts.set_identifier(key, value)
         if found.addresses:
             best = sorted(found.addresses, key=_address_rank)[0]
-            ctx.facts.set("registration_address", _normalise_address(best["address"]))
-            ctx.facts.set("registration_addresses", found.addresses)
-        address = str(ctx.facts.values.get("registration_address", ""))
+            ctx.facts.set(REGISTRATION_ADDRESS, _normalise_address(best["address"]))
+        address = ctx.facts.get(REGISTRATION_ADDRESS) or ""
         # Cloud evidence: a cloud data-center address, a cloud-storage (FES) cache, or a source naming it.
         cloud = "acronis.com" in address or any("FesAddressCache" in a["key"] for a in found.addresses) or any(
             "cloud" in s.detail.lower() for s in found.sightings if s.kind in (AGENT, SHARED))
