@@ -242,9 +242,10 @@ def host_facts(root: SystemRoot, facts: Facts) -> dict[str, Any]:
             "live": False,
             "root": str(root.path),
         }
-    for recorded in (OS_DESCRIPTION, CAPTURED):
-        if facts.get(recorded):
-            data[recorded.name] = facts.get(recorded)
+    if os_description := facts.get(OS_DESCRIPTION):
+        data["os_description"] = os_description
+    if captured := facts.get(CAPTURED):
+        data["captured"] = captured
     # On Linux the distribution and its version, as /etc/os-release names them (Python's platform string only
     # names the kernel and the C library).
     release = facts.get(LINUX_RELEASE)

@@ -56,9 +56,13 @@ class RecordedDiagnostics(Collector):
         if not isinstance(index, dict):
             ctx.writer.skip(INDEX, "unreadable: not a JSON object")
             return
-        for key, fact in (("hostname", HOSTNAME), ("captured", CAPTURED), ("os", OS_DESCRIPTION)):
-            if isinstance(index.get(key), str):
-                ctx.facts.set(fact, index[key])
+        hostname, captured, os_description = (index.get(k) for k in ("hostname", "captured", "os"))
+        if isinstance(hostname, str):
+            ctx.facts.set(HOSTNAME, hostname)
+        if isinstance(captured, str):
+            ctx.facts.set(CAPTURED, captured)
+        if isinstance(os_description, str):
+            ctx.facts.set(OS_DESCRIPTION, os_description)
         ctx.writer.add_file(index_path, "index.json", display=INDEX, structured=True)
         commands = index.get("commands")
         commands = commands if isinstance(commands, list) else []
