@@ -62,7 +62,7 @@ Resolver = Callable[[str, int], list[str]]
 
 def resolve(host: str, port: int) -> list[str]:
     infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    return list(dict.fromkeys(info[4][0] for info in infos))
+    return list(dict.fromkeys(str(info[4][0]) for info in infos))
 
 
 def _resolve_with_timeout(resolver: Resolver, host: str, port: int, timeout: float) -> tuple[list[str], str]:
@@ -87,9 +87,12 @@ def _resolve_with_timeout(resolver: Resolver, host: str, port: int, timeout: flo
 
 def probe(target: Target, *, timeout: float = TIMEOUT_S, resolver: Resolver = resolve) -> Probe:
     addrs, dns_problem = _resolve_with_timeout(resolver, target.host, target.port, timeout)
-    base = dict(host=target.host, port=target.port, purpose=target.purpose, source=target.source, addresses=addrs)
+
+    def outcome(result: str, time_ms: float | None) -> Probe:
+        return Probe(target.host, target.port, target.purpose, target.source, addrs, result, time_ms)
+
     if dns_problem:
-        return Probe(**base, result=dns_problem, time_ms=None)
+        return outcome(dns_problem, None)
     result = "unreachable"
     elapsed = None
     for addr in addrs:
@@ -97,7 +100,7 @@ def probe(target: Target, *, timeout: float = TIMEOUT_S, resolver: Resolver = re
         try:
             with socket.create_connection((addr, target.port), timeout=timeout):
                 pass
-            return Probe(**base, result="open", time_ms=round((time.monotonic() - start) * 1000, 1))
+            return outcome("open", round((time.monotonic() - start) * 1000, 1))
         except ConnectionRefusedError:
             result = "refused"
         except TimeoutError:
@@ -105,7 +108,7 @@ def probe(target: Target, *, timeout: float = TIMEOUT_S, resolver: Resolver = re
         except (OSError, OverflowError, ValueError) as exc:
             result = f"unreachable: {getattr(exc, 'strerror', None) or exc}"
         elapsed = round((time.monotonic() - start) * 1000, 1)
-    return Probe(**base, result=result, time_ms=elapsed)
+    return outcome(result, elapsed)
 
 
 def endpoints_from_text(text: str, source: str) -> list[Target]:

@@ -30,7 +30,8 @@ def psutil_services() -> tuple[list[dict[str, Any]] | None, str]:
     try:
         import psutil
 
-        iterate = psutil.win_service_iter
+        # Only the Windows build of psutil has it (and only its stubs declare it).
+        iterate = getattr(psutil, "win_service_iter")  # noqa: B009
     except (ImportError, AttributeError):
         return None, "psutil has no Windows service API in this build"
     found: list[dict[str, Any]] = []
