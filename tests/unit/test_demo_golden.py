@@ -8,6 +8,7 @@ meant to alter the collected files (a new collector, a better redaction), regene
 from __future__ import annotations
 
 import hashlib
+import re
 import subprocess
 import sys
 import zipfile
@@ -17,11 +18,20 @@ ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = ROOT / "tests" / "data" / "golden" / "demo_collected.sha256"
 
 
+# acronis_logs/index.json records each log's modification time and the window anchored at the newest: for the
+# demo those are the times its files were checked out or installed, different in every checkout. Only they are
+# masked; every other byte of that file and of the tree is compared.
+_CHECKOUT_TIMES = {"collected/acronis_logs/index.json": re.compile(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d")}
+
+
 def _collected_digests(bundle: Path) -> str:
     lines = []
     with zipfile.ZipFile(bundle) as zf:
         for name in sorted(n for n in zf.namelist() if n.startswith("collected/") and not n.endswith("/")):
-            lines.append(f"{hashlib.sha256(zf.read(name)).hexdigest()}  ./{name}")
+            data = zf.read(name)
+            if name in _CHECKOUT_TIMES:
+                data = _CHECKOUT_TIMES[name].sub(b"<checkout time>", data)
+            lines.append(f"{hashlib.sha256(data).hexdigest()}  ./{name}")
     return "\n".join(lines) + "\n"
 
 
