@@ -166,6 +166,7 @@ def _take_files(ctx: Context, specs: list[Files], done: Gathered) -> None:
     finder = Finder(ctx.root)
     for spec in specs:
         ctx.cancel.raise_if_cancelled()
+        # The finder walks a row of the locations table; of a row it reads the pattern only.
         location = Location(ctx.target_os, spec.product, CONFIG, spec.pattern, spec.description)
         for item in finder.find(location):
             done.matched += 1
