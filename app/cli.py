@@ -193,7 +193,7 @@ def cmd_collect(args: argparse.Namespace) -> int:
     from app.interrupt import InterruptGuard
     from app.pipeline import EXIT_NOTHING_WRITTEN, CollectOptions, run_collect
     from collectors.cancel import CancelToken
-    from collectors.engine import EngineEvent
+    from collectors.engine import EngineEvent, EventKind
 
     if args.list:
         return _list_collectors()
@@ -214,7 +214,7 @@ def cmd_collect(args: argparse.Namespace) -> int:
     with InterruptGuard(cancel) as guard:
 
         def on_event(event: EngineEvent) -> None:
-            if event.kind == "bundle":
+            if event.kind == EventKind.BUNDLE:
                 guard.set_part(event.text)
             printer(event)
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from app.terminal_text import printable
 from collectors.base import Status
-from collectors.engine import EngineEvent
+from collectors.engine import EngineEvent, EventKind
 
 if TYPE_CHECKING:
     from app.pipeline import CollectResult
@@ -38,9 +38,9 @@ class ProgressPrinter:
                 print(printable(text), file=self.stream, flush=True)
 
     def __call__(self, event: EngineEvent) -> None:
-        if event.kind == "planned":
+        if event.kind == EventKind.PLANNED:
             self.planned += 1
-        elif event.kind == "finished":
+        elif event.kind == EventKind.FINISHED:
             self.finished += 1
             status = event.status or Status.ERROR
             if status == Status.NOT_APPLICABLE:
@@ -49,7 +49,7 @@ class ProgressPrinter:
                 return
             reason = f": {event.text}" if event.text and status != Status.OK else ""
             self._say(f"[{self.finished}/{self.planned}] {event.title or event.collector}: {MARK[status]}{reason}")
-        elif event.kind == "phase":
+        elif event.kind == EventKind.PHASE:
             self._say(f"... {event.text}")
 
     def done(self, result: CollectResult) -> None:

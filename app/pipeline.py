@@ -23,7 +23,7 @@ from collectors.base import Collector, Status
 from collectors.bundle import BundleError, BundleWriter, DiskFull, FileRecord
 from collectors.cancel import CancelToken
 from collectors.context import Facts, running_elevated
-from collectors.engine import CollectorOutcome, Engine, EngineEvent, RunSettings
+from collectors.engine import CollectorOutcome, Engine, EngineEvent, EventKind, RunSettings
 from collectors.registry import discover
 from collectors.runner import CommandRunner, SubprocessRunner
 from collectors.sysroot import SystemRoot
@@ -302,7 +302,7 @@ def run_collect(
         remove_staging(work)
         return CollectResult(EXIT_NOTHING_WRITTEN, reason=_one_line(exc))
 
-    emit(EngineEvent("bundle", text=str(work or writer.part_path)))
+    emit(EngineEvent(EventKind.BUNDLE, text=str(work or writer.part_path)))
     redaction: dict[str, Any] | None = None
     try:
         facts = Facts(is_admin=running_elevated() if root.live else False)
@@ -321,23 +321,23 @@ def run_collect(
         outcomes = engine.run(classes)
         if engine.disk_full is not None:
             raise engine.disk_full
-        emit(EngineEvent("phase", text="analyzing the collected logs"))
+        emit(EngineEvent(EventKind.PHASE, text="analyzing the collected logs"))
         writer.reopen_for_append()
         findings = _analyze(writer, options, cancel, root.os, root.live)
         writer.add_generated("analysis/findings.json", json.dumps(findings, indent=2, ensure_ascii=False))
         manifest = _manifest(options, settings, outcomes, discovery.load_errors, now)
         # secrets are masked as the collectors write: their count is known for the whole run, not per file
         manifest["redaction"] = {"mode": "secrets", "totals": {"secret": writer.redactor.replacements}}
-        emit(EngineEvent("phase", text="writing the report and the escalation form"))
+        emit(EngineEvent(EventKind.PHASE, text="writing the report and the escalation form"))
         _write_documents(writer, manifest, findings, output.name)
-        emit(EngineEvent("phase", text="verifying the bundle"))
+        emit(EngineEvent(EventKind.PHASE, text="verifying the bundle"))
         bundle = writer.finalize(manifest)
         manifest["files"] = writer.manifest_files
         if work is not None:
             if options.redact == "full":
                 from app.export_redact import pseudonymise_run
 
-                emit(EngineEvent("phase", text="pseudonymising names and addresses"))
+                emit(EngineEvent(EventKind.PHASE, text="pseudonymising names and addresses"))
                 full = pseudonymise_run(bundle, work, options, settings, output, disk_usage=disk_usage,
                                         cancel=cancel)
                 bundle, manifest, redaction = full.bundle, full.manifest, full.report
@@ -346,7 +346,7 @@ def run_collect(
                 full.save_map(output, work)
                 findings = full.findings if full.findings is not None else findings
             if not export.plain:
-                emit(EngineEvent("phase", text=f"writing the {export.format} bundle"
+                emit(EngineEvent(EventKind.PHASE, text=f"writing the {export.format} bundle"
                                  + (" (encrypted)" if export.password else "")
                                  + (" in volumes" if export.split else "")))
             from app.export import export_bundle
