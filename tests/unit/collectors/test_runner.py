@@ -7,9 +7,10 @@ import threading
 import time
 
 import psutil
+from replay_runner import ReplayRunner
 
 from collectors.cancel import CancelToken
-from collectors.runner import ReplayRunner, SubprocessRunner
+from collectors.runner import SubprocessRunner
 
 PY = sys.executable
 

@@ -16,13 +16,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from replay_runner import ReplayRunner
 
 from collectors.base import Collector, Status
 from collectors.bundle import BundleWriter, verify_bundle
 from collectors.cancel import CancelToken
 from collectors.context import Context, Facts
 from collectors.engine import Engine, RunSettings
-from collectors.runner import ReplayRunner
 from collectors.sysroot import SystemRoot
 
 STALL_TIMEOUT_S = 1.0
