@@ -55,7 +55,7 @@ class ProgressPrinter:
     def done(self, result: CollectResult) -> None:
         if not self.enabled or result.bundle is None:
             return
-        findings = (result.findings or {}).get("findings", [])
+        findings = result.analysis.findings
         counts: dict[str, int] = {}
         for outcome in result.outcomes:
             counts[str(outcome.status)] = counts.get(str(outcome.status), 0) + 1
@@ -72,8 +72,7 @@ class ProgressPrinter:
         self._say(f"bundle: {result.bundle}")
         self._say(f"collectors: {statuses}; findings: {len(findings)}; {result.seconds:.1f} s")
         for finding in findings[:10]:
-            kb = ", ".join(f"KB {n}" for n in finding.get("kb", []))
-            self._say(f"  [{finding.get('severity')}] {finding.get('title')} ({kb or 'no KB'})"
-                      f" x{finding.get('count')}")
+            kb = ", ".join(f"KB {n}" for n in finding.kb)
+            self._say(f"  [{finding.severity}] {finding.title} ({kb or 'no KB'}) x{finding.count}")
         if result.exit_code == 2 and result.reason:
             self._say(f"incomplete: {result.reason}")

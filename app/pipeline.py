@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from app import TOOL_NAME, __version__
+from app.results import AnalysisReport
 from collectors.base import Collector, Status
 from collectors.bundle import BundleError, BundleWriter, DiskFull, FileRecord
 from collectors.cancel import CancelToken
@@ -117,9 +118,13 @@ class CollectResult:
     seconds: float = 0.0
     redaction: dict[str, Any] | None = None  # --redact full: counts per category and file, where the map is
 
+    @property
+    def analysis(self) -> AnalysisReport:
+        """`findings` (the document written as ``analysis/findings.json``), typed for its readers."""
+        return AnalysisReport.from_json(self.findings)
+
     def summary(self) -> dict[str, Any]:
         """The machine-readable summary ``collect --json`` prints."""
-        findings = (self.findings or {}).get("findings", [])
         return {
             "exit_code": self.exit_code,
             "bundle": str(self.bundle) if self.bundle else None,
@@ -127,9 +132,7 @@ class CollectResult:
             "seconds": round(self.seconds, 2),
             "collectors": [o.to_json() for o in self.outcomes],
             "products": (self.manifest or {}).get("products", []),
-            "findings": [
-                {k: f.get(k) for k in ("signature", "title", "severity", "kb", "count")} for f in findings
-            ],
+            "findings": [f.summary_json() for f in self.analysis.findings],
             **({"redaction": {k: v for k, v in self.redaction.items() if k != "files"}}
                if self.redaction else {}),
         }
@@ -373,19 +376,19 @@ def run_collect(
         raise
     remove_staging(work)
 
-    code, reason = _completeness(outcomes, findings, cancel)
+    code, reason = _completeness(outcomes, AnalysisReport.from_json(findings), cancel)
     result = CollectResult(code, bundle, reason, outcomes, findings, manifest, time.monotonic() - started)
     result.redaction = redaction
     return result
 
 
-def _completeness(outcomes: list[CollectorOutcome], findings: dict[str, Any],
+def _completeness(outcomes: list[CollectorOutcome], analysis: AnalysisReport,
                   cancel: CancelToken) -> tuple[int, str]:
     """Exit code 2 whenever anything is missing: a collector that did not take everything it looked for
     (partial, skipped with a reason, timeout, error, cancelled), a collected file the analysis could not
     read, or a cancelled run. The reason names the first few."""
     missing = [o for o in outcomes if o.status in INCOMPLETE_STATUSES]
-    not_analyzed = findings.get("skipped") or []
+    not_analyzed = analysis.not_analyzed
     parts = []
     if cancel.is_cancelled():
         parts.append(f"run cancelled ({cancel.reason}); the bundle holds what was collected before")
@@ -395,7 +398,7 @@ def _completeness(outcomes: list[CollectorOutcome], findings: dict[str, Any],
     if not_analyzed:
         first = not_analyzed[0]
         parts.append(f"{len(not_analyzed)} collected file(s) could not be analyzed "
-                     f"({first.get('path')}: {first.get('reason')})")
+                     f"({first.path}: {first.reason})")
     if not parts:
         return EXIT_OK, ""
     return EXIT_INCOMPLETE, "; ".join(parts)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import time
+import zipfile
 from collections import namedtuple
 from pathlib import Path
 
@@ -70,6 +72,15 @@ def test_complete_run_exit_0_and_manifest(tmp_path: Path) -> None:
     assert manifest["host"]["live"] is True
     assert "since" in manifest["time_window"]
     assert isinstance(manifest["products"], list)
+
+
+def test_summary_lists_the_findings_that_findings_json_holds(tmp_path: Path) -> None:
+    result = run_collect(_options(tmp_path, demo=True))
+    with zipfile.ZipFile(result.bundle) as zf:
+        written = json.loads(zf.read("analysis/findings.json"))
+    assert written["findings"], "the demo has known problems"
+    assert result.summary()["findings"] == [
+        {k: f[k] for k in ("signature", "title", "severity", "kb", "count")} for f in written["findings"]]
 
 
 def test_failed_collector_gives_exit_2_with_reason(tmp_path: Path) -> None:
