@@ -14,9 +14,9 @@ import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app import TOOL_NAME, __version__
 from app.results import AnalysisReport
@@ -28,6 +28,10 @@ from collectors.engine import CollectorOutcome, Engine, EngineEvent, EventKind, 
 from collectors.registry import discover
 from collectors.runner import CommandRunner, SubprocessRunner
 from collectors.sysroot import SystemRoot
+
+if TYPE_CHECKING:  # both import when a run needs them, not when the CLI starts
+    from analyzers.model import LogSource
+    from app.export import ExportOptions
 
 MANIFEST_SCHEMA_VERSION = 1
 
@@ -101,7 +105,7 @@ class CollectOptions:
             "keywords": len(self.keywords),  # how many, never which: they are the customer's own words
         }
 
-    def export_options(self) -> Any:
+    def export_options(self) -> ExportOptions:
         from app.export import ExportOptions
 
         return ExportOptions(self.format, self.password, self.split)
@@ -428,7 +432,7 @@ def _analyze(writer: BundleWriter, options: CollectOptions, cancel: CancelToken,
 _MMS_OFFSET = re.compile(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[:.]\d{1,6}([+-]\d\d):?(\d\d) \d+ [A-Z][0-9A-F]{8}:")
 
 
-def _zone_of_logs(sources: list[Any]) -> Any:
+def _zone_of_logs(sources: list[LogSource]) -> tzinfo | None:
     """An offline machine's UTC offset, as its own agent log writes it in every MMS line (DOMAIN.md §2.1): the zone
     of the times its other logs write without one. None (UTC) when no MMS log says."""
     from datetime import timedelta, timezone
