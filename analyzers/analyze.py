@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from analyzers.model import AnalysisResult, Finding, LogSource, Skipped
+from analyzers.model import AnalysisResult, Finding, LogSource, Skipped, UnmatchedTemplate
 from analyzers.scan import (
     CancelCheck,
     Cancelled,
@@ -33,6 +33,7 @@ from analyzers.scan import (
     release_read_buffer,
 )
 from analyzers.signatures import Signature, SignatureSet, load_signatures
+from analyzers.timewindow import EventWindow, event_window
 from analyzers.unmatched import UnmatchedCollector, preload_drain
 
 Progress = Callable[[float | None, str], None]
@@ -58,17 +59,19 @@ def analyze_sources(
     use_hyperscan: bool | None = None,
     platform: str | None = None,
     naive_zone: Any = None,
+    window: EventWindow | None = None,
 ) -> AnalysisResult:
     """Scan every source once against every signature. Unreadable sources become `Skipped`; never raises for
     bad input. A cancelled run returns what was finished, with the rest listed as skipped. With `platform`
     (windows, linux, darwin/macos), signatures of other operating systems are left out: their errors are then
     reported like any other unexplained error. `naive_zone` (a tzinfo) is the zone of times written without one:
-    the analyzed machine's local time."""
+    the analyzed machine's local time. `window`: the collection's time window; events dated outside it are
+    counted (`time_window` in the JSON), not matched."""
     from analyzers.formats.timeparse import naive_zone as zone_of_naive_times
 
-    with zone_of_naive_times(naive_zone):
-        return _analyze_sources(sources, signatures, cancel=cancel, progress=progress, use_hyperscan=use_hyperscan,
-                                platform=platform)
+    with zone_of_naive_times(naive_zone), event_window(window):
+        return _analyze_sources(sources, signatures, cancel=cancel, progress=progress,
+                                use_hyperscan=use_hyperscan, platform=platform, window=window)
 
 
 def _analyze_sources(
@@ -79,10 +82,11 @@ def _analyze_sources(
     progress: Progress | None,
     use_hyperscan: bool | None,
     platform: str | None,
+    window: EventWindow | None = None,
 ) -> AnalysisResult:
     started = time.monotonic()
     sigset = (signatures if signatures is not None else load_signatures()).for_platform(platform)
-    result = AnalysisResult(signature_problems=[str(p) for p in sigset.problems])
+    result = AnalysisResult(signature_problems=[str(p) for p in sigset.problems], window=window)
     scanner = get_scanner(sigset, use_hyperscan)
     items = list(sources)
     total = sum(s.size or 0 for s in items if isinstance(s, LogSource)) or None
@@ -510,6 +514,21 @@ def analyze_paths(
                            use_hyperscan=use_hyperscan, platform=platform)
 
 
+def _inside(window: EventWindow, templates: list[UnmatchedTemplate], result: AnalysisResult) -> list[UnmatchedTemplate]:
+    """Templates with at least one occurrence that may lie in the window. Unmatched events are templated
+    without being parsed (most are never claimed); only their first and last times are known, so a template is
+    left out when both lie on one side of the window, and its events are counted as outside."""
+    kept = []
+    for t in templates:
+        first, last = t.first_seen, t.last_seen
+        if (last is not None and window.since is not None and last.tzinfo is not None and last < window.since) or (
+                first is not None and window.until is not None and first.tzinfo is not None and first > window.until):
+            result.outside_window += t.count
+        else:
+            kept.append(t)
+    return kept
+
+
 def combine(scans: Iterable[FileScan], sigset: SignatureSet, result: AnalysisResult, related: bool = True) -> None:
     """Merge per-file scans into findings (min_count/window applied) and unmatched templates."""
     combiner = Combiner(sigset, result)
@@ -534,6 +553,7 @@ class Combiner:
         stats.files += 1
         stats.bytes += fs.bytes
         stats.events += fs.events
+        self.result.outside_window += fs.outside_window
         self.result.signature_problems.extend(fs.problems)
         self.lost.extend(Skipped(fs.name, reason) for reason in fs.lost)
         for sig_id, hits in fs.hits.items():
@@ -560,6 +580,8 @@ class Combiner:
         findings.sort(key=lambda f: (_SEVERITY_ORDER.get(f.severity, 9), -f.count, f.signature))
         result.findings = findings
         result.unmatched, result.folded = unmatched.group()
+        if result.window is not None:
+            result.unmatched = _inside(result.window, result.unmatched, result)
         if related:
             from analyzers.kb.related import attach
 

@@ -30,6 +30,7 @@ from analyzers.reader import CHUNK_SIZE, Source, iter_utf8_chunks, source_name
 from analyzers.signatures.database import PatternDatabase
 from analyzers.signatures.matching import CompiledRule
 from analyzers.signatures.schema import SignatureSet
+from analyzers.timewindow import current_window
 from analyzers.unmatched import UnmatchedCollector
 
 if TYPE_CHECKING:  # the formats are imported when a scan first needs one, not when this module loads
@@ -157,6 +158,7 @@ class FileScan:
     lost: list[str] = field(default_factory=list)  # parts not analyzed (a cut gzip bomb, a damaged stream), why
     lines: int = 0  # newlines read (line-based formats): where the next part of a split file starts counting
     parse_errors: list[tuple[int, str]] = field(default_factory=list)  # (line, why): `finish` words them
+    outside_window: int = 0  # parsed events dated outside the collection's time window (analyzers.timewindow)
 
 
 @dataclass(frozen=True)
@@ -285,8 +287,12 @@ class Scanner:
 
     def _confirm_events(self, events: Iterable[Event], result: FileScan) -> None:
         scan = self.db.scanner()
+        window = current_window()
         for event in events:
             result.events += 1
+            if window is not None and event.time is not None and not window.contains(event.time):
+                result.outside_window += 1
+                continue
             probe = event.raw or event.message
             if event.codes:
                 probe += "\n" + " ".join(c.hex for c in event.codes)
@@ -430,7 +436,11 @@ class Scanner:
         except Exception as exc:  # noqa: BLE001 - one unparseable event must not stop the file
             result.parse_errors.append((line, str(exc)))
             return
+        window = current_window()
         for event in events:
+            if window is not None and event.time is not None and not window.contains(event.time):
+                result.outside_window += 1
+                continue
             self._confirm(event, candidates, result)
         result.events += max(len(events) - 1, 0)
 
@@ -523,6 +533,7 @@ def merge_segments(parts: list[FileScan]) -> FileScan:
     for part in parts[1:]:
         out.bytes += part.bytes
         out.events += part.events
+        out.outside_window += part.outside_window
         out.problems.extend(part.problems)
         out.lost.extend(part.lost)
         out.parse_errors.extend((line + offset, why) for line, why in part.parse_errors)

@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from analyzers.timewindow import EventWindow
 from app import TOOL_NAME, __version__
 from app.results import AnalysisReport
 from collectors.base import Collector, Status
@@ -330,7 +331,11 @@ def run_collect(
             raise engine.disk_full
         emit(EngineEvent(EventKind.PHASE, text="analyzing the collected logs"))
         writer.reopen_for_append()
-        findings = _analyze(writer, options, cancel, root.os, root.live)
+        # The window is applied to events where it is known to be the user's (an explicit --since) or the live
+        # machine's; an offline copy's window is anchored at its newest log's mtime by the log collector, which
+        # says nothing about the times inside (the demo's files carry the time they were unpacked at).
+        window = EventWindow(settings.since, settings.until) if root.live or options.window_explicit else None
+        findings = _analyze(writer, options, cancel, root.os, root.live, window)
         writer.add_generated("analysis/findings.json", json.dumps(findings, indent=2, ensure_ascii=False))
         manifest = _manifest(options, settings, outcomes, discovery.load_errors, now)
         # secrets are masked as the collectors write: their count is known for the whole run, not per file
@@ -413,7 +418,7 @@ def _one_line(exc: BaseException) -> str:
 
 
 def _analyze(writer: BundleWriter, options: CollectOptions, cancel: CancelToken,
-             platform: str | None = None, live: bool = False) -> dict[str, Any]:
+             platform: str | None = None, live: bool = False, window: EventWindow | None = None) -> dict[str, Any]:
     from analyzers.analyze import analyze_sources
     from analyzers.model import LogSource
     from analyzers.signatures import load_signatures
@@ -423,7 +428,8 @@ def _analyze(writer: BundleWriter, options: CollectOptions, cancel: CancelToken,
         members = [(rec, opener) for rec, opener in members if not _is_own_listing(rec)]
         sources = [LogSource(rec.path, opener, rec.size, fork_safe=True) for rec, opener in members]
         zone = datetime.now().astimezone().tzinfo if live else _zone_of_logs(sources)
-        result = analyze_sources(sources, signatures, cancel=cancel, platform=platform, naive_zone=zone)
+        result = analyze_sources(sources, signatures, cancel=cancel, platform=platform, naive_zone=zone,
+                                 window=window)
     data = result.to_json()
     data["signature_problems"] = list(result.signature_problems) + [str(p) for p in signatures.problems]
     return data

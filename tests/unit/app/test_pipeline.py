@@ -212,3 +212,36 @@ def test_linux_operating_system_is_the_distribution_from_os_release() -> None:
     assert host_facts(root, facts)["os_description"] == "Debian GNU/Linux 12 (bookworm)"
     facts.set("os_description", "Red Hat Enterprise Linux 9.4 (Plow)")  # a recorded description wins
     assert host_facts(root, facts)["os_description"] == "Red Hat Enterprise Linux 9.4 (Plow)"
+
+
+def _findings(bundle: Path) -> dict:
+    import json
+    import zipfile
+
+    with zipfile.ZipFile(bundle) as zf:
+        return json.loads(zf.read("analysis/findings.json"))
+
+
+def test_an_explicit_window_applies_to_the_events_in_the_logs(tmp_path: Path) -> None:
+    # The demo's logs were written in November 2026 but carry the mtime they were unpacked at: a one-day window
+    # keeps the files and must still leave their November errors out of the findings.
+    default = run_collect(CollectOptions(output=tmp_path / "a.zip", demo=True))
+    narrow = run_collect(CollectOptions(output=tmp_path / "b.zip", demo=True, since_days=1, window_explicit=True))
+    wide = run_collect(CollectOptions(output=tmp_path / "c.zip", demo=True, since_days=3650, window_explicit=True))
+    plain, short, long = (_findings(r.bundle) for r in (default, narrow, wide))
+    assert "time_window" not in plain  # an offline copy's own window says nothing about the times inside
+    assert long["time_window"]["events_outside"] == 0
+    assert [f["signature"] for f in long["findings"]] == [f["signature"] for f in plain["findings"]]
+    assert short["time_window"]["events_outside"] > 0
+    assert len(short["findings"]) < len(plain["findings"])
+    assert all(f["first_seen"] is None for f in short["findings"]), "only undated evidence (a writers list) is left"
+
+
+def test_the_report_says_how_many_events_the_window_left_out(tmp_path: Path) -> None:
+    import zipfile
+
+    result = run_collect(CollectOptions(output=tmp_path / "b.zip", demo=True, since_days=1, window_explicit=True))
+    with zipfile.ZipFile(result.bundle) as zf:
+        report = zf.read("report.html").decode("utf-8")
+    outside = _findings(result.bundle)["time_window"]["events_outside"]
+    assert f"{outside} events dated outside the collection window" in report
