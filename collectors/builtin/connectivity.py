@@ -87,12 +87,10 @@ def _resolve_with_timeout(resolver: Resolver, host: str, port: int, timeout: flo
 
 def probe(target: Target, *, timeout: float = TIMEOUT_S, resolver: Resolver = resolve) -> Probe:
     addrs, dns_problem = _resolve_with_timeout(resolver, target.host, target.port, timeout)
-
-    def outcome(result: str, time_ms: float | None) -> Probe:
-        return Probe(target.host, target.port, target.purpose, target.source, addrs, result, time_ms)
-
+    base: dict[str, Any] = dict(
+        host=target.host, port=target.port, purpose=target.purpose, source=target.source, addresses=addrs)
     if dns_problem:
-        return outcome(dns_problem, None)
+        return Probe(**base, result=dns_problem, time_ms=None)
     result = "unreachable"
     elapsed = None
     for addr in addrs:
@@ -100,7 +98,7 @@ def probe(target: Target, *, timeout: float = TIMEOUT_S, resolver: Resolver = re
         try:
             with socket.create_connection((addr, target.port), timeout=timeout):
                 pass
-            return outcome("open", round((time.monotonic() - start) * 1000, 1))
+            return Probe(**base, result="open", time_ms=round((time.monotonic() - start) * 1000, 1))
         except ConnectionRefusedError:
             result = "refused"
         except TimeoutError:
@@ -108,7 +106,7 @@ def probe(target: Target, *, timeout: float = TIMEOUT_S, resolver: Resolver = re
         except (OSError, OverflowError, ValueError) as exc:
             result = f"unreachable: {getattr(exc, 'strerror', None) or exc}"
         elapsed = round((time.monotonic() - start) * 1000, 1)
-    return outcome(result, elapsed)
+    return Probe(**base, result=result, time_ms=elapsed)
 
 
 def endpoints_from_text(text: str, source: str) -> list[Target]:

@@ -30,8 +30,8 @@ def psutil_services() -> tuple[list[dict[str, Any]] | None, str]:
     try:
         import psutil
 
-        # Only the Windows build of psutil has it (and only its stubs declare it).
-        iterate = getattr(psutil, "win_service_iter")  # noqa: B009
+        # typeshed declares it for win32 only; the AttributeError below is the real check on other builds.
+        iterate = psutil.win_service_iter  # type: ignore[attr-defined,unused-ignore]
     except (ImportError, AttributeError):
         return None, "psutil has no Windows service API in this build"
     found: list[dict[str, Any]] = []

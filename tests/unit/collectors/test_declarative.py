@@ -8,11 +8,11 @@ import os
 from pathlib import Path
 
 import pytest
+from replay_runner import ReplayRunner
 
 from collectors.base import Collector, NotApplicable
 from collectors.context import Context
 from collectors.declarative import ADMIN_REASON, Command, Files, Gathered, When
-from collectors.runner import ReplayRunner
 from collectors.sysroot import SystemRoot
 
 DENIED = b"Error: You don't have the correct permissions to run this command.\r\n"

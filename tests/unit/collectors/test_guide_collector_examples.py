@@ -6,8 +6,9 @@ import re
 from pathlib import Path
 from typing import Any
 
+from replay_runner import ReplayRunner
+
 from collectors.base import ALL_PLATFORMS, Collector
-from collectors.runner import ReplayRunner
 
 GUIDE = Path(__file__).resolve().parents[3] / "CONTRIBUTING.md"
 

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from replay_runner import ReplayRunner
 
 from collectors.base import Status
 from collectors.builtin.linux_dmesg import LinuxDmesg, keep_tail
@@ -15,7 +16,7 @@ from collectors.builtin.linux_memory import LinuxMemory
 from collectors.builtin.linux_packages import LinuxPackages
 from collectors.builtin.linux_storage import LinuxStorage
 from collectors.facts import LINUX_RELEASE, LinuxRelease
-from collectors.runner import CommandResult, ReplayRunner, SubprocessRunner
+from collectors.runner import CommandResult, SubprocessRunner
 
 HEALTHY = Path(__file__).resolve().parents[2] / "data" / "linux" / "ubuntu2404_healthy"
 BROKEN = HEALTHY.parent / "centos7_broken"
