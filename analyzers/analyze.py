@@ -22,6 +22,7 @@ from typing import Any
 
 from analyzers.model import AnalysisResult, Finding, LogSource, Skipped, UnmatchedTemplate
 from analyzers.scan import (
+    CancelCheck,
     Cancelled,
     FileScan,
     Scanner,
@@ -53,7 +54,7 @@ def analyze_sources(
     sources: Iterable[LogSource | Skipped],
     signatures: SignatureSet | None = None,
     *,
-    cancel: Any = None,
+    cancel: CancelCheck | None = None,
     progress: Progress | None = None,
     use_hyperscan: bool | None = None,
     platform: str | None = None,
@@ -77,7 +78,7 @@ def _analyze_sources(
     sources: Iterable[LogSource | Skipped],
     signatures: SignatureSet | None,
     *,
-    cancel: Any,
+    cancel: CancelCheck | None,
     progress: Progress | None,
     use_hyperscan: bool | None,
     platform: str | None,
@@ -167,7 +168,7 @@ def _plan(scanner: Scanner, sources: list[LogSource], workers: int) -> list[Task
     return tasks
 
 
-def _scan_one(scanner: Scanner, source: LogSource, cancel: Any = None,
+def _scan_one(scanner: Scanner, source: LogSource, cancel: CancelCheck | None = None,
               on_bytes: Callable[[int], None] | None = None, segment: Segment | None = None) -> FileScan | Skipped:
     try:
         return scanner.scan(source, cancel=cancel, on_bytes=on_bytes, segment=segment)
@@ -179,7 +180,7 @@ def _scan_one(scanner: Scanner, source: LogSource, cancel: Any = None,
         return Skipped(source.name, f"could not be analyzed ({type(exc).__name__}: {exc})")
 
 
-def _scan_serial(scanner: Scanner, sources: list[LogSource], cancel: Any, progress: Progress | None,
+def _scan_serial(scanner: Scanner, sources: list[LogSource], cancel: CancelCheck | None, progress: Progress | None,
                  total: int | None, sink: Sink | None = None) -> list[FileScan | Skipped]:
     """Each source in order; its outcome handed to `sink` as soon as it is known (or returned in a list)."""
     out: list[FileScan | Skipped] = []
@@ -201,7 +202,7 @@ def _scan_serial(scanner: Scanner, sources: list[LogSource], cancel: Any, progre
     return out
 
 
-def _scan_parallel(scanner: Scanner, sources: list[LogSource], workers: int, cancel: Any,
+def _scan_parallel(scanner: Scanner, sources: list[LogSource], workers: int, cancel: CancelCheck | None,
                    progress: Progress | None, total: int | None,
                    sink: Sink | None = None) -> list[FileScan | Skipped]:
     """Scan in `workers` processes: this one and `workers - 1` forked children. Each takes the next task (a file,
@@ -236,7 +237,8 @@ def _scan_parallel(scanner: Scanner, sources: list[LogSource], workers: int, can
     os.set_blocking(tasks_r, False)
     children: dict[int, int] = {}  # pid -> read end of its record pipe
 
-    def run(t: int, cancel: Any = None, on_bytes: Callable[[int], None] | None = None) -> FileScan | Skipped:
+    def run(t: int, cancel: CancelCheck | None = None,
+            on_bytes: Callable[[int], None] | None = None) -> FileScan | Skipped:
         i, segment = tasks[t]
         return _scan_one(scanner, sources[i], cancel, on_bytes, segment)
 
@@ -460,8 +462,8 @@ def _next_task(fd: int, batches: list[list[int]]) -> list[int] | None:
     return batches[struct.unpack("<I", record)[0]]
 
 
-def _collect_children(children: dict[int, int], results: _InOrder, cancel: Any, progress: Progress | None,
-                      total: int | None) -> None:
+def _collect_children(children: dict[int, int], results: _InOrder, cancel: CancelCheck | None,
+                      progress: Progress | None, total: int | None) -> None:
     """Take every child's records until its pipe closes (child pid -> read end); kill them all on cancel."""
     with selectors.DefaultSelector() as sel:
         for fd in children.values():
@@ -500,7 +502,7 @@ def analyze_paths(
     paths: list[str],
     signatures: SignatureSet | None = None,
     *,
-    cancel: Any = None,
+    cancel: CancelCheck | None = None,
     progress: Progress | None = None,
     use_hyperscan: bool | None = None,
     stdin: Any = None,

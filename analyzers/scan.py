@@ -22,7 +22,7 @@ from array import array
 from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Protocol
 
 from analyzers.errorish import promote
 from analyzers.model import ErrorCode, Event, Evidence, LogSource
@@ -32,6 +32,9 @@ from analyzers.signatures.matching import CompiledRule
 from analyzers.signatures.schema import SignatureSet
 from analyzers.timewindow import current_window
 from analyzers.unmatched import UnmatchedCollector
+
+if TYPE_CHECKING:  # the formats are imported when a scan first needs one, not when this module loads
+    from analyzers.formats.base import FormatParser
 from collectors.textdecode import sniff_encoding
 
 _GZIP_MAGIC = b"\x1f\x8b"
@@ -84,6 +87,13 @@ def _pasted(source: Source) -> bool:
 
 class Cancelled(Exception):
     """The caller's cancel token fired; partial results are discarded."""
+
+
+class CancelCheck(Protocol):
+    """What the analysis asks of a cancel token: only whether it fired (``collectors.cancel.CancelToken`` is one;
+    the analyzers do not import collectors)."""
+
+    def is_cancelled(self) -> bool: ...
 
 
 @dataclass
@@ -193,7 +203,7 @@ class Scanner:
 
     # -- entry point -------------------------------------------------------------------------------------------
 
-    def scan(self, source: Source, *, cancel: Any = None, on_bytes: Callable[[int], None] | None = None,
+    def scan(self, source: Source, *, cancel: CancelCheck | None = None, on_bytes: Callable[[int], None] | None = None,
              kind: str | None = None, segment: Segment | None = None) -> FileScan:
         """Scan one source. Raises OSError when it cannot be opened, `Cancelled` when `cancel` fires.
 
@@ -258,8 +268,8 @@ class Scanner:
 
     # -- document formats --------------------------------------------------------------------------------------
 
-    def _scan_document(self, chunks: Iterable[Chunk], parser: Any, result: FileScan) -> None:
-        if getattr(parser, "streams", False):  # parsed in bounded memory, whatever the size
+    def _scan_document(self, chunks: Iterable[Chunk], parser: FormatParser, result: FileScan) -> None:
+        if parser.streams:  # parsed in bounded memory, whatever the size
             self._confirm_events(parser.iter_document((bytes(buf[:n]) for buf, n in chunks), result.name), result)
             return
         parts, size = [], 0
@@ -291,7 +301,7 @@ class Scanner:
 
     # -- line-based formats -------------------------------------------------------------------------------------
 
-    def _scan_lines(self, chunks: Iterable[Chunk], parser: Any, result: FileScan) -> None:
+    def _scan_lines(self, chunks: Iterable[Chunk], parser: FormatParser, result: FileScan) -> None:
         scan = self.db.scanner()
         is_start = parser.is_event_start
 
@@ -390,7 +400,8 @@ class Scanner:
         result.events += templated
         result.lines = lines_before
 
-    def _whole_event(self, raw: Buf, ids: set[int], line: int, fast: bool, parser: Any, result: FileScan) -> None:
+    def _whole_event(self, raw: Buf, ids: set[int], line: int, fast: bool, parser: FormatParser,
+                     result: FileScan) -> None:
         """An event carried across a chunk boundary, now whole: handled as it would be inside one chunk (so the
         result does not depend on where chunks, or the parts of a split file, begin)."""
         if fast and ids.isdisjoint(self.signature_pids):
@@ -415,7 +426,7 @@ class Scanner:
         head = bytes(raw).decode("utf-8", errors="replace").rstrip("\r")
         result.unmatched.add(head, level, result.kind, result.name, lambda: line_at(start))
 
-    def _event(self, raw: Buf, ids: set[int], line: int, parser: Any, result: FileScan) -> None:
+    def _event(self, raw: Buf, ids: set[int], line: int, parser: FormatParser, result: FileScan) -> None:
         result.events += 1
         raw = raw[:MAX_EVENT_BYTES]
         candidates = self._candidates(ids)
@@ -549,7 +560,7 @@ def _random_access(stream: IO[bytes]) -> bool:
     return isinstance(raw, (io.FileIO, PositionalFile, io.BytesIO))
 
 
-def _start_test(kind: str, parser: Any) -> Callable[[bytes], bool]:
+def _start_test(kind: str, parser: FormatParser) -> Callable[[bytes], bool]:
     """`parser.is_event_start` on the head of one line in bytes (the scan's own test, on a line at a time)."""
     fast_start = _START_BYTES.get(kind)
     is_start = parser.is_event_start
@@ -745,7 +756,7 @@ def _chain_first(first: Chunk | None, rest: Iterator[Chunk]) -> Iterator[Chunk]:
     yield from rest
 
 
-def _counting(chunks: Iterable[Chunk], result: FileScan, cancel: Any,
+def _counting(chunks: Iterable[Chunk], result: FileScan, cancel: CancelCheck | None,
               on_bytes: Callable[[int], None] | None) -> Iterator[Chunk]:
     for chunk, n in chunks:
         if cancel is not None and cancel.is_cancelled():

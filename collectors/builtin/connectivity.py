@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 from collectors.acronis_locations import CONFIG, Finder, locations_for
 from collectors.base import Collector, NotApplicable, Option
 from collectors.context import Context
+from collectors.facts import REGISTRATION_ADDRESS
 from collectors.sysroot import refusal_reason
 
 TIMEOUT_S = 3.0
@@ -61,7 +62,7 @@ Resolver = Callable[[str, int], list[str]]
 
 def resolve(host: str, port: int) -> list[str]:
     infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    return list(dict.fromkeys(info[4][0] for info in infos))
+    return list(dict.fromkeys(str(info[4][0]) for info in infos))
 
 
 def _resolve_with_timeout(resolver: Resolver, host: str, port: int, timeout: float) -> tuple[list[str], str]:
@@ -86,7 +87,8 @@ def _resolve_with_timeout(resolver: Resolver, host: str, port: int, timeout: flo
 
 def probe(target: Target, *, timeout: float = TIMEOUT_S, resolver: Resolver = resolve) -> Probe:
     addrs, dns_problem = _resolve_with_timeout(resolver, target.host, target.port, timeout)
-    base = dict(host=target.host, port=target.port, purpose=target.purpose, source=target.source, addresses=addrs)
+    base: dict[str, Any] = dict(
+        host=target.host, port=target.port, purpose=target.purpose, source=target.source, addresses=addrs)
     if dns_problem:
         return Probe(**base, result=dns_problem, time_ms=None)
     result = "unreachable"
@@ -151,8 +153,8 @@ def discover(ctx: Context) -> tuple[list[Target], list[str]]:
     targets: list[Target] = []
     read: list[str] = []
     aakore_port = AAKORE_DEFAULT_PORT
-    registration = ctx.facts.values.get("registration_address")
-    if isinstance(registration, str) and registration:
+    registration = ctx.facts.get(REGISTRATION_ADDRESS)
+    if registration:
         targets.extend(_targets_for(registration, "registration address (product detection)"))
     finder = Finder(ctx.root)
     for location in locations_for(ctx.target_os, (CONFIG,)):
@@ -251,4 +253,3 @@ class Connectivity(Collector):
         ctx.writer.add_json("connectivity.json", summary, source="socket.getaddrinfo / socket.create_connection")
         header = f"# {note}\n\n" if note else ""
         ctx.writer.add_text("connectivity.txt", header + text_table(probes), source="acronis-triage")
-        ctx.facts.set("connectivity", [{"host": p.host, "port": p.port, "result": p.result} for p in probes])

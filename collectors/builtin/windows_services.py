@@ -30,7 +30,8 @@ def psutil_services() -> tuple[list[dict[str, Any]] | None, str]:
     try:
         import psutil
 
-        iterate = psutil.win_service_iter
+        # typeshed declares it for win32 only; the AttributeError below is the real check on other builds.
+        iterate = psutil.win_service_iter  # type: ignore[attr-defined,unused-ignore]
     except (ImportError, AttributeError):
         return None, "psutil has no Windows service API in this build"
     found: list[dict[str, Any]] = []
@@ -84,6 +85,5 @@ class WindowsServices(Collector):
             states[svc] = sc_state(step.text()) or "unknown"
             # sc qc shows start type and dependencies (KB 69867: MMS waiting on the scheduler).
             run_step(ctx, ["sc", "qc", svc], f"sc_qc_{svc}.txt", timeout=15.0)
-        ctx.facts.set("acronis_service_states", states)
         ctx.writer.add_json("service_states.json", states, source="sc query")
         ctx.progress(1.0, "done")

@@ -1,5 +1,9 @@
 """The demo bundle's collected/ tree is byte-identical to the recorded one.
 
+The collectors' `index.json` files record modification times, which are those of the checkout the demo is read
+from: in them (only), every ISO time is replaced by a placeholder before hashing; everything else is compared byte
+for byte.
+
 Refactoring collectors, the bundle writer or the redactor must not change what a user receives. When a change is
 meant to alter the collected files (a new collector, a better redaction), regenerate the golden list with
 `python tests/unit/test_demo_golden.py` and say in the commit why the tree changed.
@@ -8,6 +12,7 @@ meant to alter the collected files (a new collector, a better redaction), regene
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import subprocess
 import sys
@@ -18,19 +23,30 @@ ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = ROOT / "tests" / "data" / "golden" / "demo_collected.sha256"
 
 
-# The demo's files carry the time they were checked out or unpacked at, and acronis_logs' index.json records
-# those modification times (and the time window anchored at the newest): the same in every checkout but these.
-_CHECKOUT_TIMES = re.compile(rb'("(?:since|anchored_at_newest_log|modified)": )"[^"]*"')
+_ISO_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d")
+
+
+def _untimed(value: object) -> object:
+    if isinstance(value, dict):
+        return {k: _untimed(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_untimed(v) for v in value]
+    if isinstance(value, str) and _ISO_TIME.match(value):
+        return "<time>"
+    return value
+
+
+def _comparable(name: str, data: bytes) -> bytes:
+    if name.endswith("/index.json"):
+        return json.dumps(_untimed(json.loads(data)), indent=2, ensure_ascii=False).encode("utf-8")
+    return data
 
 
 def _collected_digests(bundle: Path) -> str:
     lines = []
     with zipfile.ZipFile(bundle) as zf:
         for name in sorted(n for n in zf.namelist() if n.startswith("collected/") and not n.endswith("/")):
-            data = zf.read(name)
-            if name == "collected/acronis_logs/index.json":
-                data = _CHECKOUT_TIMES.sub(rb'\1"(checkout time)"', data)
-            lines.append(f"{hashlib.sha256(data).hexdigest()}  ./{name}")
+            lines.append(f"{hashlib.sha256(_comparable(name, zf.read(name))).hexdigest()}  ./{name}")
     return "\n".join(lines) + "\n"
 
 
