@@ -24,7 +24,8 @@ Prints the median wall and CPU seconds of each, the median of the per-round rati
 collect time: at least 1.0 means collect is as fast as the reference), the throughput of collect, and the
 redactor's MB/s on the drive's realistic and token-heavy logs (in this process, as the bundle writer streams
 them: 1 MiB reads through a RedactStream). ``--source DIR`` runs the tool from another checkout, for before/after
-figures; ``--quick`` builds a 24 MB drive and runs one round (a smoke run).
+figures; ``--quick`` builds a 24 MB drive and runs one round: a smoke run of the script, whose ratio says little
+(the tool's fixed start, imports and signatures, about half a second, is most of so small a run).
 Usage: python benchmarks/collect.py [--size-mb 400] [--runs 5] [--quick] [--regenerate] [--source DIR]
 """
 
