@@ -222,7 +222,10 @@ class Engine:
                     deadline = due if deadline is None else min(deadline, due)
             if not running and not pending:
                 break
-            if any(job.done.is_set() for job in running):
+            # Look again at once when a slot freed above can start a pending collector (waiting then would wait
+            # for nothing: with every running one done there is no deadline), or when one ended meanwhile.
+            if (pending and len(running) < max(1, self.settings.max_workers)) or any(
+                    job.done.is_set() for job in running):
                 continue
             wake.wait(None if deadline is None else max(0.0, deadline - time.monotonic()))
 

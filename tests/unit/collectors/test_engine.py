@@ -340,3 +340,19 @@ def test_progress_of_a_collector_is_thinned_but_its_end_arrives(tmp_path: Path) 
     assert progress[0].text == "file 0"
     assert progress[-1].fraction == 1.0 and progress[-1].text == "20000 files taken"
     assert len(progress) <= seconds / 0.05 + 2
+
+
+def test_a_pool_of_one_starts_the_next_collector_when_the_last_running_one_ends(tmp_path: Path) -> None:
+    # Each collector ends while the engine sleeps; its slot frees with no other one running, so no deadline is
+    # left to wake the engine: it must start the next at once, not wait for a wake-up no collector will give.
+    class Short(Collector):
+        name = "short"
+        title = "Short"
+
+        def collect(self, ctx: Context) -> None:
+            time.sleep(0.02)
+
+    classes = [type(f"Short{i}", (Short,), {"name": f"short{i}", "title": f"Short {i}"}) for i in range(5)]
+    outcomes, _, _ = returns_within(30.0, _run, tmp_path, classes, workers=1)
+    assert len(outcomes) == 5
+    assert all(o.status == Status.OK for o in outcomes.values())
