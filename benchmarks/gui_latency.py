@@ -127,9 +127,8 @@ def make_drive(size_mb: int, regenerate: bool) -> Path:
     from resources import resource_path
 
     shutil.copytree(resource_path("demo"), DRIVE, ignore=shutil.ignore_patterns("README.md"))
-    scan.CORPUS = DRIVE / "ProgramData" / "Acronis" / "BackupAndRecovery" / "MMS"
-    scan.FILES = max(1, size_mb // MMS_FILE_MB)
-    scan.generate(size_mb * 10**6)
+    scan.generate(DRIVE / "ProgramData" / "Acronis" / "BackupAndRecovery" / "MMS", size_mb * 10**6,
+                  files=max(1, size_mb // MMS_FILE_MB))
     done.write_text(str(size_mb))
     return DRIVE
 

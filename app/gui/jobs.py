@@ -6,10 +6,9 @@ whichever finishes first. The signals live on a QObject made on the GUI thread, 
 
 from __future__ import annotations
 
-import threading
 import traceback
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
@@ -20,9 +19,6 @@ class _Signals(QObject):
 
 
 class FunctionJob(QRunnable):
-    _active: ClassVar[set[FunctionJob]] = set()
-    _lock: ClassVar[threading.Lock] = threading.Lock()
-
     def __init__(self, number: int, function: Callable[[], Any]) -> None:
         super().__init__()
         self.setAutoDelete(False)
@@ -30,14 +26,7 @@ class FunctionJob(QRunnable):
         self.function = function
         self.signals = _Signals()
 
-    @classmethod
-    def active(cls) -> list[FunctionJob]:
-        with cls._lock:
-            return list(cls._active)
-
     def start(self, pool: QThreadPool) -> None:
-        with self._lock:
-            self._active.add(self)
         pool.start(self)
 
     def run(self) -> None:
@@ -51,9 +40,6 @@ class FunctionJob(QRunnable):
                 self.signals.done.emit(self.number, value)
         except RuntimeError:
             pass  # the window went away (the application is quitting): nobody is left to tell
-        finally:
-            with self._lock:
-                self._active.discard(self)
 
 
 def _user_error(exc: Exception) -> bool:

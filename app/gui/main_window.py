@@ -2,8 +2,8 @@
 
 Problem → Collect → Findings → Escalation form → Export, and the contents of a bundle (the back-office view of a
 received one). Every step can be reached at any time (Ctrl+1 … Ctrl+6, Alt+Left/Alt+Right, the Go menu); each
-sits in a scroll area, so the window fits a 1024×600 screen. Long work (the collection, opening a bundle,
-analyzing a file, loading a log) runs on pool threads.
+sits in a scroll area, so the window fits a 1024×600 screen. The collection runs in a child process
+(`app.gui.worker`); other long work (opening a bundle, analyzing a file, loading a log) runs on pool threads.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QSettings, QSize, Qt, QThreadPool, QTimer
+from PySide6.QtCore import QEvent, QObject, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -56,7 +56,7 @@ from app.gui.result_panel import PRODUCTS_COLLECTOR, no_product_reason
 from app.gui.settings import AppSettings, clamp_rect
 from app.gui.style import RUNNING, format_bytes, format_duration
 from app.gui.worker import CollectWorker, RunFunction
-from app.pipeline import CollectOptions, CollectResult, default_bundle_name, run_collect
+from app.pipeline import CollectOptions, CollectResult, default_bundle_name
 from collectors.base import Collector, Status
 from collectors.engine import EngineEvent
 from collectors.registry import discover
@@ -129,13 +129,13 @@ class MainWindow(QMainWindow):
 
     Args:
         collectors: run these collector classes instead of the discovered ones (tests, plugins).
-        run: the pipeline entry point (tests may pass a wrapper around `run_collect`).
-        pool: the thread pool for the worker (default: the global one).
+        run: call this in this process instead of `run_collect` in a child process (tests pass spies and
+            stand-ins; see `app.gui.worker`).
         settings: where remembered settings live (default: the user's QSettings).
     """
 
-    def __init__(self, *, collectors: list[type[Collector]] | None = None, run: RunFunction = run_collect,
-                 pool: QThreadPool | None = None, settings: QSettings | None = None,
+    def __init__(self, *, collectors: list[type[Collector]] | None = None, run: RunFunction | None = None,
+                 settings: QSettings | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._collectors = collectors
@@ -144,7 +144,6 @@ class MainWindow(QMainWindow):
         self._classes: list[type[Collector]] = list(collectors) if collectors is not None else []
         self.collectors_ready = collectors is not None
         self._run = run
-        self._pool = pool
         self.settings = AppSettings(settings)
         self.worker: CollectWorker | None = None
         self._previous_worker: CollectWorker | None = None
@@ -647,7 +646,7 @@ class MainWindow(QMainWindow):
         worker.signals.finished.connect(self._on_finished)
         self.worker = worker
         self._set_running(True)
-        worker.start(self._pool)
+        worker.start()
 
     def cancel(self) -> None:
         if self.worker is None or self.worker.cancelled:
@@ -764,8 +763,8 @@ class MainWindow(QMainWindow):
         self.status_line.setText(self.tr("The run stopped on an internal error: %1").replace("%1", summary))
 
     def _on_finished(self) -> None:
-        # Kept until the next run ends: the pool thread may still be unwinding the worker's run() right now,
-        # and the last reference must not go away on the GUI thread before it has.
+        # Kept until the next run ends: the relay thread may still be unwinding right now, and the last reference
+        # to the signals' QObject must not go away on the GUI thread before it has.
         self._previous_worker = self.worker
         self.worker = None
         self._set_running(False)
