@@ -164,6 +164,9 @@ class MainWindow(QMainWindow):
         self._open_jobs = Jobs(self)
         self._open_jobs.done.connect(self._opened)
         self._open_jobs.failed.connect(self._open_failed)
+        self._checklist_jobs = Jobs(self)
+        self._checklist_jobs.done.connect(lambda value: self.checklist.set_items(*value))
+        self._checklist_jobs.failed.connect(lambda summary, details: log.error("checklist: %s", details))
 
         self._build_steps()
         self._build_actions()
@@ -775,20 +778,30 @@ class MainWindow(QMainWindow):
 
     # ---- what the window looks at
 
+    @property
+    def checklist_ready(self) -> bool:
+        """The current case's workaround checklist is in `checklist` (it is made off the GUI thread)."""
+        return not self._checklist_jobs.busy
+
     def set_case(self, case: Case | None, *, show: bool = True) -> None:
-        """Show a run's bundle, a received bundle or an analysis on every step."""
+        """Show a run's bundle, a received bundle or an analysis on every step (the checklist follows from a pool
+        thread: see `checklist_ready`)."""
         from app.escalate import Bundle, template
 
         self.case = case
         if case is None:
+            self._checklist_jobs.forget()
             self.checklist.set_items([], {})
             self.findings_step.clear()
         else:
             titles = {str(f.get("signature")): str(f.get("title") or f.get("signature"))
                       for f in case.findings.get("findings") or [] if isinstance(f, dict)}
-            # The checklist needs the findings only; the bundle's member list (100,000 files) is the form's job,
-            # done off this thread.
-            self.checklist.set_items(template(Bundle(case.bundle.path, {}, case.findings))["checklist"], titles)
+            # The checklist needs the findings only; the bundle's member list (100,000 files) is the form's job.
+            # Both are made off this thread: the template builds a whole form (10-100 ms, the first time with the
+            # evidence rules' YAML).
+            bundle = Bundle(case.bundle.path, {}, case.findings)
+            self.checklist.set_items([], {})
+            self._checklist_jobs.submit(lambda: (template(bundle)["checklist"], titles))
             self.findings_step.show_findings(case.findings, case.title)
         self.form_step.set_case(case, self.problem_step.answers())
         self.contents_step.set_case(case)

@@ -23,7 +23,9 @@ TIMEOUT_MS = 30000
 def window(make_main_window: MakeWindow, qtbot: Any, demo_bundle: Path) -> MainWindow:
     window = make_main_window(step=FINDINGS)
     window.open_bundle(demo_bundle)
-    qtbot.waitUntil(lambda: not window.opening and window.case is not None, timeout=TIMEOUT_MS)
+    # The lists fill in slices after the case is set.
+    qtbot.waitUntil(lambda: not window.opening and window.case is not None and not window.findings_step.filling,
+                    timeout=TIMEOUT_MS)
     return window
 
 
@@ -133,6 +135,7 @@ def test_a_pasted_error_can_become_the_findings(make_main_window: MakeWindow, qt
     paste.show_button.click()
     assert window.current_step() == FINDINGS
     assert window.findings_step.list.current_finding()["signature"] == "quota-cloud-storage-exceeded"
+    qtbot.waitUntil(lambda: window.checklist_ready, timeout=TIMEOUT_MS)  # made off the GUI thread
     assert window.checklist.rowCount() == 3
     # Its evidence is the paste itself: the viewer says where it is instead of failing.
     window.findings_step.details.open_evidence_button.click()

@@ -29,7 +29,9 @@ TIMEOUT_MS = 30000
 
 def open_case(qtbot: Any, window: MainWindow, bundle: Path) -> None:
     window.open_bundle(bundle)
-    qtbot.waitUntil(lambda: not window.opening and window.case is not None, timeout=TIMEOUT_MS)
+    # The lists fill in slices after the case is set.
+    qtbot.waitUntil(lambda: not window.opening and window.case is not None and not window.findings_step.filling,
+                    timeout=TIMEOUT_MS)
 
 
 # ---- navigation
