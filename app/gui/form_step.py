@@ -113,6 +113,13 @@ class FormStep(QWidget):
         self._jobs.done.connect(self._checked)
         self._jobs.failed.connect(self._check_failed)
         self._info_filler = SliceFiller(self)
+        # The first check starts once the window has shown the case (a pool thread running Python makes every
+        # call of the GUI thread wait for the interpreter).
+        self._base_timer = QTimer(self)
+        self._base_timer.setSingleShot(True)
+        self._base_timer.setInterval(0)
+        self._base_timer.timeout.connect(self._check_base)
+        self._base_problem: dict[str, Any] = {}
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(READINESS_DELAY_MS)
@@ -273,6 +280,7 @@ class FormStep(QWidget):
 
     def set_case(self, case: Case | None, problem: dict[str, Any]) -> None:
         self._info_filler.stop()
+        self._base_timer.stop()
         self.case = case
         self.completed = None
         self.missing = []
@@ -285,6 +293,13 @@ class FormStep(QWidget):
             return
         self._loading = True
         self.ready_heading.setText(self.tr("Checking the form…"))
+        self._base_problem = problem
+        self._base_timer.start()
+
+    def _check_base(self) -> None:
+        case, problem = self.case, self._base_problem
+        if case is None:
+            return
         profile = self.settings.partner_profile()
         self._jobs.submit(lambda: ("base", *_check(case, {}, profile), problem))
 
@@ -398,7 +413,7 @@ class FormStep(QWidget):
 
     @property
     def checking(self) -> bool:
-        return self._jobs.busy or self._timer.isActive() or self._loading
+        return self._jobs.busy or self._timer.isActive() or self._base_timer.isActive() or self._loading
 
     def _checked(self, value: object) -> None:
         kind, done, missing, problem = value  # type: ignore[misc]

@@ -164,9 +164,6 @@ class MainWindow(QMainWindow):
         self._open_jobs = Jobs(self)
         self._open_jobs.done.connect(self._opened)
         self._open_jobs.failed.connect(self._open_failed)
-        self._checklist_jobs = Jobs(self)
-        self._checklist_jobs.done.connect(lambda value: self.checklist.set_items(*value))
-        self._checklist_jobs.failed.connect(lambda summary, details: log.error("checklist: %s", details))
 
         self._build_steps()
         self._build_actions()
@@ -184,7 +181,7 @@ class MainWindow(QMainWindow):
             self._discovery.done.connect(self._discovered)
             self._discovery.failed.connect(lambda summary, _details: self.status_line.setText(
                 self.tr("The collectors could not be loaded: %1").replace("%1", summary)))
-            QTimer.singleShot(0, lambda: self._discovery.submit(lambda: discover().collectors))
+            QTimer.singleShot(0, lambda: self._discovery.submit(_load_for_the_window))
         self.statusBar().showMessage(self.tr("Describe the problem, then collect (Ctrl+2) and press Start "
                                              "(Ctrl+R); or open a received bundle (Ctrl+O)."))
 
@@ -730,6 +727,8 @@ class MainWindow(QMainWindow):
 
     def _on_result(self, result: CollectResult) -> None:
         self.last_result = result
+        # First: QProgressBar.setValue repaints at once, and after the changes below that would be the whole step.
+        self.progress.setValue(BAR_MAX if result.bundle is not None else 0)
         cancelled = self.worker is not None and self.worker.cancelled
         self.model.apply_outcomes(result.outcomes)
         self.collect_step._update_hidden_count()
@@ -739,7 +738,6 @@ class MainWindow(QMainWindow):
         if reason:
             self._show_no_product(reason)
         if result.bundle is not None:
-            self.progress.setValue(BAR_MAX)
             self.progress.setFormat(self.tr("Done"))
             text = self.tr("Bundle saved: %1").replace("%1", str(result.bundle))
             self.collect_step.progress_detail.setText(self.tr("%1 in %2").replace(
@@ -751,7 +749,6 @@ class MainWindow(QMainWindow):
             self.result_panel.findings_button.setFocus()
             self.status_line.setVisible(False)  # the result panel says it, with the path
         else:
-            self.progress.setValue(0)
             self.progress.setFormat(self.tr("Nothing written"))
             text = self.tr("Nothing written: %1").replace("%1", result.reason)
         self.status_line.setText(text)
@@ -778,30 +775,21 @@ class MainWindow(QMainWindow):
 
     # ---- what the window looks at
 
-    @property
-    def checklist_ready(self) -> bool:
-        """The current case's workaround checklist is in `checklist` (it is made off the GUI thread)."""
-        return not self._checklist_jobs.busy
 
     def set_case(self, case: Case | None, *, show: bool = True) -> None:
-        """Show a run's bundle, a received bundle or an analysis on every step (the checklist follows from a pool
-        thread: see `checklist_ready`)."""
-        from app.escalate import Bundle, template
+        """Show a run's bundle, a received bundle or an analysis on every step."""
+        from app.escalate import checklist_of
 
         self.case = case
         if case is None:
-            self._checklist_jobs.forget()
             self.checklist.set_items([], {})
             self.findings_step.clear()
         else:
             titles = {str(f.get("signature")): str(f.get("title") or f.get("signature"))
                       for f in case.findings.get("findings") or [] if isinstance(f, dict)}
-            # The checklist needs the findings only; the bundle's member list (100,000 files) is the form's job.
-            # Both are made off this thread: the template builds a whole form (10-100 ms, the first time with the
-            # evidence rules' YAML).
-            bundle = Bundle(case.bundle.path, {}, case.findings)
-            self.checklist.set_items([], {})
-            self._checklist_jobs.submit(lambda: (template(bundle)["checklist"], titles))
+            # The checklist needs the findings only; the form (the bundle's member list, the evidence rules) is
+            # made off this thread.
+            self.checklist.set_items(checklist_of(case.findings), titles)
             self.findings_step.show_findings(case.findings, case.title)
         self.form_step.set_case(case, self.problem_step.answers())
         self.contents_step.set_case(case)
@@ -966,6 +954,16 @@ class MainWindow(QMainWindow):
         if self._close_when_done or dialogs.ask_cancel_and_close(self):
             self._close_when_done = True
             self.cancel()
+
+
+def _load_for_the_window() -> list[type[Collector]]:
+    """The collectors, and the evidence rules the escalation form reads (YAML, ~80 ms): both on a pool thread
+    while the window waits for its first input, not when a run ends and the window has the most to show."""
+    from app.evidence import evidence_rules
+
+    classes = discover().collectors
+    evidence_rules()
+    return classes
 
 
 def _open_any(path: Path) -> Case:

@@ -86,10 +86,10 @@ def demo_bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def wait_form(qtbot: Any) -> Callable[[MainWindow], None]:
-    """Wait until the checklist is made and the escalation form has checked the latest answers."""
+    """Wait until the escalation form has checked the latest answers."""
 
     def wait(window: MainWindow) -> None:
-        qtbot.waitUntil(lambda: window.checklist_ready and window.form_step.completed is not None
-                        and not window.form_step.checking, timeout=20000)
+        qtbot.waitUntil(lambda: window.form_step.completed is not None and not window.form_step.checking,
+                        timeout=20000)
 
     return wait

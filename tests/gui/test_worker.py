@@ -19,7 +19,7 @@ from sample_collectors import (
     SlowCollector,
 )
 
-from app.gui.worker import CollectWorker, running_workers
+from app.gui.worker import CollectWorker, running_workers, stop_all
 from app.pipeline import EXIT_INCOMPLETE, CollectOptions, CollectResult
 from collectors.base import Status
 from collectors.engine import EngineEvent
@@ -213,3 +213,16 @@ def test_the_child_side_does_not_load_qt() -> None:
     code = "import sys, app.gui.collect_process; print('PySide6' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+def test_stop_all_ends_every_run_when_the_application_quits(qtbot: Any, tmp_path: Path) -> None:
+    workers = [CollectWorker(CollectOptions(demo=True, output=tmp_path / f"b{i}.zip"), collectors=[SlowCollector])
+               for i in range(2)]
+    recorders = [Recorder(worker) for worker in workers]
+    for worker in workers:
+        worker.start()
+    qtbot.waitUntil(lambda: all(r.progressed("test_slow") for r in recorders), timeout=TIMEOUT_MS)
+    stop_all()
+    assert running_workers() == []
+    qtbot.waitUntil(lambda: all(r.errors for r in recorders), timeout=TIMEOUT_MS)
+    assert list(tmp_path.iterdir()) == []
