@@ -22,7 +22,6 @@ No Qt in this module: the child imports it, and must start fast.
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
 import os
 import shutil
 import signal
@@ -30,14 +29,16 @@ import threading
 import time
 import traceback
 from collections.abc import Iterator
-from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.pipeline import CollectOptions, run_collect
 from collectors.base import Collector
 from collectors.cancel import CancelToken
 from collectors.engine import EngineEvent
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
 
 # A collector reporting progress in a tight loop must not flood the window's event queue.
 PROGRESS_INTERVAL_S = 0.1
@@ -146,6 +147,8 @@ class CollectProcess:
 
     def __init__(self, options: CollectOptions, collectors: list[type[Collector]] | None = None, *,
                  progress_interval_s: float = PROGRESS_INTERVAL_S) -> None:
+        import multiprocessing  # here, not at the top: the window's first paint does not wait for it
+
         context = multiprocessing.get_context("spawn")
         self._events, child_events = context.Pipe(duplex=False)
         child_control, self._control = context.Pipe(duplex=False)
