@@ -58,7 +58,7 @@ class SlowCollector(Collector):
 
 
 class PidCollector(Collector):
-    """Writes the id of the process that runs the collection."""
+    """Writes the id of the process that runs the collection (and its niceness, where there is one)."""
 
     name = "test_pid"
     title = "Process id"
@@ -67,6 +67,8 @@ class PidCollector(Collector):
 
     def collect(self, ctx: Context) -> None:
         ctx.writer.add_text("pid.txt", str(os.getpid()), source="test")
+        if hasattr(os, "nice"):
+            ctx.writer.add_text("nice.txt", str(os.nice(0)), source="test")
 
 
 class ExitingCollector(Collector):

@@ -19,6 +19,7 @@ from sample_collectors import (
     SlowCollector,
 )
 
+from app.gui.collect_process import CHILD_NICENESS
 from app.gui.worker import CollectWorker, running_workers, stop_all
 from app.pipeline import EXIT_INCOMPLETE, CollectOptions, CollectResult
 from collectors.base import Status
@@ -166,7 +167,10 @@ def test_the_run_happens_in_a_child_process(qtbot: Any, bundle_path: Path, full_
     (result,) = recorder.results
     with zipfile.ZipFile(result.bundle) as archive:
         pid = int(archive.read("collected/test_pid/pid.txt"))
+        nice = int(archive.read("collected/test_pid/nice.txt")) if hasattr(os, "nice") else None
     assert pid != os.getpid()
+    if nice is not None:  # background work: below the window's priority
+        assert nice == min(os.nice(0) + CHILD_NICENESS, 19)
     assert running_workers() == []
 
 
