@@ -708,8 +708,8 @@ class MainWindow(QMainWindow):
 
     def _on_tick(self) -> None:
         self.model.refresh_running()
-        if self.worker is None:
-            return
+        if self.worker is None or self.last_result is not None:
+            return  # the result's own figures stay while the child process exits
         parts = []
         if self._part_path is not None:
             try:

@@ -25,6 +25,7 @@ from collectors.cancel import CancelToken
 from collectors.engine import EngineEvent
 
 RunFunction = Callable[..., CollectResult]
+CHILD_EXIT_WAIT_S = 5.0  # after its result the child only has to exit; the window is not blocked meanwhile
 
 _running: set[CollectWorker] = set()
 _running_lock = threading.Lock()
@@ -148,7 +149,10 @@ class CollectWorker:
                     elif kind == "error":
                         ended = True
                         self.signals.errored.emit(message[1], message[2])
-                code = process.join(30 if ended else 5)
+                code = process.join(CHILD_EXIT_WAIT_S)
+                if code is None:  # a child that lingers after its last word (or fell silent) is not waited for
+                    process.kill()
+                    code = process.join(1)
                 if not ended:
                     self._child_died(process, code)
             except Exception as exc:  # noqa: BLE001 - an exception lost on this thread would hang the window
