@@ -20,8 +20,9 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from analyzers.model import AnalysisResult, Finding, LogSource, Skipped
+from analyzers.model import AnalysisResult, Finding, LogSource, Skipped, UnmatchedTemplate
 from analyzers.scan import (
+    CancelCheck,
     Cancelled,
     FileScan,
     Scanner,
@@ -32,6 +33,7 @@ from analyzers.scan import (
     release_read_buffer,
 )
 from analyzers.signatures import Signature, SignatureSet, load_signatures
+from analyzers.timewindow import EventWindow, event_window
 from analyzers.unmatched import UnmatchedCollector, preload_drain
 
 Progress = Callable[[float | None, str], None]
@@ -52,36 +54,39 @@ def analyze_sources(
     sources: Iterable[LogSource | Skipped],
     signatures: SignatureSet | None = None,
     *,
-    cancel: Any = None,
+    cancel: CancelCheck | None = None,
     progress: Progress | None = None,
     use_hyperscan: bool | None = None,
     platform: str | None = None,
     naive_zone: Any = None,
+    window: EventWindow | None = None,
 ) -> AnalysisResult:
     """Scan every source once against every signature. Unreadable sources become `Skipped`; never raises for
     bad input. A cancelled run returns what was finished, with the rest listed as skipped. With `platform`
     (windows, linux, darwin/macos), signatures of other operating systems are left out: their errors are then
     reported like any other unexplained error. `naive_zone` (a tzinfo) is the zone of times written without one:
-    the analyzed machine's local time."""
+    the analyzed machine's local time. `window`: the collection's time window; events dated outside it are
+    counted (`time_window` in the JSON), not matched."""
     from analyzers.formats.timeparse import naive_zone as zone_of_naive_times
 
-    with zone_of_naive_times(naive_zone):
-        return _analyze_sources(sources, signatures, cancel=cancel, progress=progress, use_hyperscan=use_hyperscan,
-                                platform=platform)
+    with zone_of_naive_times(naive_zone), event_window(window):
+        return _analyze_sources(sources, signatures, cancel=cancel, progress=progress,
+                                use_hyperscan=use_hyperscan, platform=platform, window=window)
 
 
 def _analyze_sources(
     sources: Iterable[LogSource | Skipped],
     signatures: SignatureSet | None,
     *,
-    cancel: Any,
+    cancel: CancelCheck | None,
     progress: Progress | None,
     use_hyperscan: bool | None,
     platform: str | None,
+    window: EventWindow | None = None,
 ) -> AnalysisResult:
     started = time.monotonic()
     sigset = (signatures if signatures is not None else load_signatures()).for_platform(platform)
-    result = AnalysisResult(signature_problems=[str(p) for p in sigset.problems])
+    result = AnalysisResult(signature_problems=[str(p) for p in sigset.problems], window=window)
     scanner = get_scanner(sigset, use_hyperscan)
     items = list(sources)
     total = sum(s.size or 0 for s in items if isinstance(s, LogSource)) or None
@@ -163,7 +168,7 @@ def _plan(scanner: Scanner, sources: list[LogSource], workers: int) -> list[Task
     return tasks
 
 
-def _scan_one(scanner: Scanner, source: LogSource, cancel: Any = None,
+def _scan_one(scanner: Scanner, source: LogSource, cancel: CancelCheck | None = None,
               on_bytes: Callable[[int], None] | None = None, segment: Segment | None = None) -> FileScan | Skipped:
     try:
         return scanner.scan(source, cancel=cancel, on_bytes=on_bytes, segment=segment)
@@ -175,7 +180,7 @@ def _scan_one(scanner: Scanner, source: LogSource, cancel: Any = None,
         return Skipped(source.name, f"could not be analyzed ({type(exc).__name__}: {exc})")
 
 
-def _scan_serial(scanner: Scanner, sources: list[LogSource], cancel: Any, progress: Progress | None,
+def _scan_serial(scanner: Scanner, sources: list[LogSource], cancel: CancelCheck | None, progress: Progress | None,
                  total: int | None, sink: Sink | None = None) -> list[FileScan | Skipped]:
     """Each source in order; its outcome handed to `sink` as soon as it is known (or returned in a list)."""
     out: list[FileScan | Skipped] = []
@@ -197,7 +202,7 @@ def _scan_serial(scanner: Scanner, sources: list[LogSource], cancel: Any, progre
     return out
 
 
-def _scan_parallel(scanner: Scanner, sources: list[LogSource], workers: int, cancel: Any,
+def _scan_parallel(scanner: Scanner, sources: list[LogSource], workers: int, cancel: CancelCheck | None,
                    progress: Progress | None, total: int | None,
                    sink: Sink | None = None) -> list[FileScan | Skipped]:
     """Scan in `workers` processes: this one and `workers - 1` forked children. Each takes the next task (a file,
@@ -232,7 +237,8 @@ def _scan_parallel(scanner: Scanner, sources: list[LogSource], workers: int, can
     os.set_blocking(tasks_r, False)
     children: dict[int, int] = {}  # pid -> read end of its record pipe
 
-    def run(t: int, cancel: Any = None, on_bytes: Callable[[int], None] | None = None) -> FileScan | Skipped:
+    def run(t: int, cancel: CancelCheck | None = None,
+            on_bytes: Callable[[int], None] | None = None) -> FileScan | Skipped:
         i, segment = tasks[t]
         return _scan_one(scanner, sources[i], cancel, on_bytes, segment)
 
@@ -456,8 +462,8 @@ def _next_task(fd: int, batches: list[list[int]]) -> list[int] | None:
     return batches[struct.unpack("<I", record)[0]]
 
 
-def _collect_children(children: dict[int, int], results: _InOrder, cancel: Any, progress: Progress | None,
-                      total: int | None) -> None:
+def _collect_children(children: dict[int, int], results: _InOrder, cancel: CancelCheck | None,
+                      progress: Progress | None, total: int | None) -> None:
     """Take every child's records until its pipe closes (child pid -> read end); kill them all on cancel."""
     with selectors.DefaultSelector() as sel:
         for fd in children.values():
@@ -496,7 +502,7 @@ def analyze_paths(
     paths: list[str],
     signatures: SignatureSet | None = None,
     *,
-    cancel: Any = None,
+    cancel: CancelCheck | None = None,
     progress: Progress | None = None,
     use_hyperscan: bool | None = None,
     stdin: Any = None,
@@ -506,6 +512,21 @@ def analyze_paths(
 
     return analyze_sources(resolve_inputs(paths, stdin=stdin), signatures, cancel=cancel, progress=progress,
                            use_hyperscan=use_hyperscan, platform=platform)
+
+
+def _inside(window: EventWindow, templates: list[UnmatchedTemplate], result: AnalysisResult) -> list[UnmatchedTemplate]:
+    """Templates with at least one occurrence that may lie in the window. Unmatched events are templated
+    without being parsed (most are never claimed); only their first and last times are known, so a template is
+    left out when both lie on one side of the window, and its events are counted as outside."""
+    kept = []
+    for t in templates:
+        first, last = t.first_seen, t.last_seen
+        if (last is not None and window.since is not None and last.tzinfo is not None and last < window.since) or (
+                first is not None and window.until is not None and first.tzinfo is not None and first > window.until):
+            result.outside_window += t.count
+        else:
+            kept.append(t)
+    return kept
 
 
 def combine(scans: Iterable[FileScan], sigset: SignatureSet, result: AnalysisResult, related: bool = True) -> None:
@@ -532,6 +553,7 @@ class Combiner:
         stats.files += 1
         stats.bytes += fs.bytes
         stats.events += fs.events
+        self.result.outside_window += fs.outside_window
         self.result.signature_problems.extend(fs.problems)
         self.lost.extend(Skipped(fs.name, reason) for reason in fs.lost)
         for sig_id, hits in fs.hits.items():
@@ -558,6 +580,8 @@ class Combiner:
         findings.sort(key=lambda f: (_SEVERITY_ORDER.get(f.severity, 9), -f.count, f.signature))
         result.findings = findings
         result.unmatched, result.folded = unmatched.group()
+        if result.window is not None:
+            result.unmatched = _inside(result.window, result.unmatched, result)
         if related:
             from analyzers.kb.related import attach
 

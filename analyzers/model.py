@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import IO, Any
 
+from analyzers.timewindow import EventWindow
+
 LEVELS = ("debug", "info", "warning", "error", "critical")
 SEVERITIES = ("info", "warning", "error", "critical")
 
@@ -269,8 +271,15 @@ class AnalysisResult:
     # "Possibly related" KB articles for the unmatched errors, best first per error; never confirmed findings.
     related: list[tuple[RelatedArticle, UnmatchedTemplate]] = field(default_factory=list)
     folded: FoldedTemplates | None = None  # the unmatched events the template caps folded, and the caps
+    # The collection's time window, when one was applied to events (analyzers.timewindow), and how many events
+    # it left out: parsed events dated outside it, and unmatched events whose whole template lies outside it.
+    window: EventWindow | None = None
+    outside_window: int = 0
 
     def to_json(self) -> dict[str, Any]:
+        window = {}
+        if self.window is not None:
+            window["time_window"] = {**self.window.to_json(), "events_outside": self.outside_window}
         return {
             "findings": [f.to_json() for f in self.findings],
             "related": [
@@ -283,6 +292,7 @@ class AnalysisResult:
             "unmatched_folded": self.folded.to_json() if self.folded is not None else None,
             "skipped": [s.to_json() for s in self.skipped],
             "stats": self.stats.to_json(),
+            **window,
         }
 
 

@@ -22,7 +22,7 @@ from array import array
 from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Protocol
 
 from analyzers.errorish import promote
 from analyzers.model import ErrorCode, Event, Evidence, LogSource
@@ -30,7 +30,11 @@ from analyzers.reader import CHUNK_SIZE, Source, iter_utf8_chunks, source_name
 from analyzers.signatures.database import PatternDatabase
 from analyzers.signatures.matching import CompiledRule
 from analyzers.signatures.schema import SignatureSet
+from analyzers.timewindow import current_window
 from analyzers.unmatched import UnmatchedCollector
+
+if TYPE_CHECKING:  # the formats are imported when a scan first needs one, not when this module loads
+    from analyzers.formats.base import FormatParser
 from collectors.textdecode import sniff_encoding
 
 _GZIP_MAGIC = b"\x1f\x8b"
@@ -83,6 +87,13 @@ def _pasted(source: Source) -> bool:
 
 class Cancelled(Exception):
     """The caller's cancel token fired; partial results are discarded."""
+
+
+class CancelCheck(Protocol):
+    """What the analysis asks of a cancel token: only whether it fired (``collectors.cancel.CancelToken`` is one;
+    the analyzers do not import collectors)."""
+
+    def is_cancelled(self) -> bool: ...
 
 
 @dataclass
@@ -147,6 +158,7 @@ class FileScan:
     lost: list[str] = field(default_factory=list)  # parts not analyzed (a cut gzip bomb, a damaged stream), why
     lines: int = 0  # newlines read (line-based formats): where the next part of a split file starts counting
     parse_errors: list[tuple[int, str]] = field(default_factory=list)  # (line, why): `finish` words them
+    outside_window: int = 0  # parsed events dated outside the collection's time window (analyzers.timewindow)
 
 
 @dataclass(frozen=True)
@@ -191,7 +203,7 @@ class Scanner:
 
     # -- entry point -------------------------------------------------------------------------------------------
 
-    def scan(self, source: Source, *, cancel: Any = None, on_bytes: Callable[[int], None] | None = None,
+    def scan(self, source: Source, *, cancel: CancelCheck | None = None, on_bytes: Callable[[int], None] | None = None,
              kind: str | None = None, segment: Segment | None = None) -> FileScan:
         """Scan one source. Raises OSError when it cannot be opened, `Cancelled` when `cancel` fires.
 
@@ -256,8 +268,8 @@ class Scanner:
 
     # -- document formats --------------------------------------------------------------------------------------
 
-    def _scan_document(self, chunks: Iterable[Chunk], parser: Any, result: FileScan) -> None:
-        if getattr(parser, "streams", False):  # parsed in bounded memory, whatever the size
+    def _scan_document(self, chunks: Iterable[Chunk], parser: FormatParser, result: FileScan) -> None:
+        if parser.streams:  # parsed in bounded memory, whatever the size
             self._confirm_events(parser.iter_document((bytes(buf[:n]) for buf, n in chunks), result.name), result)
             return
         parts, size = [], 0
@@ -275,8 +287,12 @@ class Scanner:
 
     def _confirm_events(self, events: Iterable[Event], result: FileScan) -> None:
         scan = self.db.scanner()
+        window = current_window()
         for event in events:
             result.events += 1
+            if window is not None and event.time is not None and not window.contains(event.time):
+                result.outside_window += 1
+                continue
             probe = event.raw or event.message
             if event.codes:
                 probe += "\n" + " ".join(c.hex for c in event.codes)
@@ -285,7 +301,7 @@ class Scanner:
 
     # -- line-based formats -------------------------------------------------------------------------------------
 
-    def _scan_lines(self, chunks: Iterable[Chunk], parser: Any, result: FileScan) -> None:
+    def _scan_lines(self, chunks: Iterable[Chunk], parser: FormatParser, result: FileScan) -> None:
         scan = self.db.scanner()
         is_start = parser.is_event_start
 
@@ -384,7 +400,8 @@ class Scanner:
         result.events += templated
         result.lines = lines_before
 
-    def _whole_event(self, raw: Buf, ids: set[int], line: int, fast: bool, parser: Any, result: FileScan) -> None:
+    def _whole_event(self, raw: Buf, ids: set[int], line: int, fast: bool, parser: FormatParser,
+                     result: FileScan) -> None:
         """An event carried across a chunk boundary, now whole: handled as it would be inside one chunk (so the
         result does not depend on where chunks, or the parts of a split file, begin)."""
         if fast and ids.isdisjoint(self.signature_pids):
@@ -409,7 +426,7 @@ class Scanner:
         head = bytes(raw).decode("utf-8", errors="replace").rstrip("\r")
         result.unmatched.add(head, level, result.kind, result.name, lambda: line_at(start))
 
-    def _event(self, raw: Buf, ids: set[int], line: int, parser: Any, result: FileScan) -> None:
+    def _event(self, raw: Buf, ids: set[int], line: int, parser: FormatParser, result: FileScan) -> None:
         result.events += 1
         raw = raw[:MAX_EVENT_BYTES]
         candidates = self._candidates(ids)
@@ -419,7 +436,11 @@ class Scanner:
         except Exception as exc:  # noqa: BLE001 - one unparseable event must not stop the file
             result.parse_errors.append((line, str(exc)))
             return
+        window = current_window()
         for event in events:
+            if window is not None and event.time is not None and not window.contains(event.time):
+                result.outside_window += 1
+                continue
             self._confirm(event, candidates, result)
         result.events += max(len(events) - 1, 0)
 
@@ -512,6 +533,7 @@ def merge_segments(parts: list[FileScan]) -> FileScan:
     for part in parts[1:]:
         out.bytes += part.bytes
         out.events += part.events
+        out.outside_window += part.outside_window
         out.problems.extend(part.problems)
         out.lost.extend(part.lost)
         out.parse_errors.extend((line + offset, why) for line, why in part.parse_errors)
@@ -538,7 +560,7 @@ def _random_access(stream: IO[bytes]) -> bool:
     return isinstance(raw, (io.FileIO, PositionalFile, io.BytesIO))
 
 
-def _start_test(kind: str, parser: Any) -> Callable[[bytes], bool]:
+def _start_test(kind: str, parser: FormatParser) -> Callable[[bytes], bool]:
     """`parser.is_event_start` on the head of one line in bytes (the scan's own test, on a line at a time)."""
     fast_start = _START_BYTES.get(kind)
     is_start = parser.is_event_start
@@ -734,7 +756,7 @@ def _chain_first(first: Chunk | None, rest: Iterator[Chunk]) -> Iterator[Chunk]:
     yield from rest
 
 
-def _counting(chunks: Iterable[Chunk], result: FileScan, cancel: Any,
+def _counting(chunks: Iterable[Chunk], result: FileScan, cancel: CancelCheck | None,
               on_bytes: Callable[[int], None] | None) -> Iterator[Chunk]:
     for chunk, n in chunks:
         if cancel is not None and cancel.is_cancelled():

@@ -11,7 +11,7 @@ import json
 import math
 import sys
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from app import TOOL_NAME, __version__
 from app.terminal_text import json_for_terminal, printable
@@ -193,7 +193,7 @@ def cmd_collect(args: argparse.Namespace) -> int:
     from app.interrupt import InterruptGuard
     from app.pipeline import EXIT_NOTHING_WRITTEN, CollectOptions, run_collect
     from collectors.cancel import CancelToken
-    from collectors.engine import EngineEvent
+    from collectors.engine import EngineEvent, EventKind
 
     if args.list:
         return _list_collectors()
@@ -214,7 +214,7 @@ def cmd_collect(args: argparse.Namespace) -> int:
     with InterruptGuard(cancel) as guard:
 
         def on_event(event: EngineEvent) -> None:
-            if event.kind == "bundle":
+            if event.kind == EventKind.BUNDLE:
                 guard.set_part(event.text)
             printer(event)
 
@@ -234,8 +234,8 @@ def cmd_collect(args: argparse.Namespace) -> int:
 
 def _collect_usage_error(message: str, as_json: bool) -> int:
     if as_json:
-        summary = {"exit_code": EXIT_USAGE, "bundle": None, "reason": message, "seconds": 0,
-                   "collectors": [], "products": [], "findings": []}
+        summary: dict[str, Any] = {"exit_code": EXIT_USAGE, "bundle": None, "reason": message, "seconds": 0,
+                                   "collectors": [], "products": [], "findings": []}
         sys.stdout.write(json_for_terminal(json.dumps(summary, indent=2, ensure_ascii=False)) + "\n")
     print(f"{TOOL_NAME} collect: error: {printable(message)}", file=sys.stderr)
     return EXIT_USAGE
@@ -269,8 +269,8 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exc:
         if exc.code == EXIT_USAGE and argv[:1] == ["collect"] and "--json" in argv:
             # Scripts that asked for JSON get it on every exit of collect, a wrong command line included.
-            summary = {"exit_code": EXIT_USAGE, "bundle": None, "reason": UsageParser.last_error, "seconds": 0,
-                       "collectors": [], "products": [], "findings": []}
+            summary: dict[str, Any] = {"exit_code": EXIT_USAGE, "bundle": None, "reason": UsageParser.last_error,
+                                       "seconds": 0, "collectors": [], "products": [], "findings": []}
             sys.stdout.write(json_for_terminal(json.dumps(summary, indent=2, ensure_ascii=False)) + "\n")
         raise
     handler = getattr(args, "handler", None)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from app.terminal_text import printable
 from collectors.base import Status
-from collectors.engine import EngineEvent
+from collectors.engine import EngineEvent, EventKind
 
 if TYPE_CHECKING:
     from app.pipeline import CollectResult
@@ -38,9 +38,9 @@ class ProgressPrinter:
                 print(printable(text), file=self.stream, flush=True)
 
     def __call__(self, event: EngineEvent) -> None:
-        if event.kind == "planned":
+        if event.kind == EventKind.PLANNED:
             self.planned += 1
-        elif event.kind == "finished":
+        elif event.kind == EventKind.FINISHED:
             self.finished += 1
             status = event.status or Status.ERROR
             if status == Status.NOT_APPLICABLE:
@@ -49,13 +49,13 @@ class ProgressPrinter:
                 return
             reason = f": {event.text}" if event.text and status != Status.OK else ""
             self._say(f"[{self.finished}/{self.planned}] {event.title or event.collector}: {MARK[status]}{reason}")
-        elif event.kind == "phase":
+        elif event.kind == EventKind.PHASE:
             self._say(f"... {event.text}")
 
     def done(self, result: CollectResult) -> None:
         if not self.enabled or result.bundle is None:
             return
-        findings = (result.findings or {}).get("findings", [])
+        findings = result.analysis.findings
         counts: dict[str, int] = {}
         for outcome in result.outcomes:
             counts[str(outcome.status)] = counts.get(str(outcome.status), 0) + 1
@@ -72,8 +72,7 @@ class ProgressPrinter:
         self._say(f"bundle: {result.bundle}")
         self._say(f"collectors: {statuses}; findings: {len(findings)}; {result.seconds:.1f} s")
         for finding in findings[:10]:
-            kb = ", ".join(f"KB {n}" for n in finding.get("kb", []))
-            self._say(f"  [{finding.get('severity')}] {finding.get('title')} ({kb or 'no KB'})"
-                      f" x{finding.get('count')}")
+            kb = ", ".join(f"KB {n}" for n in finding.kb)
+            self._say(f"  [{finding.severity}] {finding.title} ({kb or 'no KB'}) x{finding.count}")
         if result.exit_code == 2 and result.reason:
             self._say(f"incomplete: {result.reason}")

@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import quote
 
 from analyzers.model import ERRORCODE_URL, KB_URL
+from app.results import AnalysisReport, FoundIssue, ManifestView
 
 PLACEHOLDER = "⟨to be filled by the technician⟩"
 NOT_FOUND = "⟨not found by the tool, to be filled by the technician⟩"
@@ -137,8 +138,10 @@ def errorcode_url(code: str) -> str:
 
 def kb_links(finding: dict[str, Any]) -> list[tuple[str, str]]:
     """(number, url) of a finding's KB articles; a missing or non-web URL is rebuilt from the number."""
-    numbers = [str(n) for n in finding.get("kb") or []]
-    urls = list(finding.get("kb_urls") or [])
+    return _kb_pairs([str(n) for n in finding.get("kb") or []], list(finding.get("kb_urls") or []))
+
+
+def _kb_pairs(numbers: list[str], urls: list[Any]) -> list[tuple[str, str]]:
     out = []
     for i, number in enumerate(numbers):
         url = urls[i] if i < len(urls) else ""
@@ -174,6 +177,15 @@ def sorted_findings(findings: dict[str, Any]) -> list[dict[str, Any]]:
         return order, -int(f.get("count") or 0), str(f.get("title", ""))
 
     return sorted((f for f in findings.get("findings") or [] if isinstance(f, dict)), key=rank)
+
+
+def ranked(issues: Iterable[FoundIssue]) -> list[FoundIssue]:
+    """`sorted_findings` for typed findings: most severe first, then the most frequent, then by title."""
+    def rank(f: FoundIssue) -> tuple[int, int, str]:
+        sev = f.severity.lower()
+        return SEVERITY_ORDER.index(sev) if sev in SEVERITY_ORDER else len(SEVERITY_ORDER), -f.count, f.title
+
+    return sorted(issues, key=rank)
 
 
 def first_line(text: Any, limit: int = 500) -> str:
@@ -293,7 +305,7 @@ class EscalationForm:
         return _md_text(str(value)).replace("\n", "<br>")
 
     def _md_complex(self, spec: FieldSpec) -> list[str]:
-        value = self.values.get(spec.key)
+        value: Any = self.values.get(spec.key)  # its shape is the field's kind (`FieldSpec.kind`)
         if not self.is_filled(spec.key):
             empty = "none" if not spec.required and spec.source == "tool" else _md_text(
                 NOT_FOUND if spec.source == "tool" else PLACEHOLDER)
@@ -470,32 +482,29 @@ def build_form(manifest: dict[str, Any], findings: dict[str, Any], bundle_name: 
     """
     manifest = manifest if isinstance(manifest, dict) else {}
     findings = findings if isinstance(findings, dict) else {}
-    host = manifest.get("host") if isinstance(manifest.get("host"), dict) else {}
-    identifiers = manifest.get("identifiers") if isinstance(manifest.get("identifiers"), dict) else {}
-    ordered = sorted_findings(findings)
+    bundle = ManifestView.from_json(manifest)
+    ordered = ranked(AnalysisReport.from_json(findings).findings)
     values: dict[str, Any] = {spec.key: None for spec in FIELDS}
     values.update(
-        machine_name=host.get("hostname") or None,
-        agent_id=identifiers.get("MMSCurrentMachineID") or None,
-        resource_id=identifiers.get("InstanceID") or None,
-        os=_os_text(host),
+        machine_name=bundle.host.get("hostname") or None,
+        agent_id=bundle.identifiers.get("MMSCurrentMachineID") or None,
+        resource_id=bundle.identifiers.get("InstanceID") or None,
+        os=_os_text(bundle.host),
         errors=[_error_entry(f) for f in ordered],
         kb_articles=_kb_articles(ordered),
-        checklist=[{"step": str(step), "finding": str(f.get("title", "")), "done": False}
-                   for f in ordered for step in f.get("workaround") or []],
+        checklist=[{"step": step, "finding": f.title, "done": False} for f in ordered for step in f.workaround],
         information_needed=_information_lines(findings, manifest),
-        attachments=_attachments(manifest, bundle_name),
-        collector_summary=_collector_summary(manifest),
+        attachments=_attachments(bundle, bundle_name),
+        collector_summary=_collector_summary(bundle),
     )
-    values["product"], values["version"] = _product(manifest, ordered)
+    values["product"], values["version"] = _product(bundle, ordered)
     hints = {}
-    seen = [f.get("first_seen") for f in ordered if f.get("first_seen")]
+    seen = [f.first_seen for f in ordered if f.first_seen]
     if seen:
-        hints["first_occurrence"] = "the earliest finding in the logs is from " + format_time(min(map(str, seen)))
+        hints["first_occurrence"] = "the earliest finding in the logs is from " + format_time(min(seen))
     if ordered:
-        hints["description"] = "the analysis found: " + "; ".join(str(f.get("title", "")) for f in ordered[:3])
-    tool = manifest.get("tool") if isinstance(manifest.get("tool"), dict) else {}
-    return EscalationForm(values, bundle_name, str(manifest.get("created_utc") or ""), dict(tool), hints)
+        hints["description"] = "the analysis found: " + "; ".join(f.title for f in ordered[:3])
+    return EscalationForm(values, bundle_name, bundle.created_utc, bundle.tool, hints)
 
 
 def _os_text(host: dict[str, Any]) -> str | None:
@@ -510,39 +519,35 @@ def _os_text(host: dict[str, Any]) -> str | None:
 _MODULE_BUILD = re.compile(r"\$module\W{1,4}[A-Za-z0-9]+(?:_[A-Za-z0-9]+)*?_(\d{4,6})\b")
 
 
-def _product(manifest: dict[str, Any], findings: list[dict[str, Any]]) -> tuple[str | None, str | None]:
-    products = [p for p in manifest.get("products") or [] if isinstance(p, dict) and p.get("name")]
-    names = _unique(f"{p['name']} ({p['component']})" if p.get("component") else str(p["name"]) for p in products)
+def _product(bundle: ManifestView, findings: list[FoundIssue]) -> tuple[str | None, str | None]:
+    products = bundle.products
+    names = _unique(f"{p.name} ({p.component})" if p.component else p.name for p in products)
     versions = _unique(
-        " ".join(x for x in (str(p.get("version") or ""), f"build {p['build']}" if p.get("build") else "") if x)
-        for p in products if p.get("version") or p.get("build"))
+        " ".join(x for x in (p.version, f"build {p.build}" if p.build else "") if x)
+        for p in products if p.version or p.build)
     if not versions:
         # Every Acronis error names its module with the build as suffix (DOMAIN.md §1.7).
-        builds = _unique(m.group(1) for f in findings for ev in f.get("evidence") or []
-                         for m in _MODULE_BUILD.finditer(str(ev.get("text", "")) if isinstance(ev, dict) else ""))
+        builds = _unique(m.group(1) for f in findings for ev in f.evidence for m in _MODULE_BUILD.finditer(ev.text))
         versions = [f"build {b} (from the $module of the logged errors)" for b in builds]
     return ("; ".join(names) or None), ("; ".join(versions) or None)
 
 
-def _error_entry(f: dict[str, Any]) -> dict[str, Any]:
-    chain = [c for c in f.get("error_chain") or [] if isinstance(c, dict)]
-    code = sercode(chain)
-    evidence = [ev for ev in f.get("evidence") or [] if isinstance(ev, dict)]
-    first = evidence[0] if evidence else {}
-    where = f"{first.get('file', '')}:{first.get('line', '')}" if first.get("file") else ""
+def _error_entry(f: FoundIssue) -> dict[str, Any]:
+    code = sercode({"hex": c.hex} for c in f.error_chain)
+    first = f.evidence[0] if f.evidence else None
     return {
-        "signature": str(f.get("signature", "")),
-        "title": str(f.get("title", "")),
-        "severity": str(f.get("severity", "")),
-        "count": int(f.get("count") or 0),
-        "first_seen": format_time(f.get("first_seen")),
-        "last_seen": format_time(f.get("last_seen")),
-        "message": first_line(first.get("text")),
-        "where": where,
-        "chain": [{"hex": str(c.get("hex", "")), "text": str(c.get("text", ""))} for c in chain],
+        "signature": f.signature,
+        "title": f.title,
+        "severity": f.severity,
+        "count": f.count,
+        "first_seen": format_time(f.first_seen),
+        "last_seen": format_time(f.last_seen),
+        "message": first_line(first.text if first else ""),
+        "where": f"{first.file}:{first.line}" if first and first.file else "",
+        "chain": [{"hex": c.hex, "text": c.text} for c in f.error_chain],
         "sercode": code,
         "errorcode_url": errorcode_url(code) if code else "",
-        "kb": [{"number": n, "url": u} for n, u in kb_links(f)],
+        "kb": [{"number": n, "url": u} for n, u in _kb_pairs(list(f.kb), list(f.kb_urls))],
     }
 
 
@@ -559,28 +564,28 @@ def _information_lines(findings: dict[str, Any], manifest: dict[str, Any]) -> li
     return out
 
 
-def _kb_articles(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _kb_articles(findings: list[FoundIssue]) -> list[dict[str, Any]]:
     by_number: dict[str, dict[str, Any]] = {}
     for f in findings:
-        for number, url in kb_links(f):
+        for number, url in _kb_pairs(list(f.kb), list(f.kb_urls)):
             entry = by_number.setdefault(number, {"number": number, "url": url, "findings": []})
-            entry["findings"].append(str(f.get("title", "")))
+            entry["findings"].append(f.title)
     return list(by_number.values())
 
 
-def _attachments(manifest: dict[str, Any], bundle_name: str) -> list[str]:
+def _attachments(bundle: ManifestView, bundle_name: str) -> list[str]:
     out = [f"{bundle_name} (support bundle: collected logs, manifest.json, analysis, report.html)"]
     per_collector: dict[str, int] = {}
-    for rec in manifest.get("files") or []:
-        if isinstance(rec, dict) and str(rec.get("path", "")).startswith("collected/"):
-            name = str(rec["path"]).split("/")[1]
+    for path in bundle.member_paths:
+        if path.startswith("collected/"):
+            name = path.split("/")[1]
             per_collector[name] = per_collector.get(name, 0) + 1
     out += [f"collected/{name}/ ({n} file{'s' if n != 1 else ''})" for name, n in sorted(per_collector.items())]
     return out
 
 
-def _collector_summary(manifest: dict[str, Any]) -> list[str]:
-    collectors = [c for c in manifest.get("collectors") or [] if isinstance(c, dict)]
+def _collector_summary(bundle: ManifestView) -> list[str]:
+    collectors = bundle.collectors
     if not collectors:
         return []
     counts: dict[str, int] = {}

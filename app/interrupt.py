@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from app import TOOL_NAME
+from collectors.cancel import CancelToken
 
 GRACE_S = 0.5  # how long the watchdog lets the run's own handler stop it first
 PRESS_GAP_S = 0.1  # one Ctrl+C reaches every process of the terminal's group within this: one press
@@ -58,7 +59,7 @@ def _say(line: str) -> None:
 class InterruptGuard:
     """Installs the Ctrl+C behaviour of ``collect`` for the duration of a ``with`` block (main thread only)."""
 
-    def __init__(self, cancel: Any) -> None:
+    def __init__(self, cancel: CancelToken) -> None:
         self.cancel = cancel
         self.presses = 0
         self.part: str | None = None

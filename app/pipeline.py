@@ -14,19 +14,25 @@ import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from analyzers.timewindow import EventWindow
 from app import TOOL_NAME, __version__
+from app.results import AnalysisReport
 from collectors.base import Collector, Status
 from collectors.bundle import BundleError, BundleWriter, DiskFull, FileRecord
 from collectors.cancel import CancelToken
 from collectors.context import Facts, running_elevated
-from collectors.engine import CollectorOutcome, Engine, EngineEvent, RunSettings
+from collectors.engine import CollectorOutcome, Engine, EngineEvent, EventKind, RunSettings
 from collectors.registry import discover
 from collectors.runner import CommandRunner, SubprocessRunner
 from collectors.sysroot import SystemRoot
+
+if TYPE_CHECKING:  # both import when a run needs them, not when the CLI starts
+    from analyzers.model import LogSource
+    from app.export import ExportOptions
 
 MANIFEST_SCHEMA_VERSION = 1
 
@@ -100,7 +106,7 @@ class CollectOptions:
             "keywords": len(self.keywords),  # how many, never which: they are the customer's own words
         }
 
-    def export_options(self) -> Any:
+    def export_options(self) -> ExportOptions:
         from app.export import ExportOptions
 
         return ExportOptions(self.format, self.password, self.split)
@@ -117,9 +123,13 @@ class CollectResult:
     seconds: float = 0.0
     redaction: dict[str, Any] | None = None  # --redact full: counts per category and file, where the map is
 
+    @property
+    def analysis(self) -> AnalysisReport:
+        """`findings` (the document written as ``analysis/findings.json``), typed for its readers."""
+        return AnalysisReport.from_json(self.findings)
+
     def summary(self) -> dict[str, Any]:
         """The machine-readable summary ``collect --json`` prints."""
-        findings = (self.findings or {}).get("findings", [])
         return {
             "exit_code": self.exit_code,
             "bundle": str(self.bundle) if self.bundle else None,
@@ -127,9 +137,7 @@ class CollectResult:
             "seconds": round(self.seconds, 2),
             "collectors": [o.to_json() for o in self.outcomes],
             "products": (self.manifest or {}).get("products", []),
-            "findings": [
-                {k: f.get(k) for k in ("signature", "title", "severity", "kb", "count")} for f in findings
-            ],
+            "findings": [f.summary_json() for f in self.analysis.findings],
             **({"redaction": {k: v for k, v in self.redaction.items() if k != "files"}}
                if self.redaction else {}),
         }
@@ -302,7 +310,7 @@ def run_collect(
         remove_staging(work)
         return CollectResult(EXIT_NOTHING_WRITTEN, reason=_one_line(exc))
 
-    emit(EngineEvent("bundle", text=str(work or writer.part_path)))
+    emit(EngineEvent(EventKind.BUNDLE, text=str(work or writer.part_path)))
     redaction: dict[str, Any] | None = None
     try:
         facts = Facts(is_admin=running_elevated() if root.live else False)
@@ -321,23 +329,27 @@ def run_collect(
         outcomes = engine.run(classes)
         if engine.disk_full is not None:
             raise engine.disk_full
-        emit(EngineEvent("phase", text="analyzing the collected logs"))
+        emit(EngineEvent(EventKind.PHASE, text="analyzing the collected logs"))
         writer.reopen_for_append()
-        findings = _analyze(writer, options, cancel, root.os, root.live)
+        # The window is applied to events where it is known to be the user's (an explicit --since) or the live
+        # machine's; an offline copy's window is anchored at its newest log's mtime by the log collector, which
+        # says nothing about the times inside (the demo's files carry the time they were unpacked at).
+        window = EventWindow(settings.since, settings.until) if root.live or options.window_explicit else None
+        findings = _analyze(writer, options, cancel, root.os, root.live, window)
         writer.add_generated("analysis/findings.json", json.dumps(findings, indent=2, ensure_ascii=False))
         manifest = _manifest(options, settings, outcomes, discovery.load_errors, now)
         # secrets are masked as the collectors write: their count is known for the whole run, not per file
         manifest["redaction"] = {"mode": "secrets", "totals": {"secret": writer.redactor.replacements}}
-        emit(EngineEvent("phase", text="writing the report and the escalation form"))
+        emit(EngineEvent(EventKind.PHASE, text="writing the report and the escalation form"))
         _write_documents(writer, manifest, findings, output.name)
-        emit(EngineEvent("phase", text="verifying the bundle"))
+        emit(EngineEvent(EventKind.PHASE, text="verifying the bundle"))
         bundle = writer.finalize(manifest)
         manifest["files"] = writer.manifest_files
         if work is not None:
             if options.redact == "full":
                 from app.export_redact import pseudonymise_run
 
-                emit(EngineEvent("phase", text="pseudonymising names and addresses"))
+                emit(EngineEvent(EventKind.PHASE, text="pseudonymising names and addresses"))
                 full = pseudonymise_run(bundle, work, options, settings, output, disk_usage=disk_usage,
                                         cancel=cancel)
                 bundle, manifest, redaction = full.bundle, full.manifest, full.report
@@ -346,7 +358,7 @@ def run_collect(
                 full.save_map(output, work)
                 findings = full.findings if full.findings is not None else findings
             if not export.plain:
-                emit(EngineEvent("phase", text=f"writing the {export.format} bundle"
+                emit(EngineEvent(EventKind.PHASE, text=f"writing the {export.format} bundle"
                                  + (" (encrypted)" if export.password else "")
                                  + (" in volumes" if export.split else "")))
             from app.export import export_bundle
@@ -373,19 +385,19 @@ def run_collect(
         raise
     remove_staging(work)
 
-    code, reason = _completeness(outcomes, findings, cancel)
+    code, reason = _completeness(outcomes, AnalysisReport.from_json(findings), cancel)
     result = CollectResult(code, bundle, reason, outcomes, findings, manifest, time.monotonic() - started)
     result.redaction = redaction
     return result
 
 
-def _completeness(outcomes: list[CollectorOutcome], findings: dict[str, Any],
+def _completeness(outcomes: list[CollectorOutcome], analysis: AnalysisReport,
                   cancel: CancelToken) -> tuple[int, str]:
     """Exit code 2 whenever anything is missing: a collector that did not take everything it looked for
     (partial, skipped with a reason, timeout, error, cancelled), a collected file the analysis could not
     read, or a cancelled run. The reason names the first few."""
     missing = [o for o in outcomes if o.status in INCOMPLETE_STATUSES]
-    not_analyzed = findings.get("skipped") or []
+    not_analyzed = analysis.not_analyzed
     parts = []
     if cancel.is_cancelled():
         parts.append(f"run cancelled ({cancel.reason}); the bundle holds what was collected before")
@@ -395,7 +407,7 @@ def _completeness(outcomes: list[CollectorOutcome], findings: dict[str, Any],
     if not_analyzed:
         first = not_analyzed[0]
         parts.append(f"{len(not_analyzed)} collected file(s) could not be analyzed "
-                     f"({first.get('path')}: {first.get('reason')})")
+                     f"({first.path}: {first.reason})")
     if not parts:
         return EXIT_OK, ""
     return EXIT_INCOMPLETE, "; ".join(parts)
@@ -406,7 +418,7 @@ def _one_line(exc: BaseException) -> str:
 
 
 def _analyze(writer: BundleWriter, options: CollectOptions, cancel: CancelToken,
-             platform: str | None = None, live: bool = False) -> dict[str, Any]:
+             platform: str | None = None, live: bool = False, window: EventWindow | None = None) -> dict[str, Any]:
     from analyzers.analyze import analyze_sources
     from analyzers.model import LogSource
     from analyzers.signatures import load_signatures
@@ -416,7 +428,8 @@ def _analyze(writer: BundleWriter, options: CollectOptions, cancel: CancelToken,
         members = [(rec, opener) for rec, opener in members if not _is_own_listing(rec)]
         sources = [LogSource(rec.path, opener, rec.size, fork_safe=True) for rec, opener in members]
         zone = datetime.now().astimezone().tzinfo if live else _zone_of_logs(sources)
-        result = analyze_sources(sources, signatures, cancel=cancel, platform=platform, naive_zone=zone)
+        result = analyze_sources(sources, signatures, cancel=cancel, platform=platform, naive_zone=zone,
+                                 window=window)
     data = result.to_json()
     data["signature_problems"] = list(result.signature_problems) + [str(p) for p in signatures.problems]
     return data
@@ -425,7 +438,7 @@ def _analyze(writer: BundleWriter, options: CollectOptions, cancel: CancelToken,
 _MMS_OFFSET = re.compile(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[:.]\d{1,6}([+-]\d\d):?(\d\d) \d+ [A-Z][0-9A-F]{8}:")
 
 
-def _zone_of_logs(sources: list[Any]) -> Any:
+def _zone_of_logs(sources: list[LogSource]) -> tzinfo | None:
     """An offline machine's UTC offset, as its own agent log writes it in every MMS line (DOMAIN.md §2.1): the zone
     of the times its other logs write without one. None (UTC) when no MMS log says."""
     from datetime import timedelta, timezone

@@ -112,6 +112,11 @@ def _summary(manifest: dict[str, Any], findings: dict[str, Any], ordered: list[d
         line = (f"<p class='meta'>Analyzed {escape(stats.get('files', 0))} files, "
                 f"{escape(_size(stats.get('bytes')))}, {escape(stats.get('events', 0))} events in "
                 f"{escape(stats.get('seconds', 0))} s.</p>")
+    window = _dict(findings.get("time_window"))
+    if window.get("events_outside"):
+        line += (f"<p class='meta'>{escape(window['events_outside'])} events dated outside the collection window "
+                 f"({escape(format_time(window.get('since')) or 'any time')} to "
+                 f"{escape(format_time(window.get('until')) or 'now')}) were left out of the findings.</p>")
     return f"<section class='tiles'>{''.join(tiles)}</section>{line}"
 
 

@@ -68,7 +68,7 @@ class Option:
     """A typed collector option (sos's PluginOpt): the CLI and the GUI list these."""
 
     name: str
-    default: bool | int | str
+    default: bool | int | float | str
     description: str
 
 

@@ -264,7 +264,7 @@ class BundleWriter:
     def reopen_for_append(self) -> None:
         """Close the collection phase so it can be read back (analysis), then keep appending."""
         with self._lock:
-            assert self._zip is not None
+            assert self._zip is not None and self.part_path is not None
             self._zip.close()
             self._zip = zipfile.ZipFile(
                 self.part_path, "a", compression=zipfile.ZIP_DEFLATED, compresslevel=self._compresslevel,
@@ -454,8 +454,9 @@ class BundleWriter:
             if fp.tell() != zf.start_dir:  # a seek flushes the write buffer: only when something moved it
                 fp.seek(zf.start_dir)
             info.header_offset = zf.start_dir
-            zf._writecheck(info)
-            zf._didModify = True
+            # ZipFile's own bookkeeping for a new member: private, so not in typeshed.
+            zf._writecheck(info)  # type: ignore[attr-defined]
+            zf._didModify = True  # type: ignore[attr-defined]
             fp.write(info.FileHeader())
             spool.copy_to(fp)
             zf.start_dir = fp.tell()

@@ -88,7 +88,7 @@ class Context:
         writer: where artifacts go (``collected/<collector>/`` in the bundle).
         cancel: set when the user cancels or the collector's time is over.
         progress: ``progress(fraction or None, text)``.
-        runner: runs external commands; tests inject a `ReplayRunner`.
+        runner: runs external commands; tests inject one that plays back recorded outputs.
         facts: shared knowledge (products, identifiers, rights).
         options: the run's options (``--since`` etc.) and collector options by name.
     """

@@ -7,6 +7,7 @@ cancel token fires (killing any command it started) and its writer closes; the r
 
 from __future__ import annotations
 
+import enum
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -57,13 +58,23 @@ class CollectorOutcome:
         return data
 
 
+class EventKind(enum.StrEnum):
+    """The kinds of `EngineEvent`. A str enum: drivers compare with the plain words too."""
+
+    PLANNED = "planned"
+    STARTED = "started"
+    PROGRESS = "progress"  # at most every `PROGRESS_EVERY_S` per collector, and its 100 %
+    FINISHED = "finished"
+    PHASE = "phase"  # the pipeline's steps after collection
+    BUNDLE = "bundle"  # ``text``: the unfinished bundle's path, for a driver that must remove it when stopping at once
+
+
 @dataclass
 class EngineEvent:
-    """What the engine tells its driver (CLI or GUI). ``kind``: planned, started, progress (at most every
-    `PROGRESS_EVERY_S` per collector, and its 100 %), finished; the pipeline adds phase, and bundle (``text``: the
-    unfinished bundle's path, for a driver that must remove it when stopping at once)."""
+    """What the engine tells its driver (CLI or GUI): planned, started, progress and finished per collector; the
+    pipeline adds phase and bundle (`EventKind`)."""
 
-    kind: str
+    kind: EventKind
     collector: str = ""
     title: str = ""
     status: Status | None = None
@@ -134,7 +145,7 @@ class Engine:
             if now - last[0] < PROGRESS_EVERY_S and fraction != 1.0:
                 return
             last[0] = now
-            self._emit(EngineEvent("progress", name, collector.title, fraction=fraction, text=text))
+            self._emit(EngineEvent(EventKind.PROGRESS, name, collector.title, fraction=fraction, text=text))
 
         ctx = Context(
             root=s.root, since=s.since, until=s.until, writer=self.bundle.for_collector(name, token),
@@ -154,7 +165,7 @@ class Engine:
                 continue
             jobs.append(self._make_job(collector))
         for job in jobs:
-            self._emit(EngineEvent("planned", job.name, job.collector.title))
+            self._emit(EngineEvent(EventKind.PLANNED, job.name, job.collector.title))
         first = [j for j in jobs if j.collector.priority <= 0]
         rest = sorted((j for j in jobs if j.collector.priority > 0), key=lambda j: j.collector.priority)
         for phase in (first, rest):
@@ -202,7 +213,7 @@ class Engine:
     def _start(self, job: _Job) -> None:
         job.started_mono = time.monotonic()
         job.started_utc = datetime.now(UTC).isoformat(timespec="seconds")
-        self._emit(EngineEvent("started", job.name, job.collector.title))
+        self._emit(EngineEvent(EventKind.STARTED, job.name, job.collector.title))
         job.thread = threading.Thread(target=self._body, args=(job,), name=f"collector-{job.name}", daemon=True)
         job.thread.start()
 
@@ -248,4 +259,4 @@ class Engine:
                 job.name, job.collector.title, status, reason, job.started_utc, duration,
                 skipped=list(job.ctx.writer.skipped), excluded=list(job.ctx.writer.excluded),
             )
-        self._emit(EngineEvent("finished", job.name, job.collector.title, status=status, text=reason))
+        self._emit(EngineEvent(EventKind.FINISHED, job.name, job.collector.title, status=status, text=reason))

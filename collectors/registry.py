@@ -11,6 +11,7 @@ import logging
 import pkgutil
 from dataclasses import dataclass, field
 from importlib import metadata
+from types import ModuleType
 
 import collectors.builtin
 from collectors.base import Collector
@@ -30,7 +31,7 @@ def builtin_module_names() -> list[str]:
     return sorted(m.name for m in pkgutil.iter_modules(collectors.builtin.__path__, prefix))
 
 
-def _classes_in(module: object) -> list[type[Collector]]:
+def _classes_in(module: ModuleType) -> list[type[Collector]]:
     found = []
     for _, obj in inspect.getmembers(module, inspect.isclass):
         if issubclass(obj, Collector) and obj is not Collector and obj.__module__ == module.__name__ and obj.name:

@@ -4,10 +4,26 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, Protocol
 
 from analyzers.errorcodes import OS_WRAPPER, from_composite, parse_hex
 from analyzers.model import ErrorCode, Event
+
+
+class FormatParser(Protocol):
+    """What the scan engine (`analyzers.scan`) asks of a log format; `Parser` is the base that provides it."""
+
+    kind: str
+    line_based: bool
+    streams: bool
+
+    def is_event_start(self, line: str) -> bool: ...
+
+    def parse_block(self, lines: list[str], first_line: int, file: str) -> list[Event]: ...
+
+    def parse_document(self, text: str, file: str) -> list[Event]: ...
+
+    def iter_document(self, chunks: Iterable[bytes], file: str) -> Iterator[Event]: ...
 
 
 class Parser:

@@ -61,7 +61,7 @@ Resolver = Callable[[str, int], list[str]]
 
 def resolve(host: str, port: int) -> list[str]:
     infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    return list(dict.fromkeys(info[4][0] for info in infos))
+    return list(dict.fromkeys(str(info[4][0]) for info in infos))
 
 
 def _resolve_with_timeout(resolver: Resolver, host: str, port: int, timeout: float) -> tuple[list[str], str]:
@@ -86,7 +86,8 @@ def _resolve_with_timeout(resolver: Resolver, host: str, port: int, timeout: flo
 
 def probe(target: Target, *, timeout: float = TIMEOUT_S, resolver: Resolver = resolve) -> Probe:
     addrs, dns_problem = _resolve_with_timeout(resolver, target.host, target.port, timeout)
-    base = dict(host=target.host, port=target.port, purpose=target.purpose, source=target.source, addresses=addrs)
+    base: dict[str, Any] = dict(
+        host=target.host, port=target.port, purpose=target.purpose, source=target.source, addresses=addrs)
     if dns_problem:
         return Probe(**base, result=dns_problem, time_ms=None)
     result = "unreachable"

@@ -30,7 +30,8 @@ def psutil_services() -> tuple[list[dict[str, Any]] | None, str]:
     try:
         import psutil
 
-        iterate = psutil.win_service_iter
+        # typeshed declares it for win32 only; the AttributeError below is the real check on other builds.
+        iterate = psutil.win_service_iter  # type: ignore[attr-defined,unused-ignore]
     except (ImportError, AttributeError):
         return None, "psutil has no Windows service API in this build"
     found: list[dict[str, Any]] = []

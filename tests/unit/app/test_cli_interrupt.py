@@ -15,6 +15,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hang_guard import HANG_GUARD_S
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 
@@ -71,15 +72,16 @@ def _start(tmp_path: Path, mode: str) -> tuple[subprocess.Popen[str], Path]:
     return proc, out
 
 
-def _finish(proc: subprocess.Popen[str], timeout: float) -> tuple[float, str]:
-    started = time.monotonic()
+def _finish(proc: subprocess.Popen[str], timeout: float = HANG_GUARD_S) -> str:
+    # Busy never ends by itself (HOG backtracks for hours, SLEEPER loops): the child exiting is the evidence,
+    # the timeout only a hang guard.
     try:
         _, err = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.communicate()
-        pytest.fail(f"still running {timeout:g} s after the second Ctrl+C")
-    return time.monotonic() - started, err
+        pytest.fail(f"still running {timeout:g} s after the Ctrl+C")
+    return err
 
 
 @pytest.mark.parametrize("mode", [HOG, SLEEPER], ids=["native-call-holding-the-GIL", "python-code"])
@@ -89,8 +91,7 @@ def test_second_ctrl_c_stops_at_once_and_removes_the_unfinished_bundle(tmp_path:
     proc.send_signal(signal.SIGINT)
     time.sleep(0.4)
     proc.send_signal(signal.SIGINT)
-    seconds, err = _finish(proc, timeout=10)
-    assert seconds < 5
+    err = _finish(proc)
     assert "interrupted twice; stopped at once; the unfinished bundle was removed, nothing was written" in err
     assert list(out.iterdir()) == []
     if mode == SLEEPER:
@@ -102,7 +103,7 @@ def test_second_ctrl_c_stops_at_once_and_removes_the_unfinished_bundle(tmp_path:
 def test_first_ctrl_c_cancels_into_a_valid_partial_bundle(tmp_path: Path) -> None:
     proc, out = _start(tmp_path, SLEEPER)
     proc.send_signal(signal.SIGINT)
-    _, err = _finish(proc, timeout=60)
+    err = _finish(proc)
     assert proc.returncode == 2, err
     assert "cancelling; finishing a partial bundle (Ctrl+C again to stop at once)" in err
     bundle = out / "b.zip"

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-import threading
+import json
 import time
+import zipfile
 from collections import namedtuple
 from pathlib import Path
+
+from hang_guard import HANG_GUARD_S, returns_within
 
 from app.pipeline import CollectOptions, run_collect
 from collectors.base import Collector, Status
 from collectors.bundle import verify_bundle
 from collectors.cancel import CancelToken
 from collectors.context import Context
+from collectors.engine import EngineEvent, EventKind
 
 Usage = namedtuple("Usage", "total used free")
 
@@ -70,6 +74,15 @@ def test_complete_run_exit_0_and_manifest(tmp_path: Path) -> None:
     assert isinstance(manifest["products"], list)
 
 
+def test_summary_lists_the_findings_that_findings_json_holds(tmp_path: Path) -> None:
+    result = run_collect(_options(tmp_path, demo=True))
+    with zipfile.ZipFile(result.bundle) as zf:
+        written = json.loads(zf.read("analysis/findings.json"))
+    assert written["findings"], "the demo has known problems"
+    assert result.summary()["findings"] == [
+        {k: f[k] for k in ("signature", "title", "severity", "kb", "count")} for f in written["findings"]]
+
+
 def test_failed_collector_gives_exit_2_with_reason(tmp_path: Path) -> None:
     result = run_collect(_options(tmp_path), collectors=[Writes, Crashes])
     assert result.exit_code == 2
@@ -80,10 +93,16 @@ def test_failed_collector_gives_exit_2_with_reason(tmp_path: Path) -> None:
 
 def test_cancel_gives_a_valid_partial_bundle(tmp_path: Path) -> None:
     cancel = CancelToken()
-    threading.Timer(0.5, cancel.cancel, args=("cancelled by the user",)).start()
-    start = time.monotonic()
-    result = run_collect(_options(tmp_path), collectors=[Writes, Slow], cancel=cancel)
-    assert time.monotonic() - start < 10
+    seen: set[tuple[str, str]] = set()
+
+    def cancel_once_writes_is_done_and_slow_runs(event: EngineEvent) -> None:
+        seen.add((event.kind, event.collector))
+        if {(EventKind.FINISHED, "t_writes"), (EventKind.STARTED, "t_slow")} <= seen:
+            cancel.cancel("cancelled by the user")
+
+    # t_slow only ends on a cancel: the run returning is the cancel working.
+    result = returns_within(HANG_GUARD_S, run_collect, _options(tmp_path), collectors=[Writes, Slow],
+                            cancel=cancel, on_event=cancel_once_writes_is_done_and_slow_runs)
     assert result.exit_code == 2
     assert result.reason.startswith("run cancelled (cancelled by the user)")
     statuses = {o.name: o.status for o in result.outcomes}
@@ -193,3 +212,36 @@ def test_linux_operating_system_is_the_distribution_from_os_release() -> None:
     assert host_facts(root, facts)["os_description"] == "Debian GNU/Linux 12 (bookworm)"
     facts.set("os_description", "Red Hat Enterprise Linux 9.4 (Plow)")  # a recorded description wins
     assert host_facts(root, facts)["os_description"] == "Red Hat Enterprise Linux 9.4 (Plow)"
+
+
+def _findings(bundle: Path) -> dict:
+    import json
+    import zipfile
+
+    with zipfile.ZipFile(bundle) as zf:
+        return json.loads(zf.read("analysis/findings.json"))
+
+
+def test_an_explicit_window_applies_to_the_events_in_the_logs(tmp_path: Path) -> None:
+    # The demo's logs were written in November 2026 but carry the mtime they were unpacked at: a one-day window
+    # keeps the files and must still leave their November errors out of the findings.
+    default = run_collect(CollectOptions(output=tmp_path / "a.zip", demo=True))
+    narrow = run_collect(CollectOptions(output=tmp_path / "b.zip", demo=True, since_days=1, window_explicit=True))
+    wide = run_collect(CollectOptions(output=tmp_path / "c.zip", demo=True, since_days=3650, window_explicit=True))
+    plain, short, long = (_findings(r.bundle) for r in (default, narrow, wide))
+    assert "time_window" not in plain  # an offline copy's own window says nothing about the times inside
+    assert long["time_window"]["events_outside"] == 0
+    assert [f["signature"] for f in long["findings"]] == [f["signature"] for f in plain["findings"]]
+    assert short["time_window"]["events_outside"] > 0
+    assert len(short["findings"]) < len(plain["findings"])
+    assert all(f["first_seen"] is None for f in short["findings"]), "only undated evidence (a writers list) is left"
+
+
+def test_the_report_says_how_many_events_the_window_left_out(tmp_path: Path) -> None:
+    import zipfile
+
+    result = run_collect(CollectOptions(output=tmp_path / "b.zip", demo=True, since_days=1, window_explicit=True))
+    with zipfile.ZipFile(result.bundle) as zf:
+        report = zf.read("report.html").decode("utf-8")
+    outside = _findings(result.bundle)["time_window"]["events_outside"]
+    assert f"{outside} events dated outside the collection window" in report

@@ -14,13 +14,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from replay_runner import ReplayRunner
 
 from collectors.base import Collector
 from collectors.bundle import BundleWriter
 from collectors.cancel import CancelToken
 from collectors.context import Context, Facts
 from collectors.engine import CollectorOutcome, Engine, RunSettings
-from collectors.runner import CommandResult, CommandRunner, ReplayRunner
+from collectors.runner import CommandResult, CommandRunner
 from collectors.sysroot import SystemRoot
 from collectors.textdecode import decode_bytes
 

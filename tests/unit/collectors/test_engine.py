@@ -6,15 +6,17 @@ import sys
 import threading
 import time
 import zipfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from hang_guard import HANG_GUARD_S, returns_within
 
 from collectors.base import APPLICABLE, Collector, NotApplicable, Status, not_applicable
 from collectors.bundle import BundleWriter, verify_bundle
 from collectors.cancel import CancelToken
 from collectors.context import Context, Facts
-from collectors.engine import Engine, EngineEvent, RunSettings
+from collectors.engine import Engine, EngineEvent, EventKind, RunSettings
 from collectors.runner import SubprocessRunner
 from collectors.sysroot import SystemRoot
 
@@ -39,10 +41,21 @@ class Hangs(Collector):
     name = "hangs"
     title = "Hangs"
     timeout_s = 0.5
+    # Set by `_hangs_released` after each test: until then a hanging collector cannot end by itself.
+    release = threading.Event()
+    returned = threading.Event()
 
     def collect(self, ctx: Context) -> None:
         # A collector that ignores its cancel token entirely: only the engine's timeout saves the run.
-        time.sleep(30)
+        self.release.wait()
+        self.returned.set()
+
+
+@pytest.fixture(autouse=True)
+def _hangs_released() -> Iterator[None]:
+    Hangs.release, Hangs.returned = threading.Event(), threading.Event()
+    yield
+    Hangs.release.set()
 
 
 class SleepsCommand(Collector):
@@ -110,24 +123,32 @@ class Skips(Collector):
 class Slow(Collector):
     name = "slow"
     title = "Slow but cooperative"
-    timeout_s = 60
+    timeout_s = 2 * HANG_GUARD_S  # beyond the hang guard: only a cancel ends it in time
 
     def collect(self, ctx: Context) -> None:
-        for i in range(600):
-            ctx.cancel.raise_if_cancelled()
-            ctx.progress(i / 600, f"step {i}")
-            time.sleep(0.05)
+        # Never done by itself: only a cancel ends it.
+        i = 0
+        while not ctx.cancel.wait(0.05):
+            i += 1
+            ctx.progress(None, f"step {i}")
+        ctx.cancel.raise_if_cancelled()
 
 
 def _run(tmp_path: Path, classes, *, cancel: CancelToken | None = None, root: SystemRoot | None = None,
-         facts: Facts | None = None, workers: int = 4):
+         facts: Facts | None = None, workers: int = 4, listen: Callable[[EngineEvent], None] | None = None):
     writer = BundleWriter(tmp_path / "bundle.zip")
     writer.open()
     since, until = Context.default_window(7)
     settings = RunSettings(root or SystemRoot.live_system(), since, until, SubprocessRunner(),
                            facts or Facts(is_admin=False), max_workers=workers)
     events: list[EngineEvent] = []
-    engine = Engine(settings, writer, cancel or CancelToken(), events.append)
+
+    def on_event(event: EngineEvent) -> None:
+        events.append(event)
+        if listen is not None:
+            listen(event)
+
+    engine = Engine(settings, writer, cancel or CancelToken(), on_event)
     outcomes = engine.run(classes)
     writer.reopen_for_append()
     bundle = writer.finalize({"schema_version": 1})
@@ -135,9 +156,8 @@ def _run(tmp_path: Path, classes, *, cancel: CancelToken | None = None, root: Sy
 
 
 def test_crash_and_hang_do_not_stop_the_run(tmp_path: Path) -> None:
-    start = time.monotonic()
-    outcomes, events, bundle = _run(tmp_path, [Crashes, Hangs, Writes])
-    assert time.monotonic() - start < 5
+    outcomes, events, bundle = returns_within(HANG_GUARD_S, _run, tmp_path, [Crashes, Hangs, Writes])
+    assert not Hangs.returned.is_set(), "the run waited for the hung collector instead of abandoning it"
     assert outcomes["crashes"].status == Status.ERROR
     assert "RuntimeError: disk exploded" in outcomes["crashes"].reason
     assert outcomes["hangs"].status == Status.TIMEOUT
@@ -155,7 +175,7 @@ def test_timeout_kills_the_command_process_tree(tmp_path: Path) -> None:
     before = {p.pid for p in psutil.Process().children(recursive=True)}
     outcomes, _, _ = _run(tmp_path, [SleepsCommand])
     assert outcomes["sleeps_command"].status == Status.TIMEOUT
-    deadline = time.monotonic() + 5
+    deadline = time.monotonic() + HANG_GUARD_S
     while time.monotonic() < deadline:
         left = {p.pid for p in psutil.Process().children(recursive=True)} - before
         if not left:
@@ -198,14 +218,19 @@ def test_missing_file_makes_collector_partial_with_reason(tmp_path: Path) -> Non
     verify_bundle(bundle)
 
 
-def test_cancel_stops_quickly_and_leaves_a_valid_partial_bundle(tmp_path: Path) -> None:
+def test_cancel_stops_the_run_and_leaves_a_valid_partial_bundle(tmp_path: Path) -> None:
     cancel = CancelToken()
-    threading.Timer(0.3, cancel.cancel, args=("cancelled by the user",)).start()
-    start = time.monotonic()
-    outcomes, _, bundle = _run(tmp_path, [Writes, Slow, Hangs.__class__("H2", (Hangs,), {"name": "h2",
-                                                                                          "timeout_s": 60})],
-                               cancel=cancel, workers=2)
-    assert time.monotonic() - start < 3
+
+    def cancel_once_all_started(event: EngineEvent) -> None:
+        # Two workers: h2 starts once writes has finished, while slow still runs.
+        if event.kind == EventKind.STARTED and event.collector == "h2":
+            cancel.cancel("cancelled by the user")
+
+    h2 = type("H2", (Hangs,), {"name": "h2", "timeout_s": 2 * HANG_GUARD_S})
+    outcomes, _, bundle = returns_within(HANG_GUARD_S, _run, tmp_path, [Writes, Slow, h2], cancel=cancel,
+                                         workers=2, listen=cancel_once_all_started)
+    # slow only ends on a cancel and h2 not even then: the run returning is the cancel working.
+    assert not Hangs.returned.is_set(), "the run waited for the collector that ignores its cancel"
     assert outcomes["writes"].status == Status.OK
     assert outcomes["slow"].status == Status.CANCELLED
     assert outcomes["h2"].status == Status.CANCELLED
@@ -249,6 +274,7 @@ def test_bounded_pool(tmp_path: Path) -> None:
     running = 0
     peak = 0
     lock = threading.Lock()
+    three_at_once = threading.Event()
 
     def make(i: int) -> type[Collector]:
         class C(Collector):
@@ -260,7 +286,12 @@ def test_bounded_pool(tmp_path: Path) -> None:
                 with lock:
                     running += 1
                     peak = max(peak, running)
-                time.sleep(0.1)
+                    if running == 3:
+                        three_at_once.set()
+                # The first ones wait for a third (a pool of fewer fails here), then all linger a little, long
+                # enough that a pool of more would show.
+                three_at_once.wait(HANG_GUARD_S)
+                time.sleep(0.05)
                 with lock:
                     running -= 1
 

@@ -5,10 +5,11 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from replay_runner import ReplayRunner
 
 from collectors.base import Status
 from collectors.builtin.linux_services import LinuxServices, journal_since, parse_list_units, parse_status
-from collectors.runner import ReplayRunner, SubprocessRunner
+from collectors.runner import SubprocessRunner
 
 HEALTHY = Path(__file__).resolve().parents[2] / "data" / "linux" / "ubuntu2404_healthy"
 BROKEN = HEALTHY.parent / "centos7_broken"

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from replay_runner import ReplayRunner
 
 from collectors.base import Status
 from collectors.builtin.linux_dmesg import LinuxDmesg, keep_tail
@@ -13,7 +14,7 @@ from collectors.builtin.linux_kernel import LinuxKernel, parse_os_release
 from collectors.builtin.linux_memory import LinuxMemory, parse_free
 from collectors.builtin.linux_packages import LinuxPackages
 from collectors.builtin.linux_storage import LinuxStorage
-from collectors.runner import CommandResult, ReplayRunner, SubprocessRunner
+from collectors.runner import CommandResult, SubprocessRunner
 
 HEALTHY = Path(__file__).resolve().parents[2] / "data" / "linux" / "ubuntu2404_healthy"
 BROKEN = HEALTHY.parent / "centos7_broken"

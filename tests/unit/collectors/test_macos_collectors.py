@@ -7,13 +7,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from replay_runner import ReplayRunner
 
 from collectors.base import Status
 from collectors.builtin.macos_launchd import MacosLaunchd, parse_launchctl_list
 from collectors.builtin.macos_profiler import PROFILER_TIMEOUT_S, MacosProfiler
 from collectors.builtin.macos_system import MacosSystem
 from collectors.builtin.macos_unified_log import MAX_BYTES, MacosUnifiedLog, last_window
-from collectors.runner import ReplayRunner
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 AGENT = DATA / "macos" / "cyber_protect_agent"

@@ -58,6 +58,7 @@ _PUNCT = [" ", " ", " ", "=", ": ", ", ", "; ", " | ", "\t", "(", ")", "[", "]",
 # Filler that happens to be a real secret form (`cookies=x`, `net use a b`, `basic <base64 of a:b>`) is left
 # out of "text without a secret"; near misses (bypass, passed, tokyo, signal, keyboard ...) stay in.
 _REAL_FORM = re.compile(r"cookie|\bnet1?(?:\.exe)?[ \t]+user?\b|basic[ \t]", re.I)
+_KEY_LIKE = re.compile(r"(?<!by)(?<=[a-z])(?:pass|pwd|passwd|secret|token)\s*(?:[:=]|=>)", re.I)
 
 
 @st.composite
@@ -67,6 +68,8 @@ def filler_line(draw) -> str:
                           max_size=25))
     line = "".join(parts)
     assume(not _REAL_FORM.search(line))
+    # a random word that ends in a key name ("backupass=", like "dbpass=") is a key, rightly masked: not filler
+    assume(not _KEY_LIKE.search(line))
     return line
 
 

@@ -7,14 +7,16 @@ import threading
 import time
 
 import psutil
+from hang_guard import HANG_GUARD_S, returns_within
+from replay_runner import ReplayRunner
 
 from collectors.cancel import CancelToken
-from collectors.runner import ReplayRunner, SubprocessRunner
+from collectors.runner import SubprocessRunner
 
 PY = sys.executable
 
 
-def _children_gone(before: set[int], timeout: float = 5.0) -> bool:
+def _children_gone(before: set[int], timeout: float = HANG_GUARD_S) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         now = {p.pid for p in psutil.Process().children(recursive=True)}
@@ -42,27 +44,37 @@ def test_missing_program_is_reported_not_raised() -> None:
 
 def test_timeout_kills_grandchildren_too() -> None:
     before = {p.pid for p in psutil.Process().children(recursive=True)}
+    # Both outlive the hang guard: the runner returns in time only by killing them, the grandchild (which holds
+    # the output pipes) included.
+    sleep = f"time.sleep({3 * HANG_GUARD_S:g})"
     code = (
         "import subprocess, sys, time;"
-        f"subprocess.Popen([{PY!r}, '-c', 'import time; time.sleep(60)']);"
-        "time.sleep(60)"
+        f"subprocess.Popen([{PY!r}, '-c', 'import time; {sleep}']);"
+        f"{sleep}"
     )
-    start = time.monotonic()
-    result = SubprocessRunner()([PY, "-c", code], timeout=1.0)
+    result = returns_within(HANG_GUARD_S, SubprocessRunner(), [PY, "-c", code], timeout=1.0)
     assert result.timed_out
     assert result.returncode is None
-    assert time.monotonic() - start < 8
     assert "process tree killed" in result.describe()
     assert _children_gone(before)
 
 
 def test_cancel_stops_a_running_command() -> None:
     token = CancelToken()
-    threading.Timer(0.3, token.cancel).start()
-    start = time.monotonic()
-    result = SubprocessRunner()([PY, "-c", "import time; time.sleep(60)"], timeout=60, cancel=token)
+    before = {p.pid for p in psutil.Process().children(recursive=True)}
+
+    def cancel_once_it_runs() -> None:
+        deadline = time.monotonic() + HANG_GUARD_S
+        while time.monotonic() < deadline and not {p.pid for p in psutil.Process().children()} - before:
+            time.sleep(0.02)
+        token.cancel()
+
+    threading.Thread(target=cancel_once_it_runs, daemon=True).start()
+    # It would sleep past the hang guard: the runner returns in time only because the cancel stops it.
+    sleeps = [PY, "-c", f"import time; time.sleep({3 * HANG_GUARD_S:g})"]
+    result = returns_within(HANG_GUARD_S, SubprocessRunner(), sleeps, timeout=3 * HANG_GUARD_S, cancel=token)
     assert result.cancelled
-    assert time.monotonic() - start < 5
+    assert _children_gone(before)
 
 
 def test_flooding_output_is_capped() -> None:

@@ -1,8 +1,9 @@
 """A read that never returns (a dead network share, a FIFO nobody writes) stalls only its own collector.
 
 The collector is abandoned at its timeout; every other collector goes on writing and the run finalizes a valid
-bundle whose manifest says which collector timed out. Each run happens on a helper thread joined with a
-deadline, so a regression shows as a failed assertion instead of a hung test session.
+bundle whose manifest says which collector timed out. The stalled read blocks until the test ends, so the run
+finishing at all is the evidence; each run happens on a helper thread joined with a generous deadline, so a
+regression shows as a failed assertion instead of a hung test session.
 """
 
 from __future__ import annotations
@@ -11,22 +12,22 @@ import io
 import os
 import sys
 import threading
-import time
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hang_guard import HANG_GUARD_S
+from replay_runner import ReplayRunner
 
 from collectors.base import Collector, Status
 from collectors.bundle import BundleWriter, verify_bundle
 from collectors.cancel import CancelToken
 from collectors.context import Context, Facts
 from collectors.engine import Engine, RunSettings
-from collectors.runner import ReplayRunner
 from collectors.sysroot import SystemRoot
 
 STALL_TIMEOUT_S = 1.0
-DEADLINE_S = 20.0
+DEADLINE_S = HANG_GUARD_S
 
 
 class _BlockingReader(io.RawIOBase):
@@ -110,11 +111,9 @@ def _run_with_deadline(tmp_path: Path, classes: list[type[Collector]]) -> dict[s
         writer.reopen_for_append()
         box["bundle"] = writer.finalize({"schema_version": 1, "collectors": [o.to_json() for o in outcomes]})
 
-    started = time.monotonic()
     thread = threading.Thread(target=run, daemon=True)
     thread.start()
     thread.join(DEADLINE_S)
-    box["seconds"] = time.monotonic() - started
     if thread.is_alive():
         pytest.fail(f"the run did not finish within {DEADLINE_S:g} s: one stalled read stalled everything")
     return box
@@ -157,7 +156,6 @@ def test_a_read_that_blocks_forever_stalls_only_its_collector(tmp_path: Path,
     finally:
         release.set()
     _check(box, wrote)
-    assert box["seconds"] < STALL_TIMEOUT_S + 8
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="no FIFOs")
