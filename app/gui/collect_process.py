@@ -183,7 +183,9 @@ class CollectProcess:
         return self._process.pid
 
     def start(self) -> None:
-        self._process.start()
+        with self._lock:  # not after `kill`, and `kill` waits for a start under way
+            if not self._killed:
+                self._process.start()
         for end in self._child_ends:  # the parent keeps no copy: the child's exit closes the pipe
             end.close()
 
@@ -225,9 +227,12 @@ class CollectProcess:
 
     def kill(self) -> bool:
         """End the run at once: the child, the processes it started, and its unfinished bundle."""
-        self._killed = True
-        pid = self._process.pid
-        if pid is not None and self._process.is_alive():
+        with self._lock:
+            self._killed = True
+            pid = self._process.pid
+        if pid is None:
+            return False  # never started
+        if self._process.is_alive():
             for child in _descendants(pid):
                 with contextlib.suppress(Exception):
                     child.kill()
@@ -236,7 +241,9 @@ class CollectProcess:
         return remove_unfinished(self.unfinished)
 
     def join(self, timeout: float | None = None) -> int | None:
-        """Wait for the child to exit; its exit code (None while it still runs)."""
+        """Wait for the child to exit; its exit code (None while it still runs, or if it never started)."""
+        if self._process.pid is None:
+            return None
         self._process.join(timeout)
         return self._process.exitcode
 

@@ -230,3 +230,15 @@ def test_stop_all_ends_every_run_when_the_application_quits(qtbot: Any, tmp_path
     assert running_workers() == []
     qtbot.waitUntil(lambda: all(r.errors for r in recorders), timeout=TIMEOUT_MS)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_stop_now_right_after_start_ends_the_run_too(qtbot: Any, bundle_path: Path) -> None:
+    worker = CollectWorker(CollectOptions(demo=True, output=bundle_path), collectors=[SlowCollector])
+    recorder = Recorder(worker)
+    with qtbot.waitSignal(worker.signals.finished, timeout=TIMEOUT_MS):
+        worker.start()
+        worker.stop_now()
+    assert recorder.results == []
+    ((summary, _details),) = recorder.errors
+    assert "stopped at once" in summary
+    assert list(bundle_path.parent.iterdir()) == []
