@@ -775,6 +775,11 @@ class MainWindow(QMainWindow):
 
     # ---- what the window looks at
 
+    @property
+    def filling(self) -> bool:
+        """The current case's lists are still being filled (in slices: see `app.gui.slices`)."""
+        return self.findings_step.filling or self.contents_step.filling
+
 
     def set_case(self, case: Case | None, *, show: bool = True) -> None:
         """Show a run's bundle, a received bundle or an analysis on every step."""

@@ -24,7 +24,7 @@ def window(make_main_window: MakeWindow, qtbot: Any, demo_bundle: Path) -> MainW
     window = make_main_window(step=FINDINGS)
     window.open_bundle(demo_bundle)
     # The lists fill in slices after the case is set.
-    qtbot.waitUntil(lambda: not window.opening and window.case is not None and not window.findings_step.filling,
+    qtbot.waitUntil(lambda: not window.opening and window.case is not None and not window.filling,
                     timeout=TIMEOUT_MS)
     return window
 

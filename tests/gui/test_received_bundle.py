@@ -22,7 +22,7 @@ TIMEOUT_MS = 30000
 
 def wait_opened(qtbot: Any, window: MainWindow) -> None:
     # The lists fill in slices after the case is set.
-    qtbot.waitUntil(lambda: not window.opening and window.case is not None and not window.findings_step.filling,
+    qtbot.waitUntil(lambda: not window.opening and window.case is not None and not window.filling,
                     timeout=TIMEOUT_MS)
 
 
