@@ -145,7 +145,7 @@ def _lower_priority() -> None:
         else:  # Windows
             import psutil
 
-            psutil.Process().nice(psutil.BELOW_NORMAL_PRIORITY_CLASS)
+            psutil.Process().nice(psutil.BELOW_NORMAL_PRIORITY_CLASS)  # type: ignore[attr-defined]  # Windows only
     except Exception:  # noqa: BLE001 - a run at the window's priority is still a run
         pass
 

@@ -87,6 +87,7 @@ class CollectWorker:
         self._progress_interval_s = progress_interval_s
         self._thread: threading.Thread | None = None
         self._process: CollectProcess | None = None
+        self._stopping = False
 
     @property
     def in_child_process(self) -> bool:
@@ -96,10 +97,6 @@ class CollectWorker:
         if self._run is None:
             if self._run_kwargs:
                 raise TypeError(f"{sorted(self._run_kwargs)} reach an in-process run only (pass run=)")
-            self._process = CollectProcess(self.options, self.collectors,
-                                           progress_interval_s=self._progress_interval_s)
-            process = self._process
-            self.cancel_token.on_cancel(lambda: process.cancel(self.cancel_token.reason))
             target = self._relay_child
         else:
             target = self._run_here
@@ -119,8 +116,10 @@ class CollectWorker:
     def stop_now(self) -> None:
         """End a run in a child process at once, leaving no unfinished bundle (an in-process run is cancelled)."""
         self.cancel("the application is quitting")
-        if self._process is not None:
-            self._process.kill()
+        self._stopping = True
+        process = self._process  # None while the relay thread is still making it: it sees `_stopping` then
+        if process is not None:
+            process.kill()
 
     def wait(self, timeout_s: float | None = None) -> bool:
         """Wait for the run to end (the relay thread too); True when it has."""
@@ -132,12 +131,17 @@ class CollectWorker:
     # ---- the relay thread
 
     def _relay_child(self) -> None:
-        process = self._process
-        assert process is not None
         ended = False
+        process: CollectProcess | None = None
         try:
             self.signals.started.emit()
             try:
+                # Made here, not on the GUI thread: importing multiprocessing and spawning cost the window 10-70 ms.
+                process = self._process = CollectProcess(self.options, self.collectors,
+                                                         progress_interval_s=self._progress_interval_s)
+                if self._stopping:
+                    process.kill()
+                self.cancel_token.on_cancel(lambda: process.cancel(self.cancel_token.reason))
                 process.start()
                 for message in process.messages():
                     kind = message[0]
@@ -158,7 +162,8 @@ class CollectWorker:
             except Exception as exc:  # noqa: BLE001 - an exception lost on this thread would hang the window
                 self.signals.errored.emit(one_line(exc), traceback.format_exc())
             finally:
-                process.close()
+                if process is not None:
+                    process.close()
         finally:
             self._ended()
 
