@@ -251,7 +251,7 @@ def _list_collectors() -> int:
             flags.append("live")
         if cls.needs_admin:
             flags.append("admin")
-        if "slow" in cls.tags:
+        if cls.is_slow():
             flags.append(f"slow ~{cls.expected_duration_s:g}s")
         print(printable(f"{cls.name:24} {'/'.join(cls.platforms):22} {','.join(flags):16} {cls.description}"))
     for module, reason in found.load_errors:

@@ -26,6 +26,7 @@ from collectors.bundle import BundleError, BundleWriter, DiskFull, FileRecord
 from collectors.cancel import CancelToken
 from collectors.context import Facts, running_elevated
 from collectors.engine import CollectorOutcome, Engine, EngineEvent, EventKind, RunSettings
+from collectors.facts import CAPTURED, HOSTNAME, LINUX_RELEASE, OS_DESCRIPTION, UPTIME_HOURS
 from collectors.registry import discover
 from collectors.runner import CommandRunner, SubprocessRunner
 from collectors.sysroot import SystemRoot
@@ -223,9 +224,7 @@ def select_collectors(options: CollectOptions, classes: list[type[Collector]]) -
             continue
         if cls.name in options.exclude:
             continue
-        if not options.include_slow and "slow" in cls.tags and cls.name not in options.only:
-            continue
-        if not cls.default_enabled and cls.name not in options.only:
+        if not options.include_slow and cls.is_slow() and cls.name not in options.only:
             continue
         chosen.append(cls)
     if not chosen and (options.only or options.exclude):
@@ -236,30 +235,30 @@ def select_collectors(options: CollectOptions, classes: list[type[Collector]]) -
 
 def host_facts(root: SystemRoot, facts: Facts) -> dict[str, Any]:
     if root.live:
-        system = facts.values.get("system") or {}
         data: dict[str, Any] = {
             "hostname": socket.gethostname(),
             "os": root.os,
             "platform": platform.platform(),
-            "uptime_hours": system.get("uptime_hours"),
+            "uptime_hours": facts.get(UPTIME_HOURS),
             "elevated": facts.is_admin,
             "live": True,
         }
     else:
         data = {
-            "hostname": facts.values.get("hostname") or f"offline root {root.path.name}",
+            "hostname": facts.get(HOSTNAME) or f"offline root {root.path.name}",
             "os": root.os,
             "live": False,
             "root": str(root.path),
         }
-    for key in ("os_description", "captured"):
-        if facts.values.get(key):
-            data[key] = facts.values[key]
+    if os_description := facts.get(OS_DESCRIPTION):
+        data["os_description"] = os_description
+    if captured := facts.get(CAPTURED):
+        data["captured"] = captured
     # On Linux the distribution and its version, as /etc/os-release names them (Python's platform string only
     # names the kernel and the C library).
-    release = facts.values.get("linux_release") or {}
-    if not data.get("os_description") and release.get("pretty_name"):
-        data["os_description"] = release["pretty_name"]
+    release = facts.get(LINUX_RELEASE)
+    if not data.get("os_description") and release is not None and release.pretty_name:
+        data["os_description"] = release.pretty_name
     return data
 
 
@@ -487,6 +486,7 @@ def _manifest(options: CollectOptions, settings: RunSettings, outcomes: list[Col
                         "until": settings.until.isoformat(timespec="seconds")},
         "products": [p.to_json() for p in facts.products],
         "identifiers": dict(facts.identifiers),
+        "facts": facts.to_json(),
         "collectors": [o.to_json() for o in outcomes],
         "collector_load_errors": [{"module": m, "reason": r} for m, r in load_errors],
         **({"case_id": options.case_id} if options.case_id else {}),

@@ -1,7 +1,8 @@
 """The collector contract: declarative metadata, an applicability check and a collect step.
 
 A collector never touches the machine except through the `Context` it is given, so the same class runs on
-the live system, on an offline root (`--root`) and in tests with a recorded command runner.
+the live system, on an offline root (`--root`) and in tests with a recorded command runner. Most collectors only
+declare the files and commands they take (`collectors.declarative`); the others write ``collect()``.
 """
 
 from __future__ import annotations
@@ -12,8 +13,12 @@ from typing import TYPE_CHECKING, ClassVar
 
 if TYPE_CHECKING:
     from collectors.context import Context
+    from collectors.declarative import Command, Files, Gathered
 
 ALL_PLATFORMS: tuple[str, ...] = ("windows", "linux", "darwin")
+# The one mark of a collector that takes minutes: the window and ``collect --no-slow`` leave it out when asked,
+# and show its ``expected_duration_s`` before the user opts in.
+SLOW = "slow"
 
 
 class Status(enum.StrEnum):
@@ -86,10 +91,14 @@ class Collector:
         needs_live: True when the collector reads the running system (commands, psutil), so it is
             not applicable to an offline root.
         needs_admin: True when it cannot do its job without administrator or root rights.
-        default_enabled: False for slow or optional collectors that run only when asked for.
         expected_duration_s: shown to the user before they opt in to a slow collector.
-        tags: free labels (``logs``, ``vss``, ``network`` ...).
+        tags: free labels (``logs``, ``vss``, ``network`` ...); `SLOW` marks a collector that takes minutes.
         options: typed options.
+        files: `Files` to copy, taken by the default ``collect()`` before the commands.
+        commands: `Command` entries to run, in order, by the default ``collect()``.
+        file_index: write ``index.json`` listing the files taken (path, bundle path, product, description).
+        nothing_found: when set and the ``files`` globs match nothing, the collector ends ``not_applicable``
+            with this reason.
     """
 
     name: ClassVar[str] = ""
@@ -100,10 +109,17 @@ class Collector:
     priority: ClassVar[int] = 50
     needs_live: ClassVar[bool] = False
     needs_admin: ClassVar[bool] = False
-    default_enabled: ClassVar[bool] = True
     expected_duration_s: ClassVar[float] = 5.0
     tags: ClassVar[tuple[str, ...]] = ()
     options: ClassVar[tuple[Option, ...]] = ()
+    files: ClassVar[tuple[Files, ...]] = ()
+    commands: ClassVar[tuple[Command, ...]] = ()
+    file_index: ClassVar[bool] = False
+    nothing_found: ClassVar[str] = ""
+
+    @classmethod
+    def is_slow(cls) -> bool:
+        return SLOW in cls.tags
 
     def check(self, ctx: Context) -> Applicability:
         """The framework's checks (platform, live system, rights), then the collector's own."""
@@ -120,8 +136,21 @@ class Collector:
         return APPLICABLE
 
     def collect(self, ctx: Context) -> None:
-        """Write artifacts through ``ctx.writer``. Raise `NotApplicable` if it turns out there is nothing."""
-        raise NotImplementedError
+        """Write artifacts through ``ctx.writer``. Raise `NotApplicable` if it turns out there is nothing.
+
+        The default takes what the collector declares (``files``, ``commands``), then calls `interpret`.
+        """
+        if not (self.files or self.commands):
+            raise NotImplementedError(f"{type(self).__name__} declares no files or commands and has no collect()")
+        from collectors.declarative import gather
+
+        self.interpret(ctx, gather(self, ctx))
+        if self.commands:
+            ctx.progress(1.0, "done")
+
+    def interpret(self, ctx: Context, gathered: Gathered) -> None:
+        """Override to read the declared commands' answers (``gathered.steps`` by output name): a summary file,
+        a fact for later collectors."""
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name}>"

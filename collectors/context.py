@@ -4,33 +4,20 @@ from __future__ import annotations
 
 import os
 import sys
-import threading
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from collectors.bundle import ArtifactWriter
 from collectors.cancel import CancelToken
+from collectors.facts import Facts, Product
 from collectors.runner import DEFAULT_TIMEOUT_S, CommandResult, CommandRunner
 from collectors.sysroot import SystemRoot
 
 ProgressCallback = Callable[[float | None, str], None]
-
-
-@dataclass
-class Product:
-    """An installed Acronis product or component, as recorded under ``products`` in the manifest."""
-
-    name: str
-    version: str = ""
-    build: str = ""
-    component: str = ""
-    source: str = ""  # where it was seen: registry key, package db, log $module ...
-
-    def to_json(self) -> dict[str, str]:
-        return {k: v for k, v in asdict(self).items() if v}
+__all__ = ["Context", "Facts", "Product", "ProgressCallback", "running_elevated"]
 
 
 def running_elevated() -> bool:
@@ -46,39 +33,6 @@ def running_elevated() -> bool:
 
 
 @dataclass
-class Facts:
-    """What collectors learn about the machine and share with each other and with the report.
-
-    Product detection runs in the first phase and fills ``products`` and ``identifiers``; later
-    collectors (connectivity, the escalation form) read them. Writes go through the methods: several
-    collectors run at once.
-    """
-
-    is_admin: bool = False
-    products: list[Product] = field(default_factory=list)
-    identifiers: dict[str, str] = field(default_factory=dict)
-    values: dict[str, Any] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-
-    def add_product(self, product: Product) -> None:
-        with self._lock:
-            for known in self.products:
-                if (known.name, known.component) == (product.name, product.component):
-                    known.version = known.version or product.version
-                    known.build = known.build or product.build
-                    return
-            self.products.append(product)
-
-    def set_identifier(self, key: str, value: str) -> None:
-        with self._lock:
-            self.identifiers.setdefault(key, value)
-
-    def set(self, key: str, value: Any) -> None:
-        with self._lock:
-            self.values[key] = value
-
-
-@dataclass
 class Context:
     """A collector's view of the run.
 
@@ -89,7 +43,7 @@ class Context:
         cancel: set when the user cancels or the collector's time is over.
         progress: ``progress(fraction or None, text)``.
         runner: runs external commands; tests inject one that plays back recorded outputs.
-        facts: shared knowledge (products, identifiers, rights).
+        facts: shared knowledge, named and typed (`collectors.facts`): products, identifiers, rights ...
         options: the run's options (``--since`` etc.) and collector options by name.
     """
 

@@ -113,7 +113,7 @@ class CollectorTableModel(QAbstractTableModel):
                 continue
             slow = "slow" in cls.tags
             row = CollectorRow(cls.name, cls.title or cls.name, IDLE, description=cls.description, slow=slow,
-                               in_run=False, checked=previous.get(cls.name, cls.default_enabled))
+                               in_run=False, checked=previous.get(cls.name, True))
             if cls.needs_live and not live:
                 row.state, row.reason, row.choosable, row.checked = (
                     str(Status.NOT_APPLICABLE), self.tr("needs the live system; this source is a copy of one"),

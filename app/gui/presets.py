@@ -8,9 +8,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from collectors.base import Collector
+from collectors.base import SLOW, Collector
 
-SLOW = "slow"
 _ACRONIS = {"acronis", "logs", "config", "inventory", "offline"}
 
 
@@ -29,9 +28,9 @@ def _tags(cls: type[Collector]) -> set[str]:
 
 PRESETS: tuple[Preset, ...] = (
     Preset("recommended", "Recommended", "Every collector that applies, the slow ones included",
-           lambda cls: cls.default_enabled, True),
+           lambda cls: True, True),
     Preset("quick", "Quick", "Every collector that applies, without the slow ones",
-           lambda cls: cls.default_enabled and SLOW not in cls.tags, False),
+           lambda cls: SLOW not in cls.tags, False),
     Preset("acronis", "Acronis only", "Acronis products, settings and logs; no system diagnostics",
            lambda cls: bool(_tags(cls) & _ACRONIS) and "network" not in _tags(cls), False),
     Preset("backup", "Backup or recovery fails",

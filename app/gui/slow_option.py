@@ -7,9 +7,9 @@ from collections.abc import Sequence
 
 from PySide6.QtWidgets import QCheckBox, QWidget
 
-from collectors.base import Collector
+from collectors.base import SLOW, Collector
 
-SLOW_TAG = "slow"
+SLOW_TAG = SLOW
 
 # Past ten minutes the seconds of an estimate are noise.
 WHOLE_MINUTES_FROM_S = 600
@@ -18,7 +18,7 @@ WHOLE_MINUTES_FROM_S = 600
 def slow_collectors(classes: Sequence[type[Collector]], target_os: str | None) -> tuple[type[Collector], ...]:
     """The collectors that ``include_slow`` switches on or off for a target; every platform's if it is unknown."""
     return tuple(cls for cls in classes
-                 if SLOW_TAG in cls.tags and cls.default_enabled
+                 if SLOW_TAG in cls.tags
                  and (target_os is None or target_os in cls.platforms))
 
 

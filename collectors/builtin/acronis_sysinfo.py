@@ -12,7 +12,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from collectors.base import APPLICABLE, Applicability, Collector, CollectorFailed, not_applicable
+from collectors.base import APPLICABLE, SLOW, Applicability, Collector, CollectorFailed, not_applicable
 from collectors.commands import first_line
 from collectors.context import Context
 from collectors.runner import CommandResult
@@ -109,7 +109,7 @@ class AcronisSysinfo(Collector):
     priority = 90
     timeout_s = 900.0
     expected_duration_s = 300.0
-    tags = ("acronis", "sysinfo", "slow")
+    tags = ("acronis", "sysinfo", SLOW)
 
     def __init__(self) -> None:
         self.acrocmd: Path | None = None

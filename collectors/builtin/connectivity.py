@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 from collectors.acronis_locations import CONFIG, Finder, locations_for
 from collectors.base import Collector, NotApplicable, Option
 from collectors.context import Context
+from collectors.facts import REGISTRATION_ADDRESS
 from collectors.sysroot import refusal_reason
 
 TIMEOUT_S = 3.0
@@ -152,8 +153,8 @@ def discover(ctx: Context) -> tuple[list[Target], list[str]]:
     targets: list[Target] = []
     read: list[str] = []
     aakore_port = AAKORE_DEFAULT_PORT
-    registration = ctx.facts.values.get("registration_address")
-    if isinstance(registration, str) and registration:
+    registration = ctx.facts.get(REGISTRATION_ADDRESS)
+    if registration:
         targets.extend(_targets_for(registration, "registration address (product detection)"))
     finder = Finder(ctx.root)
     for location in locations_for(ctx.target_os, (CONFIG,)):
@@ -252,4 +253,3 @@ class Connectivity(Collector):
         ctx.writer.add_json("connectivity.json", summary, source="socket.getaddrinfo / socket.create_connection")
         header = f"# {note}\n\n" if note else ""
         ctx.writer.add_text("connectivity.txt", header + text_table(probes), source="acronis-triage")
-        ctx.facts.set("connectivity", [{"host": p.host, "port": p.port, "result": p.result} for p in probes])

@@ -5,8 +5,10 @@ from __future__ import annotations
 import shlex
 
 from collectors.base import Collector
-from collectors.commands import QUICK_S, run_and_store
+from collectors.commands import QUICK_S
 from collectors.context import Context
+from collectors.declarative import Command, Gathered
+from collectors.facts import LINUX_RELEASE, LinuxRelease
 
 
 def parse_os_release(text: str) -> dict[str, str]:
@@ -36,21 +38,18 @@ class LinuxKernel(Collector):
     expected_duration_s = 1.0
     tags = ("system", "linux")
 
-    def collect(self, ctx: Context) -> None:
-        ctx.progress(0.0, "uname -a")
-        run_and_store(ctx, ("uname", "-a"), "uname_a.txt", timeout=QUICK_S)
-        release = run_and_store(ctx, ("uname", "-r"), "uname_r.txt", timeout=QUICK_S)
-        ctx.progress(0.5, "/etc/os-release")
-        os_release = run_and_store(ctx, ("cat", "/etc/os-release"), "os_release.txt", timeout=QUICK_S)
-        run_and_store(ctx, ("cat", "/proc/version"), "proc_version.txt", timeout=QUICK_S)
-        facts: dict[str, str] = {}
-        if release.ok:
-            facts["kernel"] = release.text().strip()
-        if os_release.ok:
-            info = parse_os_release(os_release.text())
-            for key in ("PRETTY_NAME", "ID", "VERSION_ID"):
-                if info.get(key):
-                    facts[key.lower()] = info[key]
-        if facts:
-            ctx.facts.set("linux_release", facts)
-        ctx.progress(1.0, "done")
+    commands = (
+        Command(("uname", "-a"), "uname_a.txt", QUICK_S, judge=False),
+        Command(("uname", "-r"), "uname_r.txt", QUICK_S, judge=False),
+        Command(("cat", "/etc/os-release"), "os_release.txt", QUICK_S, judge=False),
+        Command(("cat", "/proc/version"), "proc_version.txt", QUICK_S, judge=False),
+    )
+
+    def interpret(self, ctx: Context, gathered: Gathered) -> None:
+        release = gathered.ok("uname_r.txt")
+        os_release = gathered.ok("os_release.txt")
+        info = parse_os_release(os_release.text()) if os_release else {}
+        found = LinuxRelease(kernel=release.text().strip() if release else "", pretty_name=info.get("PRETTY_NAME", ""),
+                             id=info.get("ID", ""), version_id=info.get("VERSION_ID", ""))
+        if found != LinuxRelease():
+            ctx.facts.set(LINUX_RELEASE, found)

@@ -3,24 +3,8 @@
 from __future__ import annotations
 
 from collectors.base import Collector
-from collectors.commands import QUICK_S, run_and_store
-from collectors.context import Context
-
-
-def parse_free(text: str) -> dict[str, dict[str, int]]:
-    """``free -m`` rows (Mem, Swap) as {column: MiB}; the column set differs between procps versions."""
-    lines = [line for line in text.splitlines() if line.strip()]
-    if not lines:
-        return {}
-    columns = lines[0].split()
-    rows: dict[str, dict[str, int]] = {}
-    for line in lines[1:]:
-        label, _, rest = line.partition(":")
-        values = rest.split()
-        if not values or not all(v.isdigit() for v in values):
-            continue
-        rows[label.strip().lower()] = dict(zip(columns, (int(v) for v in values), strict=False))
-    return rows
+from collectors.commands import QUICK_S
+from collectors.declarative import Command
 
 
 class LinuxMemory(Collector):
@@ -33,12 +17,4 @@ class LinuxMemory(Collector):
     timeout_s = 30.0
     expected_duration_s = 0.5
     tags = ("system", "linux")
-
-    def collect(self, ctx: Context) -> None:
-        ctx.progress(None, "free -m")
-        result = run_and_store(ctx, ("free", "-m"), "free_m.txt", timeout=QUICK_S)
-        if result.ok:
-            rows = parse_free(result.text())
-            if rows:
-                ctx.facts.set("linux_memory_mb", rows)
-        ctx.progress(1.0, "done")
+    commands = (Command(("free", "-m"), "free_m.txt", QUICK_S, judge=False),)

@@ -7,7 +7,6 @@ import re
 from collectors.base import Collector
 from collectors.commands import MAX_S, is_missing, store_filtered
 from collectors.context import Context
-from collectors.runner import CommandResult
 
 ACRONIS_PACKAGES = re.compile(r"(?i)acronis|snapapi|file.?protector|backupandrecovery|aakore|cyber.?protect")
 DPKG_HEADER_LINES = 5
@@ -30,7 +29,6 @@ class LinuxPackages(Collector):
         ctx.progress(0.5, "dpkg -l")
         # Old dpkg cuts columns to the terminal width, and there is no terminal here.
         dpkg = ctx.run(("dpkg", "-l"), timeout=MAX_S, env={"COLUMNS": "250"})
-        found: dict[str, list[str]] = {}
         ran = [r for r in (rpm, dpkg) if not is_missing(r)]
         if not ran:
             for result in (rpm, dpkg):
@@ -44,15 +42,6 @@ class LinuxPackages(Collector):
             if result.error:
                 ctx.writer.skip(result.command, result.error)
                 continue
-            lines = store_filtered(ctx, name, result, ACRONIS_PACKAGES, keep_header_lines=header)
-            if result.ok:
-                found[name.split("_")[0]] = [_package_id(result, line) for line in lines]
-        ctx.facts.set("linux_packages_acronis", found)
+            store_filtered(ctx, name, result, ACRONIS_PACKAGES, keep_header_lines=header)
         ctx.progress(1.0, "done")
 
-
-def _package_id(result: CommandResult, line: str) -> str:
-    if result.argv[0] == "dpkg":
-        parts = line.split()
-        return f"{parts[1]} {parts[2]}" if len(parts) >= 3 else line.strip()
-    return line.strip()

@@ -69,7 +69,6 @@ class LinuxSnapapi(Collector):
             state.secure_boot = parse_secure_boot((sb.stdout + b"\n" + sb.stderr).decode("utf-8", "replace"))
         diagnose(state)
         ctx.writer.add_json("snapapi_state.json", state.to_json(), source="acronis-triage: SnapAPI diagnosis")
-        ctx.facts.set("snapapi", {"loaded": state.snapapi26_loaded, "problems": list(state.problems)})
         ctx.progress(1.0, "done")
 
     @staticmethod

@@ -58,5 +58,4 @@ class MacosLaunchd(Collector):
                 if not ctx.facts.is_admin else "")
         ctx.writer.add_json("acronis_launchd_jobs.json", {"jobs": jobs, "problems": problems, "note": note},
                             source="acronis-triage: launchctl list")
-        ctx.facts.set("macos_acronis_jobs", jobs)
         ctx.progress(1.0, "done")

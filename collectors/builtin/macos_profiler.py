@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collectors.base import Collector
-from collectors.commands import run_and_store
-from collectors.context import Context
+from collectors.base import SLOW, Collector
+from collectors.declarative import Command
 
 # system_profiler spends most of its time probing hardware; 120 s is the documented exception to the 60 s rule.
 PROFILER_TIMEOUT_S = 120.0
@@ -19,10 +18,8 @@ class MacosProfiler(Collector):
     priority = 80
     timeout_s = PROFILER_TIMEOUT_S + 30.0
     expected_duration_s = 20.0
-    tags = ("system", "macos", "slow")
-
-    def collect(self, ctx: Context) -> None:
-        ctx.progress(None, "system_profiler (can take a minute)")
-        run_and_store(ctx, ("system_profiler", "SPSoftwareDataType", "SPStorageDataType"), "system_profiler.txt",
-                      timeout=PROFILER_TIMEOUT_S)
-        ctx.progress(1.0, "done")
+    tags = ("system", "macos", SLOW)
+    commands = (
+        Command(("system_profiler", "SPSoftwareDataType", "SPStorageDataType"), "system_profiler.txt",
+                PROFILER_TIMEOUT_S, judge=False, label="system_profiler (can take a minute)"),
+    )

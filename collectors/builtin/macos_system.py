@@ -6,20 +6,12 @@ from __future__ import annotations
 import re
 
 from collectors.base import Collector
-from collectors.commands import NORMAL_S, QUICK_S, run_and_store
+from collectors.commands import NORMAL_S, QUICK_S
 from collectors.context import Context
+from collectors.declarative import Command, Gathered
 
 _EXTENSION = re.compile(r"(?P<team>[A-Z0-9]{10})\s+(?P<bundle>\S+)\s+\((?P<version>[^)]*)\)\s+(?P<name>.*?)\s+"
                         r"\[(?P<state>[^\]]+)\]\s*$")
-
-
-def parse_sw_vers(text: str) -> dict[str, str]:
-    values = {}
-    for line in text.splitlines():
-        key, sep, value = line.partition(":")
-        if sep and key.strip():
-            values[key.strip()] = value.strip()
-    return values
 
 
 def parse_system_extensions(text: str) -> list[dict[str, str]]:
@@ -43,26 +35,23 @@ class MacosSystem(Collector):
     expected_duration_s = 3.0
     tags = ("system", "macos")
 
-    def collect(self, ctx: Context) -> None:
-        ctx.progress(0.0, "sw_vers")
-        sw_vers = run_and_store(ctx, ("sw_vers",), "sw_vers.txt", timeout=QUICK_S)
-        run_and_store(ctx, ("uname", "-a"), "uname_a.txt", timeout=QUICK_S)
-        if sw_vers.ok:
-            ctx.facts.set("macos_version", parse_sw_vers(sw_vers.text()))
-        ctx.progress(0.4, "diskutil list")
-        run_and_store(ctx, ("diskutil", "list"), "diskutil_list.txt", timeout=NORMAL_S)
-        ctx.progress(0.7, "systemextensionsctl list")
+    commands = (
+        Command(("sw_vers",), "sw_vers.txt", QUICK_S, judge=False),
+        Command(("uname", "-a"), "uname_a.txt", QUICK_S, judge=False),
+        Command(("diskutil", "list"), "diskutil_list.txt", NORMAL_S, judge=False),
         # Catalina (10.15) brought system extensions; older macOS has no systemextensionsctl: a skip.
-        extensions = run_and_store(ctx, ("systemextensionsctl", "list"), "systemextensionsctl_list.txt",
-                                   timeout=QUICK_S)
-        if extensions.ok:
-            acronis = parse_system_extensions(extensions.text())
-            problems = [
-                f"Acronis system extension {ext['bundle']} is [{ext['state']}], not [activated enabled]: "
-                "approve it in System Settings > Privacy & Security"
-                for ext in acronis if ext["state"] != "activated enabled"
-            ]
-            ctx.writer.add_json("acronis_system_extensions.json", {"extensions": acronis, "problems": problems},
-                                source="acronis-triage: systemextensionsctl list")
-            ctx.facts.set("macos_acronis_extensions", acronis)
-        ctx.progress(1.0, "done")
+        Command(("systemextensionsctl", "list"), "systemextensionsctl_list.txt", QUICK_S, judge=False),
+    )
+
+    def interpret(self, ctx: Context, gathered: Gathered) -> None:
+        extensions = gathered.ok("systemextensionsctl_list.txt")
+        if extensions is None:
+            return
+        acronis = parse_system_extensions(extensions.text())
+        problems = [
+            f"Acronis system extension {ext['bundle']} is [{ext['state']}], not [activated enabled]: "
+            "approve it in System Settings > Privacy & Security"
+            for ext in acronis if ext["state"] != "activated enabled"
+        ]
+        ctx.writer.add_json("acronis_system_extensions.json", {"extensions": acronis, "problems": problems},
+                            source="acronis-triage: systemextensionsctl list")

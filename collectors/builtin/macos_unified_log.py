@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from datetime import UTC, datetime
 
-from collectors.base import Collector
+from collectors.base import SLOW, Collector
 from collectors.commands import is_denied, problem_of
 from collectors.context import Context
 
@@ -43,7 +43,7 @@ class MacosUnifiedLog(Collector):
     recent_timeout_s = 120.0
     timeout_s = log_timeout_s + recent_timeout_s + 30.0
     expected_duration_s = 90.0
-    tags = ("logs", "macos", "slow")
+    tags = ("logs", "macos", SLOW)
 
     def collect(self, ctx: Context) -> None:
         # --last counts back from now; a window that ended earlier is covered by a slightly longer one.

@@ -12,6 +12,9 @@ kept with where it came from. Product names are settled at the end, from the bes
 Sources are recorded most reliable first (installer data, then logs, then folders), because
 `Facts.add_product` keeps the first version and build it hears for a product.
 
+The names (families, home products, components) and where each system shows its products are data, in
+``resources/products/products.yaml`` (loaded and validated by `collectors.product_table`); this module reads.
+
 When nothing Acronis is found the collector still writes ``products.json`` with every place it searched and
 then ends ``not_applicable`` ("no Acronis product found"), so the manifest says why and where we looked.
 """
@@ -32,15 +35,14 @@ from lxml import etree
 from collectors.base import Collector, NotApplicable
 from collectors.commands import Outcome, classify
 from collectors.context import Context, Product
+from collectors.facts import REGISTRATION_ADDRESS
+from collectors.product_table import Sources, product_table
 from collectors.sysroot import Matches, SystemRoot, refusal_reason
 from collectors.textdecode import decode_bytes, sniff_encoding
 from collectors.windows_support import parse_reg_query, uninstall_entries
 
 LOG_TAIL_BYTES = 2 * 1024 * 1024
 MAX_SETTINGS_BYTES = 8 * 1024 * 1024  # settings files and Info.plist: read no more than this, whatever their size
-APP_BUNDLE_PATTERNS = ("/Applications/Acronis*.app/Contents/Info.plist",
-                       "/Library/Application Support/BackupClient/Acronis/*.app/Contents/Info.plist")
-INSTALLER_LOGS = r"%ProgramData%\Acronis\InstallationLogs\**\*.log"
 AGENT, SERVER, HOME, SHARED = "agent", "management_server", "home", "shared"
 MACHINE_MANAGER_KEY = r"HKLM\SOFTWARE\Acronis\BackupAndRecovery\Settings\MachineManager"
 FES_CACHE_KEY = r"HKLM\SOFTWARE\Acronis\BackupAndRecovery\Settings\OnlineBackup\FesAddressCache"
@@ -50,8 +52,6 @@ IDENTIFIERS: tuple[str, ...] = ("MMSCurrentMachineID", "InstanceID")
 _MODULE_FIELD = re.compile(r"\$module\\?\"?\s*[:=]\s*\\?\"?(?P<module>[A-Za-z][A-Za-z0-9_]*_\d{3,7})\b")
 _MODULE_NAME = re.compile(r"^(?P<comp>.+?)_(?P<plat>vsa64|vs_s|vs|lxa64|lx|mca64|mac64|mac|[a-z]{2,3}\d{0,2})_"
                           r"(?P<build>\d{3,7})$")
-PLATFORMS = {"vsa64": "Windows x64", "vs": "Windows x86", "vs_s": "Windows x86", "lxa64": "Linux x64",
-             "lx": "Linux x86"}
 _KBLINK = re.compile(r"\\?\"kbLink\\?\"\s*:\s*\{(?P<body>[^{}]{0,2000})\}")
 _KB_BUILD = re.compile(r"\\?\"build\\?\"\s*:\s*\\?\"?(?P<v>\d{3,7})")
 _KB_VERSION = re.compile(r"\\?\"version\\?\"\s*:\s*\\?\"(?P<v>[\d.]+)")
@@ -60,10 +60,6 @@ _XML_ATTR = re.compile(r"\b(?P<k>version|product)=\"(?P<v>[^\"]*)\"")
 _VERSION = re.compile(r"\b(?P<v>\d{1,2}\.\d{1,2}(?:\.\d+){1,2})\b")
 _HOST_VALUE = re.compile(r"^(?:https?://)?[A-Za-z0-9.-]+\.[A-Za-z]{2,}(?::\d+)?(?:/\S*)?$")
 
-# Main-agent modules: their build is the agent's build. Other modules in an agent log can be relayed from the
-# cloud or a management server (DOMAIN §2.2: "management_server_vsa64_16363" inside an agent's error).
-AGENT_MODULES = frozenset({"mms", "disk_bundle", "acrocmd", "service_process", "backup_and_recovery", "mms_mini",
-                           "agent", "vmms", "ti_demon"})
 
 
 @dataclass
@@ -112,12 +108,11 @@ def split_version(text: str) -> tuple[str, str]:
 
 
 def family(version: str, cloud: bool) -> str:
+    table = product_table()
     major = version.split(".")[0] if version else ""
-    if major in ("10", "11"):
-        return "Acronis Backup & Recovery 11"
-    if major == "12":
-        return "Acronis Backup 12.5"
-    return "Acronis Cyber Protect Cloud" if cloud else "Acronis Cyber Protect"
+    if major in table.family_by_major:
+        return table.family_by_major[major]
+    return table.cloud_family if cloud else table.other_family
 
 
 def classify_display_name(display: str, os_name: str) -> tuple[str, str, str] | None:
@@ -126,32 +121,17 @@ def classify_display_name(display: str, os_name: str) -> tuple[str, str, str] | 
     squashed = re.sub(r"[\s_.-]+", "", low)  # package ids: "com.acronis.CyberProtectHomeOffice"
     if "acronis" not in low and "cyberprotect" not in squashed and "backupandrecovery" not in squashed:
         return None
-    if "homeoffice" in squashed:
-        return HOME, "", "Acronis Cyber Protect Home Office"
-    if "trueimage" in squashed:
-        return HOME, "", "Acronis True Image"
-    agent_main = {"windows": "Agent for Windows", "linux": "Agent for Linux", "darwin": "Agent for Mac"}[os_name]
-    table = (
-        ("management server", SERVER, "Management Server"),
-        ("management console", AGENT, "Management Console"),
-        ("agent core", SHARED, "Agent Core"),
-        ("aakore", SHARED, "Agent Core"),
-        ("scheduler", SHARED, "Scheduler"),
-        ("active protection", SHARED, "Active Protection"),
-        ("storage node", AGENT, "Storage Node"),
-        ("media builder", AGENT, "Bootable Media Builder"),
-        ("bootable", AGENT, "Bootable Components"),
-        ("snapapi", AGENT, "SnapAPI kernel module"),
-        ("monitor", SHARED, "Cyber Protect Monitor"),
-        ("vss provider", AGENT, "VSS Provider"),
-    )
-    for needle, kind, component in table:
-        if needle in low:
-            return kind, component, ""
+    table = product_table()
+    for part, product in table.home_products:
+        if part in squashed:
+            return HOME, "", product
+    for entry in table.components:
+        if entry.contains in low:
+            return entry.kind, entry.component, ""
     m = re.search(r"agent for ([\w ./-]+)", display, re.IGNORECASE)
     if m:
         return AGENT, f"Agent for {m.group(1).strip()}", ""
-    return AGENT, agent_main, ""
+    return AGENT, table.main_agent[os_name], ""
 
 
 def _is_local(value: str) -> bool:
@@ -192,7 +172,7 @@ def scan_log(text: str) -> tuple[list[tuple[str, str, str, str]], list[tuple[str
 def agent_build(modules: list[tuple[str, str, str, str]]) -> str:
     """The agent's build from its log: the newest main-agent module, else the commonest build."""
     for _, comp, _, build in reversed(modules):
-        if comp in AGENT_MODULES:
+        if comp in product_table().agent_modules:
             return build
     counts = Counter(build for _, comp, _, build in modules if not comp.startswith("management_server"))
     return counts.most_common(1)[0][0] if counts else ""
@@ -245,7 +225,7 @@ class Products(Collector):
         data = {
             "products": [p.to_json() for p in products],
             "identifiers": {k: {"value": v, "source": s} for k, (v, s) in found.identifiers.items()},
-            "registration_address": ctx.facts.values.get("registration_address", ""),
+            "registration_address": ctx.facts.get(REGISTRATION_ADDRESS) or "",
             "addresses": found.addresses,
             "sightings": [{k: v for k, v in asdict(s).items() if v} for s in found.sightings],
             "log_modules": list(found.modules.values())[:100],
@@ -351,9 +331,7 @@ class Products(Collector):
     # ---- files: app bundles, logs, configs, folders (live and offline)
 
     def _app_bundles(self, ctx: Context, found: Findings) -> None:
-        if ctx.target_os != "darwin":
-            return
-        for pattern in APP_BUNDLE_PATTERNS:
+        for pattern in _sources(ctx.target_os).app_bundles:
             matches = ctx.root.glob(pattern)
             _report_refused(ctx, found, matches)
             for plist in matches.files():
@@ -377,7 +355,8 @@ class Products(Collector):
                 found.looked(shown, f"{app} {short} ({bundle})")
 
     def _logs(self, ctx: Context, found: Findings) -> None:
-        for pattern, kind in _log_patterns(ctx.target_os):
+        for source in _sources(ctx.target_os).logs:
+            pattern, kind = source.pattern, source.kind
             matches = ctx.root.glob(pattern)
             _report_refused(ctx, found, matches)
             paths = matches.files()
@@ -395,7 +374,8 @@ class Products(Collector):
             modules, kblinks = scan_log(text)
             for module, comp, plat, build in modules:
                 found.modules[module] = {"module": module, "component": comp, "build": build,
-                                         "platform": PLATFORMS.get(plat, plat), "log": shown}
+                                         "platform": product_table().module_platforms.get(plat, plat),
+                                         "log": shown}
             build = agent_build(modules) if kind != SERVER else next(
                 (b for _, c, _, b in reversed(modules) if c.startswith("management_server")), "")
             component = _main_component(kind, ctx.target_os)
@@ -414,9 +394,11 @@ class Products(Collector):
         never arrived, which is worth knowing but is not the installed one. Offline roots have no registry to
         ask, so this is their best source of the full version.
         """
-        if ctx.target_os != "windows":
-            return
-        matches = ctx.root.glob(INSTALLER_LOGS)
+        for pattern in _sources(ctx.target_os).installer_logs:
+            self._installer_log_glob(ctx, found, pattern)
+
+    def _installer_log_glob(self, ctx: Context, found: Findings, pattern: str) -> None:
+        matches = ctx.root.glob(pattern)
         _report_refused(ctx, found, matches)
         for path in sorted(matches.files(), key=lambda p: _log_recency(ctx.root, p), reverse=True):
             shown = ctx.root.display(path)
@@ -457,7 +439,7 @@ class Products(Collector):
                                         m.group("build").decode("ascii"), name, product))
 
     def _configs(self, ctx: Context, found: Findings) -> None:
-        for target in _config_files(ctx.target_os):
+        for target in _sources(ctx.target_os).configs:
             path = ctx.root.resolve(target)
             shown = ctx.root.display(path)
             try:
@@ -515,7 +497,8 @@ class Products(Collector):
         found.looked(shown, f"{count} addresses")
 
     def _folders(self, ctx: Context, found: Findings) -> None:
-        for target, kind, component in _folder_markers(ctx.target_os):
+        for marker in _sources(ctx.target_os).folders:
+            target, kind, component = marker.path, marker.kind, marker.component
             path = ctx.root.resolve(target)
             try:
                 exists = ctx.root.kind(path) is not None
@@ -525,7 +508,7 @@ class Products(Collector):
                 continue
             found.looked(target, "present" if exists else "absent")
             if exists:
-                name = "Acronis True Image" if kind == HOME else ""
+                name = product_table().default_home_product if kind == HOME else ""
                 found.sightings.append(Sighting(kind, component, f"folder {ctx.root.display(path)}", name=name))
 
     # ---- settling names and publishing facts
@@ -535,9 +518,8 @@ class Products(Collector):
             ctx.facts.set_identifier(key, value)
         if found.addresses:
             best = sorted(found.addresses, key=_address_rank)[0]
-            ctx.facts.set("registration_address", _normalise_address(best["address"]))
-            ctx.facts.set("registration_addresses", found.addresses)
-        address = str(ctx.facts.values.get("registration_address", ""))
+            ctx.facts.set(REGISTRATION_ADDRESS, _normalise_address(best["address"]))
+        address = ctx.facts.get(REGISTRATION_ADDRESS) or ""
         # Cloud evidence: a cloud data-center address, a cloud-storage (FES) cache, or a source naming it.
         cloud = "acronis.com" in address or any("FesAddressCache" in a["key"] for a in found.addresses) or any(
             "cloud" in s.detail.lower() for s in found.sightings if s.kind in (AGENT, SHARED))
@@ -545,7 +527,7 @@ class Products(Collector):
                           if s.kind in (AGENT, SERVER) and s.version.split(".")[0].isdigit()]
         agent_family = family(agent_versions[0] if agent_versions else "", cloud)
         home_name = next((s.name for s in found.sightings if s.kind == HOME and s.name and "folder" not in s.source),
-                         "Acronis True Image")
+                         product_table().default_home_product)
         has_agent = any(s.kind in (AGENT, SERVER) for s in found.sightings)
         has_home = any(s.kind == HOME for s in found.sightings)
         products: list[Product] = []
@@ -566,10 +548,14 @@ class Products(Collector):
 
 def _main_component(kind: str, os_name: str) -> str:
     if kind == SERVER:
-        return "Management Server"
+        return product_table().management_server
     if kind == HOME:
         return ""
-    return {"windows": "Agent for Windows", "linux": "Agent for Linux", "darwin": "Agent for Mac"}[os_name]
+    return product_table().main_agent[os_name]
+
+
+def _sources(os_name: str) -> Sources:
+    return product_table().sources[os_name]
 
 
 def _address_rank(entry: dict[str, str]) -> int:
@@ -612,69 +598,3 @@ def _log_recency(root: SystemRoot, path: Path) -> tuple[float, int]:
         mtime = 0
     m = _ROTATION.search(path.name)
     return mtime, -int(m.group(1)) if m else 0
-
-
-def _log_patterns(os_name: str) -> tuple[tuple[str, str], ...]:
-    if os_name == "windows":
-        return (
-            (r"%ProgramData%\Acronis\BackupAndRecovery\MMS\mms.*.log", AGENT),
-            (r"%ProgramData%\Acronis\BackupAndRecovery\Logs\*.xml", AGENT),
-            (r"%ProgramData%\Acronis\AccountServer\Logs\account_server*.log", SERVER),
-            (r"%ProgramData%\Acronis\BackupManager\Logs\backup-manager*.log", SERVER),
-            (r"%ProgramData%\Acronis\TrueImageHome\Logs\ti_demon\*.log", HOME),
-        )
-    if os_name == "linux":
-        return (("/var/lib/Acronis/BackupAndRecovery/MMS/mms.*.log", AGENT),)
-    return (
-        ("/Library/Application Support/Acronis/BackupAndRecovery/MMS/mms.*.log", AGENT),
-        ("/Library/Logs/Acronis/mms*.log", AGENT),
-    )
-
-
-def _config_files(os_name: str) -> tuple[str, ...]:
-    if os_name == "windows":
-        return (
-            r"%ProgramData%\Acronis\Agent\var\aakore\reg.yml",  # by analogy with Linux [U]
-            r"%ProgramData%\Acronis\Agent\etc\aakore.yaml",
-        )
-    if os_name == "linux":
-        return (
-            "/etc/Acronis/BackupAndRecovery.config",
-            "/opt/acronis/var/aakore/reg.yml",
-            "/opt/acronis/etc/aakore.yaml",
-            "/var/lib/Acronis/BackupAndRecovery_version.txt",
-        )
-    return (
-        "/Library/Application Support/Acronis/Registry/BackupAndRecovery.config",
-        "/Library/Application Support/Acronis/Agent/var/aakore/reg.yml",
-        "/Library/Application Support/Acronis/Agent/etc/aakore.yaml",
-    )
-
-
-def _folder_markers(os_name: str) -> tuple[tuple[str, str, str], ...]:
-    if os_name == "windows":
-        return (
-            (r"%ProgramFiles%\BackupClient\BackupAndRecovery", AGENT, "Agent for Windows"),
-            (r"%ProgramFiles%\Acronis\BackupAndRecovery", AGENT, "Agent for Windows"),
-            (r"%CommonProgramFiles%\Acronis\Agent", SHARED, "Agent Core"),
-            (r"%CommonProgramFiles%\Acronis\Schedule2", SHARED, "Scheduler"),
-            (r"%ProgramData%\Acronis\ActiveProtection", SHARED, "Active Protection"),
-            (r"%ProgramData%\Acronis\FileProtectorLogs", SHARED, "Active Protection"),
-            (r"%ProgramData%\Acronis\AccountServer", SERVER, "Management Server"),
-            (r"%ProgramData%\Acronis\BackupManager", SERVER, "Management Server"),
-            (r"%ProgramData%\Acronis\TrueImageHome", HOME, ""),
-            (r"%ProgramFiles(x86)%\Acronis\TrueImageHome", HOME, ""),
-        )
-    if os_name == "linux":
-        return (
-            ("/usr/lib/Acronis/BackupAndRecovery", AGENT, "Agent for Linux"),
-            ("/opt/acronis/etc/aakore.yaml", SHARED, "Agent Core"),
-            ("/opt/acronis/var/log/aakore", SHARED, "Agent Core"),
-            ("/usr/lib/Acronis/Schedule", SHARED, "Scheduler"),
-        )
-    return (
-        ("/Library/Application Support/BackupClient/Acronis/Backup Agent.app", AGENT, "Agent for Mac"),
-        ("/Library/LaunchDaemons/com.acronis.mms.plist", AGENT, "Agent for Mac"),
-        ("/Library/LaunchDaemons/com.acronis.aakore.plist", SHARED, "Agent Core"),
-        ("/Library/LaunchDaemons/com.acronis.mms_mini.plist", HOME, ""),
-    )

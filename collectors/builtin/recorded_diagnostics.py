@@ -15,6 +15,7 @@ from typing import Any
 
 from collectors.base import APPLICABLE, Applicability, Collector, not_applicable
 from collectors.context import Context
+from collectors.facts import CAPTURED, HOSTNAME, OS_DESCRIPTION
 from collectors.sysroot import refusal_reason
 from collectors.windows_support import parse_reg_query
 
@@ -55,9 +56,13 @@ class RecordedDiagnostics(Collector):
         if not isinstance(index, dict):
             ctx.writer.skip(INDEX, "unreadable: not a JSON object")
             return
-        for key in ("hostname", "captured", "os"):
-            if isinstance(index.get(key), str):
-                ctx.facts.set(key if key != "os" else "os_description", index[key])
+        hostname, captured, os_description = (index.get(k) for k in ("hostname", "captured", "os"))
+        if isinstance(hostname, str):
+            ctx.facts.set(HOSTNAME, hostname)
+        if isinstance(captured, str):
+            ctx.facts.set(CAPTURED, captured)
+        if isinstance(os_description, str):
+            ctx.facts.set(OS_DESCRIPTION, os_description)
         ctx.writer.add_file(index_path, "index.json", display=INDEX, structured=True)
         commands = index.get("commands")
         commands = commands if isinstance(commands, list) else []

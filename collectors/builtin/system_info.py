@@ -12,6 +12,7 @@ import psutil
 
 from collectors.base import Collector
 from collectors.context import Context
+from collectors.facts import UPTIME_HOURS
 
 # Process names of Acronis components (DOMAIN.md §1.2-1.6); anything running from an Acronis folder counts too.
 ACRONIS_PROCESS_NAMES = frozenset({
@@ -121,6 +122,6 @@ class SystemInfo(Collector):
         data, problems = gather()
         for problem in problems:
             ctx.writer.mark_partial(problem)
-        ctx.facts.set("system", {k: data[k] for k in ("hostname", "os", "uptime_hours")})
+        ctx.facts.set(UPTIME_HOURS, float(data["uptime_hours"]))
         ctx.writer.add_json("system_info.json", data, source="psutil")
         ctx.progress(1.0, "done")

@@ -86,7 +86,6 @@ class WindowsEventLogs(Collector):
                         ctx.writer.skip(f"{log}.evtx", "wevtutil reported success but wrote no file")
         publishers = run_step(ctx, ["wevtutil", "ep"], "wevtutil_ep.txt", timeout=30.0, store=False)
         acronis = acronis_publishers(publishers.text()) if publishers.ok else []
-        ctx.facts.set("acronis_event_providers", acronis)
         for index, log in enumerate(LOGS):
             ctx.progress(0.5 + index / 4, f"reading {log} events as text")
             providers = [*KNOWN_PROVIDERS[log], *acronis]

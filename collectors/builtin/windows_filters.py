@@ -11,8 +11,8 @@ import re
 from typing import Any
 
 from collectors.base import Collector
-from collectors.commands import Outcome, run_step
 from collectors.context import Context
+from collectors.declarative import Command, Gathered
 from collectors.windows_support import parse_reg_query
 
 # Driver names of Acronis components (snapshot, Active Protection, CDP, Try&Decide) [D from product installs].
@@ -52,25 +52,23 @@ class WindowsFilters(Collector):
     expected_duration_s = 2.0
     tags = ("drivers", "windows")
 
-    def collect(self, ctx: Context) -> None:
+    # fltmc refuses without elevation ("0x80070005"); instances are not asked for once filters were refused.
+    commands = (
+        Command(("fltmc", "filters"), "fltmc_filters.txt", 20.0, needs_admin=True),
+        Command(("fltmc", "instances"), "fltmc_instances.txt", 20.0, needs_admin=True),
+        *(Command(("reg", "query", key, "/v", "UpperFilters"), f"{kind}_class_upperfilters.txt", 15.0,
+                  absent_is_normal=True, label=f"{kind} class filters") for kind, key in CLASS_KEYS),
+    )
+
+    def interpret(self, ctx: Context, gathered: Gathered) -> None:
         summary: dict[str, Any] = {}
-        ctx.progress(0.0, "fltmc filters")
-        step = run_step(ctx, ["fltmc", "filters"], "fltmc_filters.txt", timeout=20.0)
-        if step.ok:
+        if step := gathered.ok("fltmc_filters.txt"):
             filters = parse_filters(step.text())
             summary["minifilters"] = filters
             summary["acronis_minifilters"] = [f["name"] for f in filters if f["acronis"]]
-        if step.outcome not in (Outcome.MISSING, Outcome.DENIED):
-            ctx.progress(0.4, "fltmc instances")
-            run_step(ctx, ["fltmc", "instances"], "fltmc_instances.txt", timeout=20.0)
-        for index, (kind, key) in enumerate(CLASS_KEYS):
-            ctx.progress(0.6 + index / 5, f"{kind} class filters")
-            reg = run_step(ctx, ["reg", "query", key, "/v", "UpperFilters"], f"{kind}_class_upperfilters.txt",
-                           timeout=15.0, absent_is_normal=True)
-            if reg.ok:
+        for kind, _ in CLASS_KEYS:
+            if reg := gathered.ok(f"{kind}_class_upperfilters.txt"):
                 values = [v for k in parse_reg_query(reg.text()) for v in k.values]
-                names = [n for v in values for n in v.data.split("\\0") if n]
-                summary[f"{kind}_upper_filters"] = names
+                summary[f"{kind}_upper_filters"] = [n for v in values for n in v.data.split("\\0") if n]
         if summary:
             ctx.writer.add_json("filters_summary.json", summary, source="parsed from fltmc and reg query")
-        ctx.progress(1.0, "done")

@@ -106,6 +106,5 @@ class WindowsProxy(Collector):
                 continue
             ctx.writer.add_text(parts[-1], mask_userinfo(text), source=shown)
             summary.setdefault("aakore_files", {})[shown] = yaml_proxy(text)
-        ctx.facts.set("proxy", summary)
         ctx.writer.add_json("proxy_summary.json", summary, source="netsh, reg query, aakore YAML files")
         ctx.progress(1.0, "done")

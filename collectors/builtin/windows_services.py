@@ -85,6 +85,5 @@ class WindowsServices(Collector):
             states[svc] = sc_state(step.text()) or "unknown"
             # sc qc shows start type and dependencies (KB 69867: MMS waiting on the scheduler).
             run_step(ctx, ["sc", "qc", svc], f"sc_qc_{svc}.txt", timeout=15.0)
-        ctx.facts.set("acronis_service_states", states)
         ctx.writer.add_json("service_states.json", states, source="sc query")
         ctx.progress(1.0, "done")

@@ -6,8 +6,8 @@ import re
 from typing import Any
 
 from collectors.base import Collector
-from collectors.commands import Outcome, run_step
 from collectors.context import Context
+from collectors.declarative import Command, Gathered
 
 # vss.h VSS_WRITER_STATE: 6..15 are the FAILED_AT_* states; 2..5 are waits, normal around a backup.
 FAILED_STATES = range(6, 16)
@@ -15,11 +15,9 @@ _QUOTED = re.compile(r"'(?P<name>[^']*)'")
 _GUID = re.compile(r"\{[0-9A-Fa-f-]{36}\}")
 _STATE = re.compile(r"\[(?P<n>\d+)\]\s*(?P<text>.*)")
 
-COMMANDS: tuple[tuple[str, str], ...] = (
-    ("writers", "vssadmin_list_writers.txt"),
-    ("providers", "vssadmin_list_providers.txt"),
-    ("shadowstorage", "vssadmin_list_shadowstorage.txt"),
-)
+WRITERS, PROVIDERS = "vssadmin_list_writers.txt", "vssadmin_list_providers.txt"
+# A hung VSS service makes vssadmin wait forever; 45 s is far above a healthy run (< 2 s).
+VSSADMIN_TIMEOUT_S = 45.0
 
 
 def _value(line: str) -> str:
@@ -94,26 +92,23 @@ class WindowsVss(Collector):
     expected_duration_s = 5.0
     tags = ("vss", "windows")
 
-    def collect(self, ctx: Context) -> None:
+    # "No items found" (no shadow storage) is a finding. Refused once, the others are not asked (the skip says why).
+    commands = tuple(
+        Command(("vssadmin", "list", what), output, VSSADMIN_TIMEOUT_S, needs_admin=True, absent_is_normal=True)
+        for what, output in (("writers", WRITERS), ("providers", PROVIDERS),
+                             ("shadowstorage", "vssadmin_list_shadowstorage.txt"))
+    )
+
+    def interpret(self, ctx: Context, gathered: Gathered) -> None:
         summary: dict[str, Any] = {}
-        for index, (what, filename) in enumerate(COMMANDS):
-            ctx.progress(index / len(COMMANDS), f"vssadmin list {what}")
-            # A hung VSS service makes vssadmin wait forever; 45 s is far above a healthy run (< 2 s).
-            step = run_step(ctx, ["vssadmin", "list", what], filename, timeout=45.0, absent_is_normal=True)
-            if step.outcome is Outcome.DENIED:
-                return  # the others would be refused the same way; the skip says why
-            if not step.ok:
-                continue
-            if what == "writers":
-                writers = parse_writers(step.text())
-                summary["writers"] = writers
-                summary["failed_writers"] = [w["name"] for w in writers if w.get("failed")]
-                ctx.facts.set("vss_failed_writers", summary["failed_writers"])
-            elif what == "providers":
-                providers = parse_providers(step.text())
-                summary["providers"] = providers
-                summary["third_party_providers"] = [
-                    p["name"] for p in providers if not p["name"].lower().startswith("microsoft")]
+        if writers_step := gathered.ok(WRITERS):
+            writers = parse_writers(writers_step.text())
+            summary["writers"] = writers
+            summary["failed_writers"] = [w["name"] for w in writers if w.get("failed")]
+        if providers_step := gathered.ok(PROVIDERS):
+            providers = parse_providers(providers_step.text())
+            summary["providers"] = providers
+            summary["third_party_providers"] = [
+                p["name"] for p in providers if not p["name"].lower().startswith("microsoft")]
         if summary:
             ctx.writer.add_json("vss_summary.json", summary, source="parsed from vssadmin output")
-        ctx.progress(1.0, "done")

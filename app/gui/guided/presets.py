@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 DEFAULT_PRESET = "general"
-# Every collector that runs by default (`Collector.default_enabled`): what a plain `acronis-triage collect` takes.
+# Every collector (the slow ones as the preset's include_slow says): what a plain `acronis-triage collect` takes.
 ALL_DEFAULT = "default"
 MAX_SINCE_DAYS = 36500.0  # the same bound as `collect --since`
 _KEYS = frozenset({"title", "intro", "collectors", "since_days", "include_slow", "send_to"})

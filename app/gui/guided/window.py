@@ -276,7 +276,7 @@ class GuidedWindow(QMainWindow):
         live = not self.demo
         wanted = self.preset.collectors
         if wanted is None:
-            chosen = [c for c in classes if c.default_enabled and (self.preset.include_slow or "slow" not in c.tags)]
+            chosen = [c for c in classes if self.preset.include_slow or not c.is_slow()]
         else:
             chosen = [c for c in classes if c.name in wanted]
         self._chosen = chosen

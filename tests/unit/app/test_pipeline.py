@@ -204,13 +204,14 @@ def test_bundle_written_inside_the_root_does_not_collect_itself(tmp_path: Path) 
 def test_linux_operating_system_is_the_distribution_from_os_release() -> None:
     from app.pipeline import host_facts
     from collectors.context import Facts
+    from collectors.facts import LINUX_RELEASE, OS_DESCRIPTION, LinuxRelease
     from collectors.sysroot import SystemRoot
 
     facts = Facts(is_admin=False)
-    facts.set("linux_release", {"pretty_name": "Debian GNU/Linux 12 (bookworm)", "id": "debian"})
+    facts.set(LINUX_RELEASE, LinuxRelease(pretty_name="Debian GNU/Linux 12 (bookworm)", id="debian"))
     root = SystemRoot(Path("/srv/copy"), "linux", False)
     assert host_facts(root, facts)["os_description"] == "Debian GNU/Linux 12 (bookworm)"
-    facts.set("os_description", "Red Hat Enterprise Linux 9.4 (Plow)")  # a recorded description wins
+    facts.set(OS_DESCRIPTION, "Red Hat Enterprise Linux 9.4 (Plow)")  # a recorded description wins
     assert host_facts(root, facts)["os_description"] == "Red Hat Enterprise Linux 9.4 (Plow)"
 
 

@@ -48,7 +48,6 @@ def fake_install(root: Path, relative: str = "usr/lib/Acronis/CommandLineTool/ac
 
 
 def test_metadata_lets_end_user_mode_turn_it_off():
-    assert AcronisSysinfo.default_enabled is True
     assert "slow" in AcronisSysinfo.tags
     assert AcronisSysinfo.expected_duration_s == 300.0
     assert AcronisSysinfo.timeout_s == 900.0

@@ -22,6 +22,7 @@ from collectors.builtin.connectivity import (
     text_table,
 )
 from collectors.context import Facts, Product
+from collectors.facts import REGISTRATION_ADDRESS
 from collectors.sysroot import SystemRoot
 
 ROOTS = Path(__file__).resolve().parents[2] / "data" / "roots"
@@ -71,7 +72,6 @@ def test_open_refused_and_dns_failure(harness, listening: int, closed_port: int)
     assert results[("unresolvable.invalid", 443)]["time_ms"] is None
     assert any(f" {listening} " in line and " open " in line for line in table.splitlines())
     assert "DNS failure" in table and "refused" in table and "open" in table
-    assert {c["result"] for c in ctx.facts.values["connectivity"]} == {"open", "refused", "DNS failure"}
 
 
 def test_a_hung_resolver_counts_as_dns_timeout(listening: int) -> None:
@@ -111,7 +111,7 @@ def test_targets_come_from_the_agent_settings() -> None:
 
 def test_registration_address_from_product_detection_is_used() -> None:
     facts = Facts()
-    facts.set("registration_address", "https://eu8-cloud.example.test")
+    facts.set(REGISTRATION_ADDRESS, "https://eu8-cloud.example.test")
     ctx = SimpleNamespace(root=SystemRoot.offline(ROOTS / "darwin"), target_os="darwin", facts=facts, options={})
     targets, _ = discover(ctx)  # type: ignore[arg-type]
     hosts = {t.host for t in targets}

@@ -17,8 +17,11 @@ from collectors.bundle import BundleWriter, verify_bundle
 from collectors.cancel import CancelToken
 from collectors.context import Context, Facts
 from collectors.engine import Engine, EngineEvent, EventKind, RunSettings
+from collectors.facts import Fact
 from collectors.runner import SubprocessRunner
 from collectors.sysroot import SystemRoot
+
+SEEN: Fact[bool] = Fact("seen", bool, "a fact of the first phase", "detect", "uses")
 
 
 class Writes(Collector):
@@ -256,7 +259,7 @@ def test_first_phase_runs_before_the_rest(tmp_path: Path) -> None:
 
         def collect(self, ctx: Context) -> None:
             time.sleep(0.2)
-            ctx.facts.set("seen", True)
+            ctx.facts.set(SEEN, True)
             order.append("detect")
 
     class Uses(Collector):
@@ -264,7 +267,7 @@ def test_first_phase_runs_before_the_rest(tmp_path: Path) -> None:
         title = "Uses"
 
         def collect(self, ctx: Context) -> None:
-            order.append("uses" if ctx.facts.values.get("seen") else "uses-too-early")
+            order.append("uses" if ctx.facts.get(SEEN) else "uses-too-early")
 
     _run(tmp_path, [Uses, Detect])
     assert order == ["detect", "uses"]

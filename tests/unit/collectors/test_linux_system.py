@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from pathlib import Path
 
@@ -11,9 +12,10 @@ from replay_runner import ReplayRunner
 from collectors.base import Status
 from collectors.builtin.linux_dmesg import LinuxDmesg, keep_tail
 from collectors.builtin.linux_kernel import LinuxKernel, parse_os_release
-from collectors.builtin.linux_memory import LinuxMemory, parse_free
+from collectors.builtin.linux_memory import LinuxMemory
 from collectors.builtin.linux_packages import LinuxPackages
 from collectors.builtin.linux_storage import LinuxStorage
+from collectors.facts import LINUX_RELEASE, LinuxRelease
 from collectors.runner import CommandResult, SubprocessRunner
 
 HEALTHY = Path(__file__).resolve().parents[2] / "data" / "linux" / "ubuntu2404_healthy"
@@ -26,9 +28,9 @@ def test_kernel_and_distribution(run_live, replay_from):
 
     assert run.outcome.status == Status.OK
     assert run.names() == {"uname_a.txt", "uname_r.txt", "os_release.txt", "proc_version.txt"}
-    assert run.facts.values["linux_release"] == {"kernel": "3.10.0-1160.108.1.el7.x86_64",
-                                                 "pretty_name": "CentOS Linux 7 (Core)", "id": "centos",
-                                                 "version_id": "7"}
+    assert run.facts.get(LINUX_RELEASE) == LinuxRelease(kernel="3.10.0-1160.108.1.el7.x86_64",
+                                                        pretty_name="CentOS Linux 7 (Core)", id="centos",
+                                                        version_id="7")
     assert "gcc version 4.8.5" in run.text("proc_version.txt")
 
 
@@ -40,9 +42,10 @@ def test_os_release_quoting():
 def test_memory(run_live, replay_from):
     run = run_live(LinuxMemory, replay_from(BROKEN))
 
-    assert run.facts.values["linux_memory_mb"]["mem"]["available"] == 118
-    assert run.facts.values["linux_memory_mb"]["swap"]["total"] == 0
-    assert parse_free("garbage") == {}
+    assert run.outcome.status == Status.OK
+    assert run.names() == {"free_m.txt"}
+    assert run.text("free_m.txt").startswith("# command: free -m\n")
+    assert "Swap:" in run.text("free_m.txt")
 
 
 def test_storage_on_old_util_linux(run_live, replay_from):
@@ -61,7 +64,9 @@ def test_storage_hung_df_falls_back_to_local_file_systems(monkeypatch, run_live,
     runner = replay_from(HEALTHY)
     runner.add("df -h -l", stdout=b"Filesystem Size Used Avail Use% Mounted on\n/dev/sda2 2.0G 183M 1.6G 11% /boot\n")
     runner.recordings["df -h"].delay_s = 60.0  # a dead NFS mount: df never returns
-    monkeypatch.setattr("collectors.builtin.linux_storage.NORMAL_S", 0.3)
+    quick = tuple(dataclasses.replace(c, timeout=0.3, fallback=c.fallback and dataclasses.replace(
+        c.fallback, timeout=0.3)) for c in LinuxStorage.commands)
+    monkeypatch.setattr(LinuxStorage, "commands", quick)
     run = run_live(LinuxStorage, runner)
     assert run.outcome.status == Status.PARTIAL
     assert "df -h: timed out" in run.outcome.reason
@@ -86,15 +91,15 @@ def test_packages_on_debian_family(run_live, replay_from):
     assert "(3 of 10 lines kept)" in text
     assert "backupandrecoveryagent" in text and "adduser" not in text
     assert text.splitlines()[4].startswith("Desired=")  # dpkg's column legend is kept
-    assert run.facts.values["linux_packages_acronis"]["dpkg"][0] == "backupandrecoveryagent 15.0.38151-1"
+    assert any(line.split()[1:3] == ["backupandrecoveryagent", "15.0.38151-1"] for line in text.splitlines()[5:])
 
 
 def test_packages_on_rhel_family(run_live, replay_from):
     run = run_live(LinuxPackages, replay_from(BROKEN))
 
-    assert run.facts.values["linux_packages_acronis"] == {"rpm": [
+    assert run.text("rpm_qa_acronis.txt").splitlines()[-3:] == [
         "BackupAndRecoveryAgent-15.0.36432-1.x86_64", "BackupAndRecoveryBootableComponents-15.0.36432-1.x86_64",
-        "snapapi26_modules-0.8.10-1.noarch"]}
+        "snapapi26_modules-0.8.10-1.noarch"]
     assert "kernel-devel" not in run.text("rpm_qa_acronis.txt")
 
 
@@ -156,5 +161,6 @@ def test_real_kernel_output_matches_this_machine(run_live):
     import platform
 
     run = run_live(LinuxKernel, SubprocessRunner())
-    assert run.facts.values["linux_release"]["kernel"] == platform.release()
+    release = run.facts.get(LINUX_RELEASE)
+    assert release is not None and release.kernel == platform.release()
     assert platform.release() in run.text("uname_a.txt")

@@ -36,8 +36,7 @@ def test_version_disks_and_system_extensions(mac, replay_from):
     assert run.outcome.status == Status.OK, run.outcome.reason
     assert run.names() == {"sw_vers.txt", "uname_a.txt", "diskutil_list.txt", "systemextensionsctl_list.txt",
                            "acronis_system_extensions.json"}
-    assert run.facts.values["macos_version"] == {"ProductName": "macOS", "ProductVersion": "14.4.1",
-                                                 "BuildVersion": "23E224"}
+    assert "ProductVersion:\t\t14.4.1" in run.text("sw_vers.txt")
     assert "Apple_HFS Backups" in run.text("diskutil_list.txt")
     ext = run.json("acronis_system_extensions.json")
     assert [e["state"] for e in ext["extensions"]] == ["activated waiting for user", "activated enabled"]

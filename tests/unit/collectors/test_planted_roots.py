@@ -21,9 +21,9 @@ from pathlib import Path
 
 import pytest
 
-import collectors.builtin.products as products
 from app.cli import main
 from collectors.acronis_locations import LOCATIONS, is_triage_bundle
+from collectors.product_table import product_table
 from collectors.registry import discover
 from collectors.sysroot import SystemRoot
 
@@ -40,11 +40,11 @@ REFUSED = re.compile(r"outside the root|loop|named pipe|not followed|never opene
 def target_paths(os_name: str) -> list[str]:
     """Every path (glob) a collector reads on an offline root of this layout, named as on the target."""
     paths = [loc.pattern for loc in LOCATIONS if loc.os == os_name]
-    paths += [p for p, _ in products._log_patterns(os_name)]
-    paths += list(products._config_files(os_name))
-    paths += [t for t, _, _ in products._folder_markers(os_name)]
-    paths += [products.INSTALLER_LOGS] if os_name == "windows" else []
-    paths += list(products.APP_BUNDLE_PATTERNS) if os_name == "darwin" else []
+    sources = product_table().sources[os_name]
+    paths += [log.pattern for log in sources.logs]
+    paths += list(sources.configs)
+    paths += [marker.path for marker in sources.folders]
+    paths += [*sources.installer_logs, *sources.app_bundles]
     return paths
 
 

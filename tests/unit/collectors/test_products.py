@@ -15,6 +15,7 @@ from collectors.builtin.products import (
     scan_log,
     split_version,
 )
+from collectors.facts import REGISTRATION_ADDRESS
 from collectors.sysroot import SystemRoot
 from collectors.windows_support import UNINSTALL_KEYS
 
@@ -34,7 +35,7 @@ def test_windows_offline_root(run_windows, products_data, tmp_path):
     assert "$module in C:\\ProgramData\\Acronis\\BackupAndRecovery\\MMS\\mms.0.log" in agent["source"]
     assert ("Acronis Cyber Protect Cloud", "Agent Core") in products
     assert not any(c == "Management Server" for _, c in products)  # relayed from the cloud, not installed
-    assert run.facts.values["registration_address"] == "https://eu2-cloud.acronis.com"
+    assert run.facts.get(REGISTRATION_ADDRESS) == "https://eu2-cloud.acronis.com"
     data = run.json("products.json")
     assert data["registration_address"] == "https://eu2-cloud.acronis.com"
     modules = {m["module"]: m for m in data["log_modules"]}
@@ -98,7 +99,7 @@ def test_live_windows_registry(run_windows, replay, recorded):
     assert not any("Veeam" in n for n, _ in products)
     assert run.facts.identifiers == {"InstanceID": "4F6B2E1D-8C3A-4B7F-9E21-5D0C6A3B8F94",
                                      "MMSCurrentMachineID": "B2C9E4A7-1F3D-4E8B-A6C5-7D2F0E9B1A63"}
-    assert run.facts.values["registration_address"] == "https://fes-eu2-cloud.acronis.com:44445"
+    assert run.facts.get(REGISTRATION_ADDRESS) == "https://fes-eu2-cloud.acronis.com:44445"
 
 
 def test_live_windows_registry_refused(run_windows, replay):
@@ -140,7 +141,7 @@ def test_linux_offline_config_and_log(run_windows, products_data):
     products = _by_component(run)
     assert products[("Acronis Cyber Protect Cloud", "Agent for Linux")]["build"] == "36432"
     assert run.facts.identifiers["MMSCurrentMachineID"] == "1F2E3D4C-5B6A-4789-8A9B-0C1D2E3F4A5B"
-    assert run.facts.values["registration_address"] == "https://fes-us5-cloud.acronis.com:44445"
+    assert run.facts.get(REGISTRATION_ADDRESS) == "https://fes-us5-cloud.acronis.com:44445"
 
 
 def test_mac_plist_offline(run_windows, products_data):

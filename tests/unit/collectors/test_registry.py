@@ -27,7 +27,26 @@ def test_collector_metadata_is_declarative_and_complete(cls: type[Collector]) ->
     assert cls.timeout_s > 0
     assert isinstance(cls.tags, tuple)
     assert isinstance(cls.options, tuple) and all(isinstance(o, Option) for o in cls.options)
-    assert cls.collect is not Collector.collect, "a collector must implement collect()"
+    assert cls.collect is not Collector.collect or cls.files or cls.commands, \
+        "a collector declares files or commands, or implements collect()"
+
+
+@pytest.mark.parametrize("cls", [c for c in DISCOVERY.collectors if c.commands or c.files],
+                         ids=[c.name for c in DISCOVERY.collectors if c.commands or c.files])
+def test_declared_files_and_commands_are_well_formed(cls: type[Collector]) -> None:
+    commands = [*cls.commands, *(c.fallback for c in cls.commands if c.fallback is not None)]
+    outputs = [c.output for c in commands]
+    assert len(outputs) == len(set(outputs)), "two commands would write one file"
+    for command in commands:
+        assert command.argv and all(isinstance(a, str) and a for a in command.argv)
+        assert re.fullmatch(r"[A-Za-z0-9_.-]+", command.output) and command.output != "index.json"
+        # a command must be able to time out, and be killed, before its collector does
+        assert 0 < command.timeout < cls.timeout_s
+        assert set(command.platforms) <= set(cls.platforms)
+    for spec in cls.files:
+        assert spec.pattern and spec.description
+        assert set(spec.platforms) <= set(cls.platforms)
+    assert not cls.nothing_found or cls.files
 
 
 def test_names_are_unique() -> None:
