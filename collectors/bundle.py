@@ -14,11 +14,15 @@ spool (memory, then an anonymous temporary file beside the bundle), and only the
 compressed bytes to the archive takes the bundle lock. A read that never returns (a dead network share)
 stalls its own collector, which the engine abandons at its timeout; the others and ``finalize`` go on.
 A full disk, a cancel or a crash never leaves a file under the final name.
+
+This module writes the bundle; the other concerns have their own modules, whose public names it re-exports:
+`collectors.stream_redact` (redacting a stream on its way in), `collectors.bundle_deflate` (spools, parallel
+blocks, reading members back), `collectors.bundle_verify` (checking a bundle) and `collectors.bundle_space`
+(how much of the disk a bundle may use).
 """
 
 from __future__ import annotations
 
-import codecs
 import contextlib
 import errno
 import functools
@@ -28,47 +32,61 @@ import json
 import os
 import shutil
 import stat
-import struct
 import tempfile
 import threading
 import time
 import zipfile
-import zlib
 from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
 from collectors.base import Cancelled
+from collectors.bundle_deflate import (
+    BLOCK,
+    CHUNK,
+    DEFAULT_LEVEL,
+    SPOOL_IN_MEMORY,
+    Spool,
+    open_member,
+)
+from collectors.bundle_space import FREE_SPACE_CHECK_EVERY, MIN_FREE_BYTES, DiskFull, DiskUsage, SpacePolicy
+from collectors.bundle_verify import BundleError, verify_bundle, verify_written
 from collectors.cancel import CancelToken
 from collectors.positional_file import open_positional
 from collectors.redact import Redactor
 from collectors.runner import CommandResult
 from collectors.sniff import NOT_OPENED, OPENED, ZIP, archive_kind, looks_binary, sample_of
+from collectors.stream_redact import (
+    LOOKBACK,
+    AfterLine,
+    copy_redacted,
+    discard,
+    explicit_utf16,
+    is_utf16,
+    skip_partial_line,
+    text_copier,
+    text_encoding,
+)
 from collectors.sysroot import refusal_reason
 from collectors.textdecode import sniff_encoding
 
-CHUNK = 1024 * 1024
-LOOKBACK = 64 * 1024  # read above a tail cut so that a secret begun there (a PEM key) is still masked below it
+# The names this module had before it was split by concern (tests and the guided window's save import them here).
+__all__ = [
+    "BINARY_NOTE", "BLOCK", "CHUNK", "DEFAULT_FILE_CAP", "DEFAULT_LEVEL", "DEFAULT_STRUCTURED_CAP",
+    "FREE_SPACE_CHECK_EVERY", "LOOKBACK", "MIN_FREE_BYTES", "SMALL_FILE", "SPOOL_IN_MEMORY", "ArtifactWriter",
+    "BundleError", "BundleWriter", "DiskFull", "FileRecord", "SkipRecord", "manifest_json", "verify_bundle",
+    "verify_written",
+]
+_copy_redacted = copy_redacted
+_explicit_utf16 = explicit_utf16
+
+
 BINARY_NOTE = "binary content: copied as it is, not redacted"
 DEFAULT_FILE_CAP = 25 * 1024 * 1024  # sos's default: the tail of a log is what matters
 DEFAULT_STRUCTURED_CAP = 100 * 1024 * 1024
-MIN_FREE_BYTES = 64 * 1024 * 1024  # never fill the customer's disk to the last byte
-FREE_SPACE_CHECK_EVERY = 8 * 1024 * 1024
-# Compressed bytes a member keeps in memory before its spool moves to a temporary file: small members (the
-# vast majority) never touch the disk twice, and four workers hold at most a few MiB each.
-SPOOL_IN_MEMORY = 2 * 1024 * 1024
 SMALL_FILE = 64 * 1024  # read whole, in one call
-
-DiskUsage = Callable[[str], Any]
-
-
-class DiskFull(Exception):
-    """The target volume ran out of room; the bundle cannot be completed."""
-
-
-class BundleError(Exception):
-    """The bundle could not be written or verified."""
 
 
 @dataclass(slots=True)
@@ -113,74 +131,6 @@ class SkipRecord:
         return {"what": self.what, "reason": self.reason}
 
 
-class _Spool:
-    """One member's deflated bytes, built outside the bundle lock by the thread that reads its source.
-
-    Raw deflate (what a zip member holds) with its CRC-32 and sizes, so the finished member is appended to
-    the archive with a single local header and one copy, no seek back and no flush per member.
-    """
-
-    def __init__(self, folder: Path, prefix: str, level: int, size_hint: int | None = None) -> None:
-        self._folder = folder
-        self._prefix = prefix
-        self._deflate = _deflater(level, size_hint)
-        self._parts: list[bytes] = []
-        self._held = 0
-        self._file: IO[bytes] | None = None
-        self.crc = 0
-        self.size = 0
-        self.compressed = 0
-
-    def write(self, data: bytes) -> None:
-        self.crc = zlib.crc32(data, self.crc)
-        self.size += len(data)
-        self._keep(self._deflate.compress(data))
-
-    def finish(self) -> None:
-        self._keep(self._deflate.flush())
-
-    def _keep(self, out: bytes) -> None:
-        if not out:
-            return
-        self.compressed += len(out)
-        if self._file is not None:
-            self._file.write(out)
-            return
-        self._parts.append(out)
-        self._held += len(out)
-        if self._held > SPOOL_IN_MEMORY:
-            # Anonymous where the system allows it (O_TMPFILE, delete-on-close): nothing to clean up after a
-            # crash, and nothing a collector walking the output folder could pick up.
-            self._file = tempfile.TemporaryFile(  # noqa: SIM115 - closed by close(), after the append
-                dir=self._folder, prefix=self._prefix, suffix=".spool")
-            self._file.writelines(self._parts)
-            self._parts, self._held = [], 0
-
-    def copy_to(self, target: Any) -> None:
-        if self._file is None:
-            target.write(b"".join(self._parts) if len(self._parts) != 1 else self._parts[0])
-            return
-        self._file.seek(0)
-        shutil.copyfileobj(self._file, target, CHUNK)
-
-    def close(self) -> None:
-        self._parts = []
-        if self._file is not None:
-            self._file.close()
-            self._file = None
-
-
-def _deflater(level: int, size_hint: int | None) -> Any:
-    # zlib's defaults (32 KiB window, memLevel 8) allocate ~256 KiB per stream, and a fresh allocation that
-    # size costs more than deflating a 1 KiB log. A window and hash no larger than the member give the same
-    # bytes out (nothing can refer further back than the data goes) at a fraction of the setup; a member that
-    # outgrows its hint (a log still being written) only compresses a little less well.
-    if size_hint is None or size_hint >= 1 << 15:
-        return zlib.compressobj(level, zlib.DEFLATED, -15)
-    bits = max(9, size_hint.bit_length())
-    return zlib.compressobj(level, zlib.DEFLATED, -bits, max(1, bits - 6))
-
-
 class _HashingSink:
     """Counts, hashes and watches free space for bytes going into one archive member."""
 
@@ -222,24 +172,27 @@ class BundleWriter:
         redactor: Redactor | None = None,
         disk_usage: DiskUsage = shutil.disk_usage,
         min_free: int = MIN_FREE_BYTES,
-        compresslevel: int = 6,
+        compresslevel: int = DEFAULT_LEVEL,
     ) -> None:
         self.final_path = Path(final_path)
         self.redactor = redactor or Redactor()
-        self._disk_usage = disk_usage
-        self._min_free = min_free
+        self._space = SpacePolicy(self.final_path.parent, disk_usage, min_free)
         self._compresslevel = compresslevel
         # Held only to append finished members and to open, close or read the archive: never around a read
         # of a source, so nothing a collector waits for can stop another collector or finalize.
         self._lock = threading.RLock()
-        self._space_lock = threading.Lock()
         self._zip: zipfile.ZipFile | None = None
         self.part_path: Path | None = None
         self.records: list[FileRecord] = []
         self.manifest_files: list[dict[str, Any]] = []
         self._names: set[str] = set()
-        self._since_check = 0
-        self._written = 0
+        # Deflates the blocks of big members (see `_Blocks`); made when first needed and shut down (its threads
+        # joined) when the collection ends, since the analysis forks its workers only from a single thread.
+        self._pool: ThreadPoolExecutor | None = None
+        self._pool_lock = threading.Lock()
+        # (CRC-32, size, compressed size) of each member as it was written: what `finalize` checks the archive
+        # read back from disk against.
+        self._expected: dict[str, tuple[int, int, int]] = {}
         # Every temporary file of this run starts with this (the .part and the spools): `owns` recognises them.
         self._own_prefix = f".{self.final_path.name}."
 
@@ -261,8 +214,21 @@ class BundleWriter:
             allowZip64=True,
         )
 
+    def _deflate_pool(self) -> Executor:
+        with self._pool_lock:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 2, thread_name_prefix="deflate")
+            return self._pool
+
+    def _stop_pool(self) -> None:
+        with self._pool_lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True)
+
     def reopen_for_append(self) -> None:
         """Close the collection phase so it can be read back (analysis), then keep appending."""
+        self._stop_pool()
         with self._lock:
             assert self._zip is not None and self.part_path is not None
             self._zip.close()
@@ -282,10 +248,18 @@ class BundleWriter:
             records = [r for r in self.records if r.path.startswith("collected/")]
         # Positional reads: the analysis forks workers that read members of this one open archive at once.
         with open_positional(self.part_path) as fh, zipfile.ZipFile(fh, "r") as reader:
-            yield [(rec, functools.partial(reader.open, rec.path)) for rec in records]
+            yield [(rec, functools.partial(open_member, reader, fh.fileno(), rec.path)) for rec in records]
 
     def finalize(self, manifest: dict[str, Any]) -> Path:
-        """Write the manifest, close, verify every member against it, and rename into place."""
+        """Write the manifest, close, verify the archive against what was written, and rename into place.
+
+        Every member was hashed (sha256 for the manifest, CRC-32 for the zip) while it was written; the check
+        reads the archive's central directory and local headers back from disk and requires every member, with
+        the CRC and sizes it was written with, and nothing else, and the manifest read back (inflated, its CRC
+        checked) equal to the one written. Inflating every member again (`verify_bundle`) cost as much as
+        compressing them; the collected members are read back whole by the analysis anyway, CRC-checked.
+        """
+        self._stop_pool()
         with self._lock:
             assert self._zip is not None and self.part_path is not None
             self.manifest_files = [r.to_json() for r in self.records]
@@ -299,13 +273,18 @@ class BundleWriter:
                     raise DiskFull(self.disk_full_message()) from exc
                 raise
             self._zip = None
-        verify_bundle(self.part_path)
+        listed = {r.path for r in self.records}
+        if listed != set(self._expected):
+            raise BundleError(f"{self.final_path.name}: the manifest and the members written differ: "
+                              f"{sorted(listed ^ set(self._expected))[:3]}")
+        verify_written(self.part_path, self._expected, data)
         os.replace(self.part_path, self.final_path)
         self.part_path = None
         return self.final_path
 
     def abort(self) -> None:
         """Drop the temporary archive. Safe to call at any time, more than once."""
+        self._stop_pool()
         with self._lock:
             if self._zip is not None:
                 try:
@@ -323,33 +302,13 @@ class BundleWriter:
     # ---- space
 
     def check_free_space(self, needed: int) -> None:
-        try:
-            free = self._disk_usage(str(self.final_path.parent)).free
-        except OSError:
-            return
-        if free - needed < self._min_free:
-            raise DiskFull(self.disk_full_message(free))
+        self._space.check(needed)
 
     def disk_full_message(self, free: int | None = None) -> str:
-        if free is None:
-            try:
-                free = self._disk_usage(str(self.final_path.parent)).free
-            except OSError:
-                free = 0
-        return (
-            f"not enough free space in {self.final_path.parent}: {free // (1024 * 1024)} MiB free, "
-            f"{self._min_free // (1024 * 1024)} MiB must stay free; choose another output folder"
-        )
+        return self._space.full_message(free)
 
     def _account(self, n: int) -> None:
-        with self._space_lock:
-            self._since_check += n
-            self._written += n
-            due = self._since_check >= FREE_SPACE_CHECK_EVERY
-            if due:
-                self._since_check = 0
-        if due:
-            self.check_free_space(0)
+        self._space.account(n)
 
     def owns(self, path: Path | str) -> bool:
         """True for this run's own temporary files (the ``.part`` bundle, spools): never collected."""
@@ -401,7 +360,7 @@ class BundleWriter:
         if self._zip is None:
             raise Cancelled("the bundle is closed")
         record = FileRecord(name, 0, "", source, collector, kind=kind, original_size=original_size)
-        spool = _Spool(self.final_path.parent, self._own_prefix, self._compresslevel, size_hint)
+        spool = Spool(self.final_path.parent, self._own_prefix, self._compresslevel, size_hint, self._deflate_pool)
         try:
             sink = _HashingSink(spool, self, cancel)
             try:
@@ -438,7 +397,7 @@ class BundleWriter:
             spool.close()
         return record
 
-    def _append(self, arcname: str, spool: _Spool) -> None:
+    def _append(self, arcname: str, spool: Spool) -> None:
         # Caller holds the lock. What ZipFile.mkdir does for a directory, for a member whose compressed bytes,
         # CRC and sizes are already known: one local header (ZIP64 extra only where sizes need it; the central
         # directory and end records get ZIP64 from ZipFile.close as needed), the bytes, the bookkeeping.
@@ -466,6 +425,7 @@ class BundleWriter:
             raise
         zf.filelist.append(info)
         zf.NameToInfo[arcname] = info
+        self._expected[arcname] = (spool.crc, spool.size, spool.compressed)
 
     def add_generated(self, name: str, data: bytes | str, source: str = "acronis-triage") -> FileRecord:
         payload = data.encode("utf-8") if isinstance(data, str) else data
@@ -564,7 +524,7 @@ class ArtifactWriter:
         if redact:
             header = self.bundle.redactor.redact_bytes(header)  # the command line can hold a password
             body = self.bundle.redactor.redact_bytes(body, sniff_encoding(body[:4096]))
-        rec = self.add_bytes(name, header + body if not _is_utf16(body) else body, source=result.command,
+        rec = self.add_bytes(name, header + body if not is_utf16(body) else body, source=result.command,
                              redact=False, kind="command")
         rec.truncated = rec.truncated or result.truncated or result.timed_out
         if result.stderr.strip():
@@ -599,7 +559,7 @@ class ArtifactWriter:
             report_box: list[Any] = []
             rec = self.bundle.write_member(
                 self._name(name or path.name),
-                lambda sink: report_box.append(copy_zip_redacted(handle, sink, redactor, _text_copier(redactor))),
+                lambda sink: report_box.append(copy_zip_redacted(handle, sink, redactor, text_copier(redactor))),
                 source=self._shown(source), collector=self.collector, cancel=self.cancel, accept=self._open,
             )
         except (OSError, zipfile.BadZipFile) as exc:
@@ -667,7 +627,7 @@ class ArtifactWriter:
             if rec is not None:
                 rec.note = f"{BINARY_NOTE} ({kind}-compressed)"
             return rec
-        encoding = _explicit_utf16(_text_encoding(head), head)
+        encoding = explicit_utf16(text_encoding(head), head)
         truncated = total > max_bytes
         start = total - max_bytes if truncated else 0
         if encoding.startswith("utf-16"):
@@ -678,11 +638,11 @@ class ArtifactWriter:
 
             with self.open_source(path) as raw:
                 reader = DecompressingReader(raw, kind, Limits(), name=source)
-                lookback = _discard(reader, start, LOOKBACK)
+                lookback = discard(reader, start, LOOKBACK)
                 stream: Any = reader
                 if truncated:
-                    stream = _AfterLine(reader, encoding)
-                _copy_redacted(stream, sink, encoding, redactor, truncated, lookback=lookback)
+                    stream = AfterLine(reader, encoding)
+                copy_redacted(stream, sink, encoding, redactor, truncated, lookback=lookback)
 
         rec = self.bundle.write_member(
             self._name(decompressed_name(target, kind)), produce, source=self._shown(source),
@@ -711,7 +671,7 @@ class ArtifactWriter:
             limits = Limits()
             with self.open_source(path) as raw:
                 stream: Any = raw if kind is None else DecompressingReader(raw, kind, limits, name=source)
-                report_box.append(copy_stream_redacted(target, stream, sink, redactor, _text_copier(redactor),
+                report_box.append(copy_stream_redacted(target, stream, sink, redactor, text_copier(redactor),
                                                        limits))
 
         try:
@@ -734,21 +694,38 @@ class ArtifactWriter:
         max_bytes: int = DEFAULT_FILE_CAP,
         structured: bool = False,
         redact: bool = True,
+        opened: IO[bytes] | None = None,
     ) -> FileRecord | None:
         """Copy a file into the bundle.
 
         Text logs over ``max_bytes`` keep their tail (from a line start) and are flagged ``truncated``.
         Structured files (XML, JSON, databases, event logs) are never cut: they are taken whole, or skipped
         with the reason when larger than the structured cap. Unreadable or locked files become skips.
+        ``opened``: the file as the caller already opened it through `open_source` (to read its head first); it
+        is read from its start and closed here. Opening through the root's guard is a good part of a small
+        file's cost, so a collector that looks at a file before taking it need not open it twice.
         """
-        self._check()
         source = display or str(path)
         target = name or path.name
-        try:
-            handle = self.open_source(path)
-        except OSError as exc:
-            self._not_read(source, exc)
-            return None
+        if opened is not None:
+            handle = opened
+            try:
+                self._check()
+                handle.seek(0)
+            except OSError as exc:
+                handle.close()
+                self.skip(source, f"cannot read: {exc.strerror or exc}")
+                return None
+            except BaseException:
+                handle.close()
+                raise
+        else:
+            self._check()
+            try:
+                handle = self.open_source(path)
+            except OSError as exc:
+                self._not_read(source, exc)
+                return None
         try:
             info = os.fstat(handle.fileno())
         except OSError as exc:
@@ -791,7 +768,7 @@ class ArtifactWriter:
                 return self.add_archive(path, name, display=display, max_bytes=max_bytes)
             sample = sample_of(handle, size)
             binary = not redact or looks_binary(sample)
-            encoding = _text_encoding(sample) if not binary else sniff_encoding(head)
+            encoding = text_encoding(sample) if not binary else sniff_encoding(head)
             truncated = not structured and size > max_bytes
             start = 0
             if truncated:
@@ -802,10 +779,10 @@ class ArtifactWriter:
 
             def produce(sink: _HashingSink) -> None:
                 if truncated:
-                    _skip_partial_line(handle, encoding)
+                    skip_partial_line(handle, encoding)
                 # Structured files are redacted too (configs hold passwords), never cut; binary ones pass as is.
                 if not binary:
-                    _copy_redacted(handle, sink, _explicit_utf16(encoding, head), self.bundle.redactor, start > 0)
+                    copy_redacted(handle, sink, explicit_utf16(encoding, head), self.bundle.redactor, start > 0)
                 else:
                     while chunk := handle.read(CHUNK):
                         sink.write(chunk)
@@ -884,122 +861,6 @@ def _who() -> str:
 _WHO = _who()
 
 
-class _PlainSink:
-    """`_copy_redacted` writes to a sink with ``write``; a plain file handle is one."""
-
-    def __init__(self, handle: Any) -> None:
-        self.write = handle.write
-
-
-def _explicit_utf16(encoding: str, head: bytes) -> str:
-    # "utf-16" means a BOM we have already seen; decoding from the middle of the file needs the byte order.
-    if encoding == "utf-16":
-        return "utf-16-be-bom" if head.startswith(codecs.BOM_UTF16_BE) else "utf-16-le-bom"
-    return encoding
-
-
-def _text_encoding(sample: bytes) -> str:
-    from collectors.zip_redact import text_encoding
-
-    return text_encoding(sample)
-
-
-def _text_copier(redactor: Redactor) -> Callable[[Any, Any, str, bytes], None]:
-    def copy_text(src: Any, dst: Any, encoding: str, head: bytes) -> None:
-        _copy_redacted(src, _PlainSink(dst), _explicit_utf16(encoding, head), redactor, False)
-
-    return copy_text
-
-
-def _discard(reader: Any, start: int, keep: int) -> bytes:
-    """Read and drop ``start`` bytes of a stream; return the last ``keep`` of them (to prime the redactor)."""
-    tail = b""
-    left = start
-    while left > 0:
-        chunk = reader.read(min(CHUNK, left))
-        if not chunk:
-            break
-        left -= len(chunk)
-        tail = (tail + chunk)[-keep:]
-    return tail
-
-
-class _AfterLine:
-    """A stream that starts after the first line break (a tail starts on a line of its own)."""
-
-    def __init__(self, reader: Any, encoding: str) -> None:
-        self._reader = reader
-        self._nl = b"\n\x00" if encoding.startswith("utf-16-le") else b"\x00\n" if encoding.startswith(
-            "utf-16") else b"\n"
-        self._skipped = False
-
-    def read(self, size: int = -1) -> bytes:
-        while not self._skipped:
-            chunk = self._reader.read(CHUNK)
-            if not chunk:
-                self._skipped = True
-                return b""
-            step = len(self._nl)
-            cut = chunk.find(self._nl)
-            while cut >= 0 and cut % step:
-                cut = chunk.find(self._nl, cut + 1)
-            if cut >= 0:
-                self._skipped = True
-                return chunk[cut + step:]
-        return self._reader.read(size)
-
-
-def _is_utf16(data: bytes) -> bool:
-    return sniff_encoding(data[:4096]).startswith("utf-16")
-
-
-def _skip_partial_line(handle: Any, encoding: str) -> None:
-    if encoding.startswith("utf-16"):
-        while (pair := handle.read(2)) and pair not in (b"\n\x00", b"\x00\n"):
-            pass
-    else:
-        handle.readline()
-
-
-def _copy_redacted(handle: Any, sink: Any, encoding: str, redactor: Redactor, mid_file: bool, *,
-                   lookback: bytes | None = None) -> None:
-    """Stream ``handle`` through the redactor into ``sink``.
-
-    ``mid_file``: the copy starts inside the file (the tail of a big log); the text just above the start
-    (``lookback``, or read back from a seekable handle) primes the redactor, so that a key whose BEGIN line
-    was cut off is still masked. UTF-16 is redacted as text and written back in its byte order; a BOM stays
-    where the source had it.
-    """
-    if encoding.startswith("utf-16"):
-        encoding = "utf-16-be" if encoding.startswith("utf-16-be") else "utf-16-le"
-    stream = redactor.stream(encoding)
-    if mid_file:
-        if lookback is None:
-            lookback = _read_back(handle, LOOKBACK, 2 if encoding.startswith("utf-16") else 1)
-        if lookback:
-            stream.prime(lookback)
-    while chunk := handle.read(CHUNK):
-        out = stream.feed(chunk)
-        if out:
-            sink.write(out)
-    out = stream.finish()
-    if out:
-        sink.write(out)
-
-
-def _read_back(handle: Any, n: int, align: int) -> bytes:
-    try:
-        pos = handle.tell()
-        start = max(0, pos - n)
-        start -= start % align
-        handle.seek(start)
-        data = handle.read(pos - start)
-        handle.seek(pos)
-        return data
-    except (OSError, AttributeError, ValueError):
-        return b""
-
-
 def _zip_now() -> tuple[int, int, int, int, int, int]:
     t = time.localtime()
     return (max(t.tm_year, 1980), t.tm_mon, t.tm_mday, t.tm_hour, t.tm_min, t.tm_sec)
@@ -1018,79 +879,3 @@ def manifest_json(manifest: dict[str, Any], files: list[dict[str, Any]]) -> str:
         return "{\n  " + body + "\n}"
     return head[:-2] + ",\n  " + body + "\n}"
 
-
-def verify_bundle(path: Path) -> dict[str, Any]:
-    """Check a finished bundle: readable, every member listed in the manifest with a matching sha256.
-
-    Returns the manifest. Raises `BundleError` with the first problem found.
-    """
-    try:
-        with zipfile.ZipFile(path) as zf:
-            try:
-                manifest = json.loads(zf.read("manifest.json"))
-            except KeyError as exc:
-                raise BundleError(f"{path.name}: no manifest.json") from exc
-            listed = {f["path"]: f for f in manifest.get("files", [])}
-            infos = [i for i in zf.infolist() if i.filename != "manifest.json"]
-            for info in infos:
-                if info.filename not in listed:
-                    raise BundleError(f"{path.name}: {info.filename} is not listed in manifest.json")
-            with open(path, "rb", buffering=CHUNK) as raw:
-                # In archive order through one buffered handle: members of 1 KiB cost a buffer slice each,
-                # not an open, a seek and a header read through ZipFile.open (most of the time with 100,000).
-                for info in sorted(infos, key=lambda i: i.header_offset):
-                    if _member_sha256(raw, info) != listed[info.filename]["sha256"]:
-                        raise BundleError(f"{path.name}: {info.filename} does not match its sha256 in manifest.json")
-            missing = set(listed) - {i.filename for i in infos}
-            if missing:
-                raise BundleError(f"{path.name}: manifest.json lists missing files: {sorted(missing)[:3]}")
-            return manifest
-    except (zipfile.BadZipFile, OSError, zlib.error, EOFError, ValueError, struct.error, NotImplementedError,
-            RuntimeError) as exc:  # what zipfile's parsers raise on damage (found by hypothesis, see the tests)
-        raise BundleError(f"{path.name} is not a readable zip: {exc}") from exc
-
-
-_LOCAL_HEADER = struct.Struct("<4s22xHH")
-
-
-def _member_sha256(raw: IO[bytes], info: zipfile.ZipInfo) -> str:
-    """sha256 of one member's content, its CRC-32 and size checked as ZipFile.open would."""
-    sha = hashlib.sha256()
-    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) or info.flag_bits & 0x1:
-        # A bundle is never encrypted and only ever stored or deflated: anything else is damage.
-        raise zipfile.BadZipFile(f"{info.filename}: unexpected compression method or encryption flag")
-    raw.seek(info.header_offset)
-    header = raw.read(_LOCAL_HEADER.size)
-    if len(header) != _LOCAL_HEADER.size:
-        raise zipfile.BadZipFile(f"{info.filename}: truncated local header")
-    magic, name_len, extra_len = _LOCAL_HEADER.unpack(header)
-    if magic != b"PK\x03\x04":
-        raise zipfile.BadZipFile(f"{info.filename}: bad local header")
-    raw.seek(name_len + extra_len, os.SEEK_CUR)
-    inflater = zlib.decompressobj(-15) if info.compress_type == zipfile.ZIP_DEFLATED else None
-    crc = size = 0
-    left = info.compress_size
-    while left:
-        block = raw.read(min(left, CHUNK))
-        if not block:
-            raise zipfile.BadZipFile(f"{info.filename}: truncated data")
-        left -= len(block)
-        while block:
-            if inflater is None:
-                out, block = block, b""
-            else:
-                # Bounded output: a damaged or hostile member never inflates into memory all at once.
-                out = inflater.decompress(block, CHUNK)
-                block = inflater.unconsumed_tail
-            crc = zlib.crc32(out, crc)
-            size += len(out)
-            sha.update(out)
-    if inflater is not None:
-        out = inflater.flush()
-        crc, size = zlib.crc32(out, crc), size + len(out)
-        sha.update(out)
-        if not inflater.eof:
-            raise zipfile.BadZipFile(f"{info.filename}: compressed data ends early")
-    if crc != info.CRC or size != info.file_size:
-        raise zipfile.BadZipFile(f"{info.filename}: CRC or size does not match (damaged)")
-    return sha.hexdigest()

@@ -1115,6 +1115,7 @@ class RedactStream:
         self._state = _State()
         self._scanner = _scanner(redactor.use_hyperscan)
         self.count = 0
+        self.counted = 0
 
     def prime(self, data: bytes) -> None:
         """Run ``data`` (what came before the first byte fed, e.g. above a tail cut) only for the state it
@@ -1173,6 +1174,7 @@ class RedactStream:
         text = self._run(buf, partial=False) if buf else b""
         self._state = _State()
         self._redactor._add(self.count)
+        self.counted = self.count  # what this stream added to the redactor's total
         self.count = 0
         return self._encode(text)
 
@@ -1261,6 +1263,8 @@ def _ascii_compatible(encoding: str) -> bool:
     return enc.startswith(("utf-8", "utf8", "cp125", "latin", "iso-8859", "ascii", "windows-125"))
 
 
+_NAMES_KEPT = 8192  # path components remembered by redact_name; past that the memory starts again
+
 # the extension kept when a file name is masked: one, or two for a compressed file (mms.3.log.gz)
 _NAME_EXT = re.compile(r"(?:\.[A-Za-z][A-Za-z0-9]{0,5}(?=\.(?:gz|bz2|xz|zip|7z)$))?\.[A-Za-z][A-Za-z0-9]{0,5}$")
 
@@ -1276,6 +1280,10 @@ class Redactor:
     # --redact full: a collectors.pseudonym.Pseudonymiser that also replaces names and addresses, consistently
     pseudonymiser: Any = None
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+    # redact_name's answer per path component (stem -> masked stem, count): a run names the same folders in
+    # every member path and source (100,000 files: 200,000 names of 5-6 components, each a stream of its own,
+    # a quarter of the per-file time). Components are redacted independently, so the cache changes nothing.
+    _names: dict[str, tuple[bytes, int]] = field(default_factory=dict, repr=False, compare=False)
 
     def _add(self, n: int) -> None:
         if n:
@@ -1313,9 +1321,23 @@ class Redactor:
                 continue
             m = _NAME_EXT.search(part)
             stem, ext = (part[:m.start()], part[m.start():]) if m and m.start() > 0 else (part, "")
-            stream = self.stream(mask=NAME_MASK)
             data = stem.encode("utf-8", errors="surrogatepass")
-            out = stream.feed(data) + stream.finish()
+            out = self._name_part(stem, data)
             if out != data:
                 parts[i] = out.decode("utf-8", errors="surrogatepass") + ext
         return "".join(parts)
+
+    def _name_part(self, stem: str, data: bytes) -> bytes:
+        plain = not self.extra and self.pseudonymiser is None  # extra patterns and pseudonyms: never cached
+        if plain:
+            cached = self._names.get(stem)
+            if cached is not None:
+                self._add(cached[1])  # counted each time it is masked, as without the cache
+                return cached[0]
+        stream = self.stream(mask=NAME_MASK)
+        out = stream.feed(data) + stream.finish()
+        if plain:
+            if len(self._names) >= _NAMES_KEPT:
+                self._names.clear()
+            self._names[stem] = (out, stream.counted)
+        return out

@@ -230,9 +230,9 @@ def test_closed_writer_refuses_late_writes(tmp_path: Path) -> None:
 
 
 def test_member_larger_than_the_memory_spool_goes_through_a_temporary_file(tmp_path: Path, monkeypatch) -> None:
-    import collectors.bundle as bundle_module
+    import collectors.bundle_deflate as deflate_module
 
-    monkeypatch.setattr(bundle_module, "SPOOL_IN_MEMORY", 64 * 1024)
+    monkeypatch.setattr(deflate_module, "SPOOL_IN_MEMORY", 64 * 1024)
     big = os.urandom(600 * 1024)  # incompressible: the spool outgrows memory and moves to a file
     writer = _writer(tmp_path)
     aw = writer.for_collector("c", CancelToken())
