@@ -103,20 +103,23 @@ def template(bundle: Bundle, form: EscalationForm | None = None) -> dict[str, An
     support will need."""
     form = form or form_of(bundle)
     fields = {spec.key: form.values.get(spec.key) for spec in FIELDS if spec.kind in EDITABLE_KINDS}
-    checklist = []
-    for finding in _findings(bundle.findings):
-        for i, step in enumerate(finding.get("workaround") or [], 1):
-            checklist.append({"id": f"{finding.get('signature')}#{i}", "signature": finding.get("signature"),
-                              "step": str(step), "status": None, "result": None, "by": None})
     return {
         "form": "acronis-triage escalation form",
         "bundle": bundle.path.name,
         "fields": fields,
-        "checklist": checklist,
+        "checklist": checklist_of(bundle.findings),
         "information": information_items(bundle.findings, bundle.member_paths),
         "choices": {spec.key: list(spec.choices) for spec in FIELDS if spec.choices},
         "statuses": {"checklist": list(STEP_STATUSES), "by": list(STEP_BY), "information": list(INFO_STATUSES)},
     }
+
+
+def checklist_of(findings: dict[str, Any]) -> list[dict[str, Any]]:
+    """The workaround checklist of ``findings.json``, unanswered: one step per workaround line of each finding
+    (cheap: the window makes it on its GUI thread, without building the whole form)."""
+    return [{"id": f"{finding.get('signature')}#{i}", "signature": finding.get("signature"), "step": str(step),
+             "status": None, "result": None, "by": None}
+            for finding in _findings(findings) for i, step in enumerate(finding.get("workaround") or [], 1)]
 
 
 def _findings(findings: dict[str, Any]) -> list[dict[str, Any]]:

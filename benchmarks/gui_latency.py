@@ -127,9 +127,8 @@ def make_drive(size_mb: int, regenerate: bool) -> Path:
     from resources import resource_path
 
     shutil.copytree(resource_path("demo"), DRIVE, ignore=shutil.ignore_patterns("README.md"))
-    scan.CORPUS = DRIVE / "ProgramData" / "Acronis" / "BackupAndRecovery" / "MMS"
-    scan.FILES = max(1, size_mb // MMS_FILE_MB)
-    scan.generate(size_mb * 10**6)
+    scan.generate(DRIVE / "ProgramData" / "Acronis" / "BackupAndRecovery" / "MMS", size_mb * 10**6,
+                  files=max(1, size_mb // MMS_FILE_MB))
     done.write_text(str(size_mb))
     return DRIVE
 
@@ -289,7 +288,8 @@ def main() -> int:
     ap.add_argument("--only", choices=("start", "demo", "drive"),
                     help="run only the time to first window, or only this latency scenario")
     ap.add_argument("--switch-interval-ms", type=float, metavar="MS",
-                    help="set sys.setswitchinterval for the latency runs (Python's default: 5 ms)")
+                    help="set sys.setswitchinterval for the latency runs (default: the windows' own, "
+                         "app.gui.jobs.GUI_SWITCH_INTERVAL_S; Python's default is 5 ms)")
     ap.add_argument("--json", action="store_true", help="also print all figures as JSON")
     args = ap.parse_args()
 
@@ -321,6 +321,10 @@ def main() -> int:
     app = QApplication.instance() or QApplication([sys.argv[0]])
     if args.switch_interval_ms is not None:
         sys.setswitchinterval(args.switch_interval_ms / 1000)
+    else:
+        from app.gui.jobs import share_the_interpreter_quickly
+
+        share_the_interpreter_quickly()  # as the windows' entry points do
     print(f"GIL switch interval: {sys.getswitchinterval() * 1000:g} ms", flush=True)
     stall_file = open(args.trace_stalls, "w") if args.trace_stalls else None  # noqa: SIM115 - faulthandler writes
     try:

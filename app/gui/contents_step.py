@@ -8,7 +8,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
@@ -25,10 +25,10 @@ from app.escalation import format_time
 from app.gui.case import Case
 from app.gui.desktop import LinkBrowser
 from app.gui.log_viewer import LogView
+from app.gui.slices import SliceFiller
 from app.gui.style import format_bytes, state_colour, state_text
 
 PATH_ROLE = Qt.ItemDataRole.UserRole + 1
-FILL_CHUNK = 1000  # tree rows made per turn of the event loop: a bundle of 100,000 files never freezes the window
 translate = QCoreApplication.translate  # lupdate reads translate("Context", "text") calls
 
 
@@ -36,11 +36,9 @@ class ContentsStep(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.case: Case | None = None
-        self._pending: list[dict[str, Any]] = []
         self._folders: dict[str, QTreeWidgetItem] = {}
-        self._fill_timer = QTimer(self)
-        self._fill_timer.setInterval(0)
-        self._fill_timer.timeout.connect(self._fill_some)
+        # Rows in slices: a bundle of 100,000 files never freezes the window (`app.gui.slices`).
+        self._filler = SliceFiller(self)
         self.empty = QLabel(self.tr("No bundle open. Open a received bundle (Ctrl+O, or drop it on the window), "
                                     "or collect one (step 2)."))
         self.empty.setWordWrap(True)
@@ -88,8 +86,7 @@ class ContentsStep(QWidget):
 
     def set_case(self, case: Case | None) -> None:
         self.case = case if case is not None and case.has_bundle else None
-        self._pending = []
-        self._fill_timer.stop()
+        self._filler.stop()
         self.files.clear()
         self.collectors.clear()
         self.viewer.show_message(self.tr("Choose a file to see it."))
@@ -115,45 +112,37 @@ class ContentsStep(QWidget):
 
     @property
     def filling(self) -> bool:
-        return bool(self._pending)
+        return self._filler.busy
 
     def _fill_files(self, manifest: dict[str, Any]) -> None:
         records = [f for f in manifest.get("files") or [] if isinstance(f, dict) and f.get("path")]
         # The manifest lists every file but itself.
         records.append({"path": "manifest.json", "size": None, "collector": ""})
-        self._pending = sorted(records, key=lambda r: str(r["path"]), reverse=True)
         self._folders = {}
-        self._fill_some()
-        if self._pending:
-            self._fill_timer.start()
+        self._filler.fill(sorted(records, key=lambda r: str(r["path"])), self._add_file)
 
-    def _fill_some(self) -> None:
+    def _add_file(self, record: dict[str, Any]) -> None:
         folders = self._folders
-        for _ in range(min(FILL_CHUNK, len(self._pending))):
-            record = self._pending.pop()
-            path = str(record["path"])
-            parts = path.split("/")
-            parent: QTreeWidget | QTreeWidgetItem = self.files
-            for depth in range(len(parts) - 1):
-                key = "/".join(parts[: depth + 1])
-                folder = folders.get(key)
-                if folder is None:
-                    folder = QTreeWidgetItem(parent)
-                    folder.setText(0, parts[depth] + "/")
-                    folders[key] = folder
-                parent = folder
-            item = QTreeWidgetItem(parent)
-            item.setText(0, parts[-1])
-            item.setToolTip(0, path + (f"\n{record['source']}" if record.get("source") else ""))
-            if record.get("size") is not None:
-                item.setText(1, format_bytes(int(record["size"])))
-            item.setText(2, str(record.get("collector") or ""))
-            item.setData(0, PATH_ROLE, path)
-        for key, folder in list(folders.items()):
-            if key.count("/") < 1 and not folder.isExpanded():
-                folder.setExpanded(True)
-        if not self._pending:
-            self._fill_timer.stop()
+        path = str(record["path"])
+        parts = path.split("/")
+        parent: QTreeWidget | QTreeWidgetItem = self.files
+        for depth in range(len(parts) - 1):
+            key = "/".join(parts[: depth + 1])
+            folder = folders.get(key)
+            if folder is None:
+                folder = QTreeWidgetItem(parent)
+                folder.setText(0, parts[depth] + "/")
+                folders[key] = folder
+            parent = folder
+        item = QTreeWidgetItem(parent)
+        item.setText(0, parts[-1])
+        item.setToolTip(0, path + (f"\n{record['source']}" if record.get("source") else ""))
+        if record.get("size") is not None:
+            item.setText(1, format_bytes(int(record["size"])))
+        item.setText(2, str(record.get("collector") or ""))
+        item.setData(0, PATH_ROLE, path)
+        if len(parts) > 1 and not folders[parts[0]].isExpanded():
+            folders[parts[0]].setExpanded(True)  # the top folders open
 
     def _show_file(self, item: QTreeWidgetItem | None) -> None:
         path = item.data(0, PATH_ROLE) if item is not None else None

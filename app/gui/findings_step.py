@@ -35,6 +35,7 @@ from app.gui.checklist_model import ChecklistModel, ChoiceDelegate, StepsOfFindi
 from app.gui.desktop import LinkBrowser
 from app.gui.findings_view import FindingsView, kb_links
 from app.gui.related_view import RelatedView
+from app.gui.slices import SliceFiller
 from app.gui.style import severity_colour, severity_text
 
 translate = QCoreApplication.translate  # lupdate reads translate("Context", "text") calls
@@ -257,16 +258,30 @@ class TimelineView(QScrollArea):
         self.label.setAccessibleName(self.tr("Timeline of errors and warnings"))
         self.setWidget(self.label)
         self.svg = ""
+        self._pending: dict[str, Any] | None = None
 
     def set_findings(self, findings: dict[str, Any]) -> None:
+        """Drawn when the chart is first shown: a tab nobody opens costs nothing when a run ends."""
+        self._pending = findings
+        if self.isVisible():
+            self._draw_pending()
+
+    def _draw_pending(self) -> None:
         from app.report_timeline import timeline_svg
 
-        self.svg = timeline_svg(findings)
-        self._render()
+        findings, self._pending = self._pending, None
+        if findings is not None:
+            self.svg = timeline_svg(findings)
+            self._render()
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        self._draw_pending()
 
     def resizeEvent(self, event: Any) -> None:
         super().resizeEvent(event)
-        self._render()
+        if self._pending is None:
+            self._render()
 
     def _render(self) -> None:
         if not self.svg:
@@ -334,25 +349,31 @@ class UnmatchedView(QWidget):
         layout.addWidget(note)
         layout.addWidget(splitter, 1)
         self._entries: list[dict[str, Any]] = []
+        self.filler = SliceFiller(self)
         self._show(None)
 
     def set_unmatched(self, unmatched: list[dict[str, Any]]) -> None:
+        """The first rows at once, the rest in slices (`app.gui.slices`)."""
+        self.filler.stop()
         self.tree.clear()
         self._entries = [u for u in unmatched if isinstance(u, dict)]
-        for index, entry in enumerate(self._entries):
-            item = QTreeWidgetItem(self.tree)
-            level = str(entry.get("level", ""))
-            item.setText(0, severity_text(level))
-            item.setForeground(0, severity_colour(level))
-            item.setText(1, " ".join(str(entry.get("template", "")).split()))
-            item.setToolTip(1, str(entry.get("template", "")))
-            item.setText(2, str(entry.get("count") or 0))
-            item.setText(3, format_time(entry.get("last_seen")))
-            item.setData(0, Qt.ItemDataRole.UserRole, index)
+        self.filler.fill(list(enumerate(self._entries)), self._add)
         if self._entries:
             self.tree.setCurrentItem(self.tree.topLevelItem(0))
         else:
             self._show(None)
+
+    def _add(self, numbered: tuple[int, dict[str, Any]]) -> None:
+        index, entry = numbered
+        item = QTreeWidgetItem(self.tree)
+        level = str(entry.get("level", ""))
+        item.setText(0, severity_text(level))
+        item.setForeground(0, severity_colour(level))
+        item.setText(1, " ".join(str(entry.get("template", "")).split()))
+        item.setToolTip(1, str(entry.get("template", "")))
+        item.setText(2, str(entry.get("count") or 0))
+        item.setText(3, format_time(entry.get("last_seen")))
+        item.setData(0, Qt.ItemDataRole.UserRole, index)
 
     def _entry(self) -> dict[str, Any] | None:
         item = self.tree.currentItem()
@@ -471,6 +492,11 @@ class FindingsStep(QWidget):
         self.stack.addWidget(content)
         layout = QVBoxLayout(self)
         layout.addWidget(self.stack)
+
+    @property
+    def filling(self) -> bool:
+        """Rows are still being added to the lists (in slices, see `app.gui.slices`)."""
+        return any(view.filler.busy for view in (self.list, self.related, self.unmatched))
 
     def clear(self) -> None:
         self.findings_data = {}

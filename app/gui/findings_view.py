@@ -10,6 +10,7 @@ from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import QHeaderView, QLabel, QTreeWidget, QTreeWidgetItem, QWidget
 
 from app.gui import desktop
+from app.gui.slices import SliceFiller
 from app.gui.style import severity_colour, severity_rank, severity_text
 
 KB_URL = "https://kb.acronis.com/content/{number}"
@@ -57,6 +58,7 @@ class FindingsView(QTreeWidget):
         copy_links = QAction(self.tr("Copy the KB links"), self)
         copy_links.triggered.connect(self.copy_links)
         self.addAction(copy_links)
+        self.filler = SliceFiller(self)
 
     def finding_of(self, item: QTreeWidgetItem | None) -> dict[str, Any] | None:
         value = item.data(0, FINDING_ROLE) if item is not None else None
@@ -71,10 +73,14 @@ class FindingsView(QTreeWidget):
             QGuiApplication.clipboard().setText("\n".join(url for _n, url in kb_links(finding)))
 
     def set_findings(self, findings: Iterable[dict[str, Any]]) -> None:
+        """The first rows at once, the rest in slices (`app.gui.slices`): a run can end with dozens."""
         self.clear()
         ordered = sorted(findings, key=lambda f: (severity_rank(str(f.get("severity", ""))), -int(f.get("count") or 0)))
-        for finding in ordered:
-            self._add(finding)
+        self.filler.fill(ordered, self._add)
+
+    def clear(self) -> None:
+        self.filler.stop()
+        super().clear()
 
     def _add(self, finding: dict[str, Any]) -> None:
         severity = str(finding.get("severity", ""))

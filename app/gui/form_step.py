@@ -9,6 +9,7 @@ written beside the bundle like ``escalate`` does.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,7 @@ from app.gui.checklist_model import ChecklistModel
 from app.gui.data_texts import data_text
 from app.gui.jobs import Jobs
 from app.gui.settings import AppSettings
+from app.gui.slices import SliceFiller
 from app.gui.style import state_colour
 from collectors.base import Status
 
@@ -110,6 +112,14 @@ class FormStep(QWidget):
         self._jobs = Jobs(self)
         self._jobs.done.connect(self._checked)
         self._jobs.failed.connect(self._check_failed)
+        self._info_filler = SliceFiller(self)
+        # The first check starts once the window has shown the case (a pool thread running Python makes every
+        # call of the GUI thread wait for the interpreter).
+        self._base_timer = QTimer(self)
+        self._base_timer.setSingleShot(True)
+        self._base_timer.setInterval(0)
+        self._base_timer.timeout.connect(self._check_base)
+        self._base_problem: dict[str, Any] = {}
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(READINESS_DELAY_MS)
@@ -269,6 +279,8 @@ class FormStep(QWidget):
     # ---- the case
 
     def set_case(self, case: Case | None, problem: dict[str, Any]) -> None:
+        self._info_filler.stop()
+        self._base_timer.stop()
         self.case = case
         self.completed = None
         self.missing = []
@@ -281,6 +293,13 @@ class FormStep(QWidget):
             return
         self._loading = True
         self.ready_heading.setText(self.tr("Checking the form…"))
+        self._base_problem = problem
+        self._base_timer.start()
+
+    def _check_base(self) -> None:
+        case, problem = self.case, self._base_problem
+        if case is None:
+            return
         profile = self.settings.partner_profile()
         self._jobs.submit(lambda: ("base", *_check(case, {}, profile), problem))
 
@@ -299,47 +318,53 @@ class FormStep(QWidget):
             label = self.findChild(QLabel, f"value_{key}")
             if label is not None:
                 label.setText(text or _summary(key, form.values.get(key)))
-        self._fill_information(done.information)
+        self._fill_information(done.information, then=lambda: self._filled(problem))
+
+    def _filled(self, problem: dict[str, Any]) -> None:
         self._loading = False
         self.take_problem(problem)
+        self.check_now()
 
-    def _fill_information(self, items: list[dict[str, Any]]) -> None:
+    def _fill_information(self, items: list[dict[str, Any]], then: Callable[[], None]) -> None:
+        """A row per thing support will need, in slices (`app.gui.slices`): a big run needs 50 and more."""
         while self.info_layout.rowCount():
             self.info_layout.removeRow(0)
         self.info_editors = {}
-        for item in items:
-            label = QLabel(item["item"])
-            label.setWordWrap(True)
-            if item["in_bundle"]:
-                state = QLabel(self.tr("in the bundle: %1").replace("%1", ", ".join(item["in_bundle"][:3])))
-                state.setWordWrap(True)
-                state.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-                self.info_layout.addRow(label, state)
-                continue
-            status = QComboBox()
-            status.addItem(self.tr("— missing"), None)
-            status.addItem(self.tr("attached separately"), "attached")
-            status.addItem(self.tr("not available"), "not_available")
-            status.setAccessibleName(self.tr("State of: %1").replace("%1", item["item"]))
-            note = QLineEdit()
-            note.setPlaceholderText(self.tr("note: which file, or why it cannot be had"))
-            note.setAccessibleName(self.tr("Note on: %1").replace("%1", item["item"]))
-            status.currentIndexChanged.connect(self._schedule)
-            note.textEdited.connect(self._schedule)
-            how = QLabel(self.tr("How to get it: %1").replace("%1", item["how"]))
-            how.setWordWrap(True)
-            how.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            row = QWidget()
-            row_layout = QVBoxLayout(row)
-            row_layout.setContentsMargins(0, 0, 0, 0)
-            line = QHBoxLayout()
-            line.addWidget(status)
-            line.addWidget(note, 1)
-            row_layout.addLayout(line)
-            row_layout.addWidget(how)
-            label.setBuddy(status)
-            self.info_layout.addRow(label, row)
-            self.info_editors[item["id"]] = (status, note)
+        self._info_filler.fill(items, self._add_information, then)
+
+    def _add_information(self, item: dict[str, Any]) -> None:
+        label = QLabel(item["item"])
+        label.setWordWrap(True)
+        if item["in_bundle"]:
+            state = QLabel(self.tr("in the bundle: %1").replace("%1", ", ".join(item["in_bundle"][:3])))
+            state.setWordWrap(True)
+            state.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.info_layout.addRow(label, state)
+            return
+        status = QComboBox()
+        status.addItem(self.tr("— missing"), None)
+        status.addItem(self.tr("attached separately"), "attached")
+        status.addItem(self.tr("not available"), "not_available")
+        status.setAccessibleName(self.tr("State of: %1").replace("%1", item["item"]))
+        note = QLineEdit()
+        note.setPlaceholderText(self.tr("note: which file, or why it cannot be had"))
+        note.setAccessibleName(self.tr("Note on: %1").replace("%1", item["item"]))
+        status.currentIndexChanged.connect(self._schedule)
+        note.textEdited.connect(self._schedule)
+        how = QLabel(self.tr("How to get it: %1").replace("%1", item["how"]))
+        how.setWordWrap(True)
+        how.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        row = QWidget()
+        row_layout = QVBoxLayout(row)
+        row_layout.setContentsMargins(0, 0, 0, 0)
+        line = QHBoxLayout()
+        line.addWidget(status)
+        line.addWidget(note, 1)
+        row_layout.addLayout(line)
+        row_layout.addWidget(how)
+        label.setBuddy(status)
+        self.info_layout.addRow(label, row)
+        self.info_editors[item["id"]] = (status, note)
 
     def take_problem(self, problem: dict[str, Any]) -> None:
         """What the Problem step says, for the fields nobody has typed into here."""
@@ -388,13 +413,12 @@ class FormStep(QWidget):
 
     @property
     def checking(self) -> bool:
-        return self._jobs.busy or self._timer.isActive() or self._loading
+        return self._jobs.busy or self._timer.isActive() or self._base_timer.isActive() or self._loading
 
     def _checked(self, value: object) -> None:
         kind, done, missing, problem = value  # type: ignore[misc]
         if kind == "base":
-            self._fill(done, problem)
-            self.check_now()
+            self._fill(done, problem)  # then the first check, once every row is there
             return
         self.completed = done
         self.missing = missing

@@ -36,6 +36,13 @@ def run_gui(argv: list[str], *, quit_after_ms: int | None = None) -> int:
     if app is None:
         app = QApplication([sys.argv[0] if sys.argv else "acronis-triage", *argv])
     prepare_application(app)  # type: ignore[arg-type]
+    from app.gui.jobs import share_the_interpreter_quickly
+    from app.gui.worker import stop_all
+
+    share_the_interpreter_quickly()
+
+    # A run still going when the application quits (a window closed by the session ending) is ended with it.
+    app.aboutToQuit.connect(stop_all)
     window = MainWindow()
     window.show()
     if quit_after_ms is not None:

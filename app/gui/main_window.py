@@ -2,8 +2,8 @@
 
 Problem → Collect → Findings → Escalation form → Export, and the contents of a bundle (the back-office view of a
 received one). Every step can be reached at any time (Ctrl+1 … Ctrl+6, Alt+Left/Alt+Right, the Go menu); each
-sits in a scroll area, so the window fits a 1024×600 screen. Long work (the collection, opening a bundle,
-analyzing a file, loading a log) runs on pool threads.
+sits in a scroll area, so the window fits a 1024×600 screen. The collection runs in a child process
+(`app.gui.worker`); other long work (opening a bundle, analyzing a file, loading a log) runs on pool threads.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QSettings, QSize, Qt, QThreadPool, QTimer
+from PySide6.QtCore import QEvent, QObject, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -56,7 +56,7 @@ from app.gui.result_panel import PRODUCTS_COLLECTOR, no_product_reason
 from app.gui.settings import AppSettings, clamp_rect
 from app.gui.style import RUNNING, format_bytes, format_duration
 from app.gui.worker import CollectWorker, RunFunction
-from app.pipeline import CollectOptions, CollectResult, default_bundle_name, run_collect
+from app.pipeline import CollectOptions, CollectResult, default_bundle_name
 from collectors.base import Collector, Status
 from collectors.engine import EngineEvent
 from collectors.registry import discover
@@ -129,13 +129,13 @@ class MainWindow(QMainWindow):
 
     Args:
         collectors: run these collector classes instead of the discovered ones (tests, plugins).
-        run: the pipeline entry point (tests may pass a wrapper around `run_collect`).
-        pool: the thread pool for the worker (default: the global one).
+        run: call this in this process instead of `run_collect` in a child process (tests pass spies and
+            stand-ins; see `app.gui.worker`).
         settings: where remembered settings live (default: the user's QSettings).
     """
 
-    def __init__(self, *, collectors: list[type[Collector]] | None = None, run: RunFunction = run_collect,
-                 pool: QThreadPool | None = None, settings: QSettings | None = None,
+    def __init__(self, *, collectors: list[type[Collector]] | None = None, run: RunFunction | None = None,
+                 settings: QSettings | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._collectors = collectors
@@ -144,7 +144,6 @@ class MainWindow(QMainWindow):
         self._classes: list[type[Collector]] = list(collectors) if collectors is not None else []
         self.collectors_ready = collectors is not None
         self._run = run
-        self._pool = pool
         self.settings = AppSettings(settings)
         self.worker: CollectWorker | None = None
         self._previous_worker: CollectWorker | None = None
@@ -182,7 +181,7 @@ class MainWindow(QMainWindow):
             self._discovery.done.connect(self._discovered)
             self._discovery.failed.connect(lambda summary, _details: self.status_line.setText(
                 self.tr("The collectors could not be loaded: %1").replace("%1", summary)))
-            QTimer.singleShot(0, lambda: self._discovery.submit(lambda: discover().collectors))
+            QTimer.singleShot(0, lambda: self._discovery.submit(_load_for_the_window))
         self.statusBar().showMessage(self.tr("Describe the problem, then collect (Ctrl+2) and press Start "
                                              "(Ctrl+R); or open a received bundle (Ctrl+O)."))
 
@@ -647,7 +646,7 @@ class MainWindow(QMainWindow):
         worker.signals.finished.connect(self._on_finished)
         self.worker = worker
         self._set_running(True)
-        worker.start(self._pool)
+        worker.start()
 
     def cancel(self) -> None:
         if self.worker is None or self.worker.cancelled:
@@ -709,8 +708,8 @@ class MainWindow(QMainWindow):
 
     def _on_tick(self) -> None:
         self.model.refresh_running()
-        if self.worker is None:
-            return
+        if self.worker is None or self.last_result is not None:
+            return  # the result's own figures stay while the child process exits
         parts = []
         if self._part_path is not None:
             try:
@@ -728,6 +727,8 @@ class MainWindow(QMainWindow):
 
     def _on_result(self, result: CollectResult) -> None:
         self.last_result = result
+        # First: QProgressBar.setValue repaints at once, and after the changes below that would be the whole step.
+        self.progress.setValue(BAR_MAX if result.bundle is not None else 0)
         cancelled = self.worker is not None and self.worker.cancelled
         self.model.apply_outcomes(result.outcomes)
         self.collect_step._update_hidden_count()
@@ -737,7 +738,6 @@ class MainWindow(QMainWindow):
         if reason:
             self._show_no_product(reason)
         if result.bundle is not None:
-            self.progress.setValue(BAR_MAX)
             self.progress.setFormat(self.tr("Done"))
             text = self.tr("Bundle saved: %1").replace("%1", str(result.bundle))
             self.collect_step.progress_detail.setText(self.tr("%1 in %2").replace(
@@ -749,7 +749,6 @@ class MainWindow(QMainWindow):
             self.result_panel.findings_button.setFocus()
             self.status_line.setVisible(False)  # the result panel says it, with the path
         else:
-            self.progress.setValue(0)
             self.progress.setFormat(self.tr("Nothing written"))
             text = self.tr("Nothing written: %1").replace("%1", result.reason)
         self.status_line.setText(text)
@@ -764,8 +763,8 @@ class MainWindow(QMainWindow):
         self.status_line.setText(self.tr("The run stopped on an internal error: %1").replace("%1", summary))
 
     def _on_finished(self) -> None:
-        # Kept until the next run ends: the pool thread may still be unwinding the worker's run() right now,
-        # and the last reference must not go away on the GUI thread before it has.
+        # Kept until the next run ends: the relay thread may still be unwinding right now, and the last reference
+        # to the signals' QObject must not go away on the GUI thread before it has.
         self._previous_worker = self.worker
         self.worker = None
         self._set_running(False)
@@ -776,9 +775,15 @@ class MainWindow(QMainWindow):
 
     # ---- what the window looks at
 
+    @property
+    def filling(self) -> bool:
+        """The current case's lists are still being filled (in slices: see `app.gui.slices`)."""
+        return self.findings_step.filling or self.contents_step.filling
+
+
     def set_case(self, case: Case | None, *, show: bool = True) -> None:
         """Show a run's bundle, a received bundle or an analysis on every step."""
-        from app.escalate import Bundle, template
+        from app.escalate import checklist_of
 
         self.case = case
         if case is None:
@@ -787,9 +792,9 @@ class MainWindow(QMainWindow):
         else:
             titles = {str(f.get("signature")): str(f.get("title") or f.get("signature"))
                       for f in case.findings.get("findings") or [] if isinstance(f, dict)}
-            # The checklist needs the findings only; the bundle's member list (100,000 files) is the form's job,
-            # done off this thread.
-            self.checklist.set_items(template(Bundle(case.bundle.path, {}, case.findings))["checklist"], titles)
+            # The checklist needs the findings only; the form (the bundle's member list, the evidence rules) is
+            # made off this thread.
+            self.checklist.set_items(checklist_of(case.findings), titles)
             self.findings_step.show_findings(case.findings, case.title)
         self.form_step.set_case(case, self.problem_step.answers())
         self.contents_step.set_case(case)
@@ -954,6 +959,16 @@ class MainWindow(QMainWindow):
         if self._close_when_done or dialogs.ask_cancel_and_close(self):
             self._close_when_done = True
             self.cancel()
+
+
+def _load_for_the_window() -> list[type[Collector]]:
+    """The collectors, and the evidence rules the escalation form reads (YAML, ~80 ms): both on a pool thread
+    while the window waits for its first input, not when a run ends and the window has the most to show."""
+    from app.evidence import evidence_rules
+
+    classes = discover().collectors
+    evidence_rules()
+    return classes
 
 
 def _open_any(path: Path) -> Case:

@@ -10,6 +10,7 @@ from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import QHeaderView, QLabel, QTreeWidget, QTreeWidgetItem, QWidget
 
 from app.gui import desktop
+from app.gui.slices import SliceFiller
 
 URL_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -45,6 +46,7 @@ class RelatedView(QTreeWidget):
         copy_link = QAction(self.tr("Copy the link"), self)
         copy_link.triggered.connect(self.copy_link)
         self.addAction(copy_link)
+        self.filler = SliceFiller(self)
 
     def open_item(self, item: QTreeWidgetItem | None) -> None:
         url = str(item.data(0, URL_ROLE) or "") if item is not None else ""
@@ -57,10 +59,13 @@ class RelatedView(QTreeWidget):
             QGuiApplication.clipboard().setText(str(item.data(0, URL_ROLE)))
 
     def set_related(self, related: Iterable[dict[str, Any]]) -> None:
+        """The first rows at once, the rest in slices (`app.gui.slices`)."""
         self.clear()
-        for entry in related:
-            if isinstance(entry, dict):
-                self._add(entry)
+        self.filler.fill([entry for entry in related if isinstance(entry, dict)], self._add)
+
+    def clear(self) -> None:
+        self.filler.stop()
+        super().clear()
 
     def _add(self, entry: dict[str, Any]) -> None:
         item = QTreeWidgetItem(self)

@@ -10,23 +10,21 @@ import pytest
 from PySide6.QtCore import QSettings, QThreadPool
 from PySide6.QtWidgets import QApplication
 
-from app.gui.jobs import FunctionJob
 from app.gui.main_window import COLLECT, MainWindow
-from app.gui.worker import CollectWorker
+from app.gui.worker import running_workers
 
 
 @pytest.fixture(autouse=True)
 def _no_worker_left_running() -> Iterator[None]:
-    """Fail a test that ends while a collection worker still runs (it would outlive the widgets)."""
+    """Fail a test that ends while a collection worker still runs (it would outlive the widgets); let the pool's
+    short jobs (reading a bundle, analyzing a file) end before the next test."""
     yield
-    jobs = FunctionJob.active()
-    if jobs:
-        QThreadPool.globalInstance().waitForDone(15000)
-    stray = CollectWorker.active()
+    QThreadPool.globalInstance().waitForDone(15000)
+    stray = running_workers()
     if stray:
         for worker in stray:
-            worker.cancel("test ended")
-        QThreadPool.globalInstance().waitForDone(15000)
+            worker.stop_now()
+            worker.wait(15)
         pytest.fail(f"{len(stray)} collection worker(s) still running at the end of the test")
 
 

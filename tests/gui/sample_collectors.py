@@ -1,6 +1,9 @@
-"""Small real collectors for the GUI tests: one that works, one that crashes, one with nothing to do, a slow one."""
+"""Small real collectors for the GUI tests: one that works, one that crashes, one with nothing to do, a slow one,
+one that tells which process ran it and one that ends its process."""
 
 from __future__ import annotations
+
+import os
 
 from collectors.base import Applicability, Collector, not_applicable
 from collectors.context import Context
@@ -52,3 +55,30 @@ class SlowCollector(Collector):
             if ctx.cancel.wait(0.05):
                 break
         ctx.cancel.raise_if_cancelled()
+
+
+class PidCollector(Collector):
+    """Writes the id of the process that runs the collection (and its niceness, where there is one)."""
+
+    name = "test_pid"
+    title = "Process id"
+    description = "Writes the process id."
+    timeout_s = 20.0
+
+    def collect(self, ctx: Context) -> None:
+        ctx.writer.add_text("pid.txt", str(os.getpid()), source="test")
+        if hasattr(os, "nice"):
+            ctx.writer.add_text("nice.txt", str(os.nice(0)), source="test")
+
+
+class ExitingCollector(Collector):
+    """Ends the whole process after writing a first file, as a crash of the interpreter would."""
+
+    name = "test_exit"
+    title = "Exiting collector"
+    description = "Ends its process."
+    timeout_s = 20.0
+
+    def collect(self, ctx: Context) -> None:
+        ctx.writer.add_text("before_exit.txt", "written before the end\n", source="test")
+        os._exit(3)

@@ -23,7 +23,9 @@ TIMEOUT_MS = 30000
 def window(make_main_window: MakeWindow, qtbot: Any, demo_bundle: Path) -> MainWindow:
     window = make_main_window(step=FINDINGS)
     window.open_bundle(demo_bundle)
-    qtbot.waitUntil(lambda: not window.opening and window.case is not None, timeout=TIMEOUT_MS)
+    # The lists fill in slices after the case is set.
+    qtbot.waitUntil(lambda: not window.opening and window.case is not None and not window.filling,
+                    timeout=TIMEOUT_MS)
     return window
 
 

@@ -24,7 +24,6 @@ from app.gui.guided import window as window_module
 from app.gui.guided.main import install_translators
 from app.gui.guided.presets import Preset, load_preset
 from app.gui.guided.save import CASE_MEMBER, NOTE_MEMBER
-from app.gui.guided.tasks import Task
 from app.gui.guided.window import COLLECT, CONSENT, SAVE, SEND, GuidedWindow
 from app.pipeline import EXIT_NOTHING_WRITTEN, CollectResult
 from collectors.bundle import verify_bundle
@@ -41,8 +40,9 @@ JARGON = ("vss", "vssadmin", "snapapi", "dmesg", "systemctl", "collector", "mani
 @pytest.fixture(autouse=True)
 def _no_task_left_running() -> Iterator[None]:
     yield
-    if Task.active():
-        QThreadPool.globalInstance().waitForDone(15000)
+    pool = QThreadPool.globalInstance()
+    if pool.activeThreadCount():
+        pool.waitForDone(15000)
         pytest.fail("a guided task was still running at the end of the test")
 
 
@@ -321,7 +321,9 @@ def test_stop_keeps_what_was_collected_and_it_can_still_be_saved(make_guided: Ma
                                                                   desktop: Path) -> None:
     window = make_guided(TEST_PRESET, collectors=[NotesCollector, SlowCollector], case_id="9", demo=True)
     qtbot.mouseClick(window.consent.collect_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: "test_slow" in window._fractions, timeout=TIMEOUT_MS)
+    # Stopped once the quick collector has ended and the slow one is under way.
+    qtbot.waitUntil(lambda: "test_slow" in window._fractions and "test_notes" in window._finished,
+                    timeout=TIMEOUT_MS)
     qtbot.keyClick(window.collect_page.note, Qt.Key.Key_Escape)  # Esc stops, from anywhere in the step
     wait_collected(qtbot, window)
     page = window.collect_page

@@ -35,7 +35,7 @@ def window(make_main_window: MakeWindow, qtbot: Any, demo_bundle: Path) -> MainW
     window = make_main_window(step=None)
     window.demo_radio.click()
     window.open_bundle(demo_bundle)
-    qtbot.waitUntil(lambda: not window.opening and window.case is not None, timeout=30000)
+    qtbot.waitUntil(lambda: not window.opening and window.case is not None and not window.filling, timeout=30000)
     qtbot.waitUntil(lambda: not window.form_step.checking, timeout=30000)
     window.contents_step.select_file("report.html")
     return window

@@ -213,6 +213,7 @@ def test_the_demo_run_lists_findings_with_kb_links(make_main_window: MakeWindow,
     assert findings, "the demo machine has known problems"
     qtbot.mouseClick(panel.findings_button, Qt.MouseButton.LeftButton)
     assert window.current_step() == FINDINGS
+    qtbot.waitUntil(lambda: not window.filling, timeout=TIMEOUT_MS)
     view = window.findings_step.list
     assert view.topLevelItemCount() == len(findings)
     with_kb = [i for i in range(len(findings)) if view.kb_label(i) is not None]

@@ -21,7 +21,9 @@ TIMEOUT_MS = 30000
 
 
 def wait_opened(qtbot: Any, window: MainWindow) -> None:
-    qtbot.waitUntil(lambda: not window.opening and window.case is not None, timeout=TIMEOUT_MS)
+    # The lists fill in slices after the case is set.
+    qtbot.waitUntil(lambda: not window.opening and window.case is not None and not window.filling,
+                    timeout=TIMEOUT_MS)
 
 
 def test_open_from_the_menu_shows_findings_contents_and_form(make_main_window: MakeWindow, qtbot: Any,

@@ -146,6 +146,7 @@ def test_findings_are_worst_first_with_kb_links(qtbot: Any, monkeypatch: pytest.
         finding("quota", "warning", 9, ("60226",)),
         finding("vss_writer", "critical", 7),
     ])
+    qtbot.waitUntil(lambda: not view.filler.busy, timeout=5000)  # rows after the first arrive in slices
     titles = [view.topLevelItem(i).text(FindingsView.COL_TITLE) for i in range(view.topLevelItemCount())]
     assert titles == ["Title of vss_writer", "Title of vss_timeout", "Title of quota", "Title of info_one"]
     second = view.topLevelItem(1)
@@ -193,6 +194,7 @@ def test_possibly_related_articles_open_by_keyboard_and_copy(qtbot: Any, monkeyp
     qtbot.addWidget(view)
     view.show()
     view.set_related([related_entry("61092", 18.9), related_entry("doc:alert-types", 9.5, kind="doc")])
+    qtbot.waitUntil(lambda: not view.filler.busy, timeout=5000)
     first = view.topLevelItem(0)
     assert first.text(view.COL_TITLE) == "Article 61092" and first.text(view.COL_SCORE) == "18.9"
     assert ">Docs<" in view.itemWidget(view.topLevelItem(1), view.COL_ARTICLE).text()

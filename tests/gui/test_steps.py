@@ -29,7 +29,9 @@ TIMEOUT_MS = 30000
 
 def open_case(qtbot: Any, window: MainWindow, bundle: Path) -> None:
     window.open_bundle(bundle)
-    qtbot.waitUntil(lambda: not window.opening and window.case is not None, timeout=TIMEOUT_MS)
+    # The lists fill in slices after the case is set.
+    qtbot.waitUntil(lambda: not window.opening and window.case is not None and not window.filling,
+                    timeout=TIMEOUT_MS)
 
 
 # ---- navigation
@@ -331,6 +333,7 @@ def test_a_finished_run_is_the_case_of_every_step(make_main_window: MakeWindow, 
     window.start()
     qtbot.waitUntil(lambda: not window.running and window.result_panel.isVisible(), timeout=TIMEOUT_MS)
     assert window.case is not None and window.case.kind == cases.RUN
+    qtbot.waitUntil(lambda: not window.filling, timeout=TIMEOUT_MS)
     assert window.findings_step.list.topLevelItemCount() == len(window.last_result.findings["findings"])
     assert window.contents_step.files.topLevelItemCount() > 0
     export = window.export_step

@@ -1,14 +1,26 @@
-"""The collection worker: a real pipeline run on a pool thread, its events, errors and cancellation."""
+"""The collection worker: a real pipeline run in a child process, its events, errors, cancellation and hard stop;
+and the in-process seam (`run=`) the window tests use."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 from typing import Any
 
-from sample_collectors import AbsentCollector, CrashingCollector, NotesCollector, SlowCollector
+from sample_collectors import (
+    AbsentCollector,
+    CrashingCollector,
+    ExitingCollector,
+    NotesCollector,
+    PidCollector,
+    SlowCollector,
+)
 
-from app.gui.worker import CollectWorker
+from app.gui.collect_process import CHILD_NICENESS
+from app.gui.worker import CollectWorker, running_workers, stop_all
 from app.pipeline import EXIT_INCOMPLETE, CollectOptions, CollectResult
 from collectors.base import Status
 from collectors.engine import EngineEvent
@@ -57,7 +69,7 @@ def test_events_of_a_real_run_reach_the_gui_thread_in_order(qtbot: Any, bundle_p
     assert any(e.kind == "phase" for e in recorder.events)
     # Exactly one ending: a result, or (while parts of the pipeline are missing) the error that stopped it.
     assert len(recorder.results) + len(recorder.errors) == 1
-    assert CollectWorker.active() == []
+    assert running_workers() == []
 
 
 def test_a_full_run_returns_an_incomplete_bundle_naming_the_crash(
@@ -114,7 +126,7 @@ def test_an_exception_in_the_run_is_emitted_not_lost(qtbot: Any) -> None:
     ((summary, details),) = recorder.errors
     assert summary == "ValueError: bad state"
     assert "Traceback" in details and "explode" in details
-    assert CollectWorker.active() == []
+    assert running_workers() == []
 
 
 def test_progress_floods_are_thinned_but_endings_always_arrive(qtbot: Any) -> None:
@@ -147,3 +159,86 @@ def test_the_worker_passes_its_options_and_collectors_through(qtbot: Any) -> Non
     assert seen["options"] is options
     assert seen["collectors"] == [NotesCollector]
     assert seen["cancel"] is worker.cancel_token
+
+
+def test_the_run_happens_in_a_child_process(qtbot: Any, bundle_path: Path, full_pipeline: None) -> None:
+    worker = CollectWorker(CollectOptions(demo=True, output=bundle_path), collectors=[PidCollector])
+    recorder = run_worker(qtbot, worker)
+    (result,) = recorder.results
+    with zipfile.ZipFile(result.bundle) as archive:
+        pid = int(archive.read("collected/test_pid/pid.txt"))
+        nice = int(archive.read("collected/test_pid/nice.txt")) if hasattr(os, "nice") else None
+    assert pid != os.getpid()
+    if nice is not None:  # background work: below the window's priority
+        assert nice == min(os.nice(0) + CHILD_NICENESS, 19)
+    assert running_workers() == []
+
+
+def test_a_cancel_right_after_start_still_ends_in_a_cancelled_bundle(
+        qtbot: Any, bundle_path: Path, full_pipeline: None) -> None:
+    # The cancel arrives while the child is still starting: it must neither be lost nor end the child by signal.
+    worker = CollectWorker(CollectOptions(demo=True, output=bundle_path), collectors=[SlowCollector])
+    recorder = Recorder(worker)
+    with qtbot.waitSignal(worker.signals.finished, timeout=TIMEOUT_MS):
+        worker.start()
+        worker.cancel("cancelled at once")
+    assert recorder.errors == []
+    (result,) = recorder.results
+    assert result.exit_code == EXIT_INCOMPLETE
+    assert "cancelled at once" in result.reason
+    assert result.bundle == bundle_path and bundle_path.is_file()
+
+
+def test_stop_now_ends_the_child_and_leaves_no_bundle(qtbot: Any, bundle_path: Path) -> None:
+    worker = CollectWorker(CollectOptions(demo=True, output=bundle_path), collectors=[SlowCollector])
+    recorder = Recorder(worker)
+    with qtbot.waitSignal(worker.signals.finished, timeout=TIMEOUT_MS):
+        worker.start()
+        qtbot.waitUntil(lambda: recorder.progressed("test_slow"), timeout=TIMEOUT_MS)
+        worker.stop_now()
+    assert recorder.results == []
+    ((summary, _details),) = recorder.errors
+    assert "stopped at once" in summary
+    assert list(bundle_path.parent.iterdir()) == []  # neither the bundle nor its unfinished part
+    assert running_workers() == []
+
+
+def test_a_child_that_dies_is_reported_and_its_part_removed(qtbot: Any, bundle_path: Path) -> None:
+    worker = CollectWorker(CollectOptions(demo=True, output=bundle_path), collectors=[ExitingCollector])
+    recorder = run_worker(qtbot, worker)
+    assert recorder.results == []
+    ((summary, _details),) = recorder.errors
+    assert "ended unexpectedly (exit code 3)" in summary
+    assert list(bundle_path.parent.iterdir()) == []
+
+
+def test_the_child_side_does_not_load_qt() -> None:
+    # The child imports this module first; Qt would cost its start and has no business there.
+    code = "import sys, app.gui.collect_process; print('PySide6' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"
+
+
+def test_stop_all_ends_every_run_when_the_application_quits(qtbot: Any, tmp_path: Path) -> None:
+    workers = [CollectWorker(CollectOptions(demo=True, output=tmp_path / f"b{i}.zip"), collectors=[SlowCollector])
+               for i in range(2)]
+    recorders = [Recorder(worker) for worker in workers]
+    for worker in workers:
+        worker.start()
+    qtbot.waitUntil(lambda: all(r.progressed("test_slow") for r in recorders), timeout=TIMEOUT_MS)
+    stop_all()
+    assert running_workers() == []
+    qtbot.waitUntil(lambda: all(r.errors for r in recorders), timeout=TIMEOUT_MS)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_stop_now_right_after_start_ends_the_run_too(qtbot: Any, bundle_path: Path) -> None:
+    worker = CollectWorker(CollectOptions(demo=True, output=bundle_path), collectors=[SlowCollector])
+    recorder = Recorder(worker)
+    with qtbot.waitSignal(worker.signals.finished, timeout=TIMEOUT_MS):
+        worker.start()
+        worker.stop_now()
+    assert recorder.results == []
+    ((summary, _details),) = recorder.errors
+    assert "stopped at once" in summary
+    assert list(bundle_path.parent.iterdir()) == []

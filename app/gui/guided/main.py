@@ -41,7 +41,13 @@ def run_guided(preset: Preset, *, case_id: str = "", demo: bool = False, quit_af
     app.setApplicationVersion(__version__)
     install_translators(app)  # type: ignore[arg-type]
     from app.gui.guided.window import GuidedWindow
+    from app.gui.jobs import share_the_interpreter_quickly
+    from app.gui.worker import stop_all
 
+    share_the_interpreter_quickly()
+
+    # A run still going when the application quits (a window closed by the session ending) is ended with it.
+    app.aboutToQuit.connect(stop_all)
     window = GuidedWindow(preset, case_id=case_id, demo=demo)
     window.show()
     if quit_after_ms is not None:

@@ -1,14 +1,13 @@
 """Short jobs of the guided window off the GUI thread: finding the collectors, saving the bundle.
 
 A `Task` runs one plain function on a pool thread and hands its return value (or the one-line reason it
-failed) back to the GUI thread through queued signals. Like `CollectWorker`, it never touches a widget.
+failed) back to the GUI thread through queued signals. It never touches a widget.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
@@ -22,23 +21,13 @@ class TaskSignals(QObject):
 class Task(QRunnable):
     """Create on the GUI thread, connect ``signals``, then ``start()``. Keep a reference until ``finished``."""
 
-    _active: ClassVar[set[Task]] = set()
-    _active_lock: ClassVar[threading.Lock] = threading.Lock()
-
     def __init__(self, function: Callable[[], Any]) -> None:
         super().__init__()
         self.setAutoDelete(False)
         self.signals = TaskSignals()
         self._function = function
 
-    @classmethod
-    def active(cls) -> list[Task]:
-        with cls._active_lock:
-            return list(cls._active)
-
     def start(self, pool: QThreadPool | None = None) -> None:
-        with self._active_lock:
-            self._active.add(self)
         (pool or QThreadPool.globalInstance()).start(self)
 
     def run(self) -> None:
@@ -50,6 +39,4 @@ class Task(QRunnable):
             else:
                 self.signals.done.emit(value)
         finally:
-            with self._active_lock:
-                self._active.discard(self)
             self.signals.finished.emit()

@@ -6,8 +6,8 @@
 4. What to send, to whom, with which case number.
 
 The collection is the same `run_collect` the technician window and the command line run (through
-`CollectWorker`); it writes into a private staging folder, and saving copies the verified bundle out (see
-`app.gui.guided.save`). Finding the collectors and saving run off the GUI thread too.
+`CollectWorker`, in a child process); it writes into a private staging folder, and saving copies the verified
+bundle out (see `app.gui.guided.save`). Finding the collectors and saving run off the GUI thread too.
 """
 
 from __future__ import annotations
@@ -370,7 +370,7 @@ class GuidedWindow(QMainWindow):
         self._started_at = time.monotonic()
         self._tick.start()
         self.go_to(COLLECT)
-        worker.start(self._pool)
+        worker.start()
 
     def stop(self) -> None:
         if self.worker is None or self.worker.cancelled or self.page() != COLLECT:
@@ -499,7 +499,7 @@ class GuidedWindow(QMainWindow):
                               QStyle.StandardPixmap.SP_MessageBoxCritical)
 
     def _on_finished(self) -> None:
-        # Kept until the next run ends: the pool thread may still be unwinding the worker's run().
+        # Kept until the next run ends: the relay thread may still be unwinding right now.
         self._previous_worker = self.worker
         self.worker = None
         self._tick.stop()
