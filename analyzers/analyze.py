@@ -20,8 +20,8 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from analyzers.model import AnalysisResult, Finding, LogSource, Skipped, UnmatchedTemplate
-from analyzers.scan import (
+from acronis_triage.analyzers.model import AnalysisResult, Finding, LogSource, Skipped, UnmatchedTemplate
+from acronis_triage.analyzers.scan import (
     CancelCheck,
     Cancelled,
     FileScan,
@@ -32,9 +32,9 @@ from analyzers.scan import (
     merge_segments,
     release_read_buffer,
 )
-from analyzers.signatures import Signature, SignatureSet, load_signatures
-from analyzers.timewindow import EventWindow, event_window
-from analyzers.unmatched import UnmatchedCollector, preload_drain
+from acronis_triage.analyzers.signatures import Signature, SignatureSet, load_signatures
+from acronis_triage.analyzers.timewindow import EventWindow, event_window
+from acronis_triage.analyzers.unmatched import UnmatchedCollector, preload_drain
 
 Progress = Callable[[float | None, str], None]
 _SEVERITY_ORDER = {"critical": 0, "error": 1, "warning": 2, "info": 3}
@@ -67,7 +67,7 @@ def analyze_sources(
     reported like any other unexplained error. `naive_zone` (a tzinfo) is the zone of times written without one:
     the analyzed machine's local time. `window`: the collection's time window; events dated outside it are
     counted (`time_window` in the JSON), not matched."""
-    from analyzers.formats.timeparse import naive_zone as zone_of_naive_times
+    from acronis_triage.analyzers.formats.timeparse import naive_zone as zone_of_naive_times
 
     with zone_of_naive_times(naive_zone), event_window(window):
         return _analyze_sources(sources, signatures, cancel=cancel, progress=progress,
@@ -218,7 +218,7 @@ def _scan_parallel(scanner: Scanner, sources: list[LogSource], workers: int, can
     results in source order, and the parts of a file in file order (`_InOrder`): what can be used at once is
     merged (`merge_segments`) and handed to `sink`, the rest waits in the spill files, not in memory, so memory
     stays bounded whatever the size of the logs. On cancel the children are killed."""
-    import analyzers.formats  # noqa: F401 - imported once here rather than in every child
+    import acronis_triage.analyzers.formats  # noqa: F401 - imported once here rather than in every child
 
     tasks = _plan(scanner, sources, workers)
     if len(tasks) < 2:
@@ -442,8 +442,8 @@ def _preload_for_combine() -> None:
     while the child scans. Failures are left for `combine` to meet and report."""
     preload_drain()
     try:
-        from analyzers.kb.index import load_index
-        from analyzers.kb.related import decode
+        from acronis_triage.analyzers.kb.index import load_index
+        from acronis_triage.analyzers.kb.related import decode
 
         load_index()._build()
         decode("E00000000")
@@ -508,7 +508,7 @@ def analyze_paths(
     stdin: Any = None,
     platform: str | None = None,
 ) -> AnalysisResult:
-    from analyzers.inputs import resolve_inputs
+    from acronis_triage.analyzers.inputs import resolve_inputs
 
     return analyze_sources(resolve_inputs(paths, stdin=stdin), signatures, cancel=cancel, progress=progress,
                            use_hyperscan=use_hyperscan, platform=platform)
@@ -583,7 +583,7 @@ class Combiner:
         if result.window is not None:
             result.unmatched = _inside(result.window, result.unmatched, result)
         if related:
-            from analyzers.kb.related import attach
+            from acronis_triage.analyzers.kb.related import attach
 
             attach(result)
 

@@ -24,14 +24,14 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import Any
 
-from analyzers.model import ErrorCode, Event
+from acronis_triage.analyzers.model import ErrorCode, Event
 
 HRESULT_WIN32 = 0x80070000
 
 
 @lru_cache(maxsize=1)
 def errno_table() -> dict[str, Any]:
-    from resources import resource_path
+    from acronis_triage.resources import resource_path
 
     with open(resource_path("codes") / "errno_linux.json", encoding="utf-8") as fh:
         return json.load(fh)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from analyzers.model import ERRORCODE_URL, ErrorCode
+from acronis_triage.analyzers.model import ERRORCODE_URL, ErrorCode
 
 # Generic outer levels that only say "something inside failed" (DOMAIN.md §2.3).
 WRAPPERS = frozenset({(309, 22), (309, 61), (307, 41), (309, 53), (329, 2)})

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from analyzers.model import Event
+from acronis_triage.analyzers.model import Event
 
 _ERROR_LEVELS = frozenset(("warning", "error", "critical"))
 # A failed request whose error body an info line carries (DOMAIN.md §2.1: "Request to AMS failed with status: 400,
@@ -35,7 +35,7 @@ _BASE_WORDS = (
 def error_words() -> tuple[str, ...]:
     words = set(_BASE_WORDS)
     try:
-        from analyzers.kb.localization import localized_error_words
+        from acronis_triage.analyzers.kb.localization import localized_error_words
 
         words.update(w.lower() for w in localized_error_words())
     except Exception:  # noqa: BLE001 - a broken language file must not stop the analysis
@@ -73,7 +73,7 @@ def looks_like_error(event: Event) -> bool:
     cleaned = _NEGATED.sub(" ", text)
     if _word_regex().search(cleaned):
         return True
-    from analyzers.codes import text_keys
+    from acronis_triage.analyzers.codes import text_keys
 
     return any(k.startswith(("win32:", "errno:", "http:4", "http:5")) for k in text_keys(text))
 

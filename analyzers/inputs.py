@@ -29,10 +29,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path, PurePosixPath
 from typing import IO, Any, cast
 
-from analyzers.limits import DEFAULT_LIMITS, Limits, mib
-from analyzers.model import LogSource, Skipped
-from collectors.positional_file import PositionalFile, open_positional
-from collectors.textdecode import sniff_encoding
+from acronis_triage.analyzers.limits import DEFAULT_LIMITS, Limits, mib
+from acronis_triage.analyzers.model import LogSource, Skipped
+from acronis_triage.collectors.positional_file import PositionalFile, open_positional
+from acronis_triage.collectors.textdecode import sniff_encoding
 
 __all__ = ["ARCHIVE_SUFFIXES", "DEFAULT_LIMITS", "Limits", "binary_reason", "resolve_inputs"]
 
@@ -60,7 +60,7 @@ def archive_password(password: str | None) -> Iterator[None]:
 
 def resolve_inputs(paths: list[str], *, stdin: IO[bytes] | None = None,
                    limits: Limits = DEFAULT_LIMITS) -> list[LogSource | Skipped]:
-    from collectors.volumes import volume_set
+    from acronis_triage.collectors.volumes import volume_set
 
     out: list[LogSource | Skipped] = []
     volume_sets: set[Path] = set()
@@ -149,7 +149,7 @@ def _folder(root: Path, limits: Limits) -> Iterator[LogSource | Skipped]:
 
 
 def _file(path: Path, display: str, limits: Limits) -> list[LogSource | Skipped]:
-    from collectors.volumes import open_volumes, volume_set
+    from acronis_triage.collectors.volumes import open_volumes, volume_set
 
     volumes = volume_set(path)
     if volumes is not None:

@@ -46,14 +46,14 @@ def _version_key(version: str) -> tuple[int, ...]:
 
 
 def shipped_version() -> str:
-    from resources import resource_path
+    from acronis_triage.resources import resource_path
 
     data = json.loads((resource_path("knowledge.json")).read_text(encoding="utf-8"))
     return str(data["version"])
 
 
 def data_dir() -> Path:
-    from analyzers.userdirs import data_dir as user_data_dir
+    from acronis_triage.analyzers.userdirs import data_dir as user_data_dir
 
     return user_data_dir() / "packs"
 
@@ -62,7 +62,7 @@ def data_dir() -> Path:
 def current() -> Knowledge:
     """The knowledge in use: the newest imported pack newer than the shipped database, else the shipped one.
     ACRONIS_TRIAGE_SHIPPED_KNOWLEDGE=1 forces the shipped one (tests, and a way out of a bad pack)."""
-    from resources import resource_path
+    from acronis_triage.resources import resource_path
 
     shipped = Knowledge(shipped_version(), "shipped", resource_path("signatures"), resource_path("kb"))
     if os.environ.get("ACRONIS_TRIAGE_SHIPPED_KNOWLEDGE"):
@@ -217,7 +217,7 @@ def _extract(zf: zipfile.ZipFile, meta: dict[str, Any], staging: Path) -> None:
 
 
 def _check_loads(staging: Path) -> None:
-    from analyzers.signatures.loader import load_signatures
+    from acronis_triage.analyzers.signatures.loader import load_signatures
 
     sigset = load_signatures(staging / "signatures")
     if sigset.problems or not sigset.signatures:

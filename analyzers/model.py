@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import IO, Any
 
-from analyzers.timewindow import EventWindow
+from acronis_triage.analyzers.timewindow import EventWindow
 
 LEVELS = ("debug", "info", "warning", "error", "critical")
 SEVERITIES = ("info", "warning", "error", "critical")
@@ -77,7 +77,7 @@ class Event:
 
     @property
     def root_cause(self) -> ErrorCode | None:
-        from analyzers.errorcodes import root_cause
+        from acronis_triage.analyzers.errorcodes import root_cause
 
         return root_cause(self.codes)
 

@@ -21,9 +21,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any, cast
 
-from analyzers.limits import DEFAULT_LIMITS, Limits
-from analyzers.model import LogSource
-from collectors.textdecode import sniff_encoding
+from acronis_triage.analyzers.limits import DEFAULT_LIMITS, Limits
+from acronis_triage.analyzers.model import LogSource
+from acronis_triage.collectors.textdecode import sniff_encoding
 
 Source = LogSource | str | os.PathLike | bytes
 

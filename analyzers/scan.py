@@ -24,18 +24,18 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import IO, TYPE_CHECKING, Protocol
 
-from analyzers.errorish import promote
-from analyzers.model import ErrorCode, Event, Evidence, LogSource
-from analyzers.reader import CHUNK_SIZE, Source, iter_utf8_chunks, source_name
-from analyzers.signatures.database import PatternDatabase
-from analyzers.signatures.matching import CompiledRule
-from analyzers.signatures.schema import SignatureSet
-from analyzers.timewindow import current_window
-from analyzers.unmatched import UnmatchedCollector
+from acronis_triage.analyzers.errorish import promote
+from acronis_triage.analyzers.model import ErrorCode, Event, Evidence, LogSource
+from acronis_triage.analyzers.reader import CHUNK_SIZE, Source, iter_utf8_chunks, source_name
+from acronis_triage.analyzers.signatures.database import PatternDatabase
+from acronis_triage.analyzers.signatures.matching import CompiledRule
+from acronis_triage.analyzers.signatures.schema import SignatureSet
+from acronis_triage.analyzers.timewindow import current_window
+from acronis_triage.analyzers.unmatched import UnmatchedCollector
 
 if TYPE_CHECKING:  # the formats are imported when a scan first needs one, not when this module loads
-    from analyzers.formats.base import FormatParser
-from collectors.textdecode import sniff_encoding
+    from acronis_triage.analyzers.formats.base import FormatParser
+from acronis_triage.collectors.textdecode import sniff_encoding
 
 _GZIP_MAGIC = b"\x1f\x8b"
 Buf = bytes | bytearray
@@ -209,7 +209,7 @@ class Scanner:
 
         With `segment` (from `segments`), only that part of the file is read, its line numbers counted from 1,
         and the result is left unfinished: `merge_segments` puts the parts together, then `finish`."""
-        from analyzers import formats
+        from acronis_triage.analyzers import formats
 
         result = FileScan(name=source_name(source))
         if segment is not None:
@@ -237,7 +237,7 @@ class Scanner:
         a line that starts an event (so an event and its ``|`` detail block stay in one part). Several parts only
         for a plain UTF-8 source read at any offset (a file, a spooled archive member, bytes); one part otherwise
         (gzip, other encodings, a compressed zip member, document formats)."""
-        from analyzers import formats
+        from acronis_triage.analyzers import formats
 
         chunks = utf8_chunks(source, self.chunk_size, validate=self.db.needs_valid_utf8)
         try:
@@ -483,7 +483,7 @@ _RAW_TEMPLATE_KINDS = frozenset(("mms", "installer", "text"))
 
 def _kind_of(source: Source, first: Chunk | None) -> str:
     """The format of a source from its first chunk (a paste when free text is small enough to read whole)."""
-    from analyzers import formats
+    from acronis_triage.analyzers import formats
 
     head = bytes(first[0][:min(first[1], HEAD_BYTES)]) if first else b""
     kind = formats.detect_kind(head.decode("utf-8", errors="replace"), source_name(source))
@@ -494,8 +494,8 @@ def _kind_of(source: Source, first: Chunk | None) -> str:
 
 def _time_of(name: str) -> Callable[[str, str], datetime | None]:
     """The time of one line of a line-based format (None for other formats): first/last seen of templates."""
-    from analyzers import formats
-    from analyzers.formats.mms import line_time as mms_line_time
+    from acronis_triage.analyzers import formats
+    from acronis_triage.analyzers.formats.mms import line_time as mms_line_time
 
     def time_of(kind: str, text: str) -> datetime | None:
         try:
@@ -554,7 +554,7 @@ def merge_segments(parts: list[FileScan]) -> FileScan:
 
 def _random_access(stream: IO[bytes]) -> bool:
     """A stream that seeks without reading what it skips: a file, a window of a spooled archive, bytes."""
-    from collectors.positional_file import PositionalFile
+    from acronis_triage.collectors.positional_file import PositionalFile
 
     raw = getattr(stream, "raw", stream)
     return isinstance(raw, (io.FileIO, PositionalFile, io.BytesIO))

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from analyzers.model import Evidence, FoldedGroup, FoldedTemplates, UnmatchedTemplate
+from acronis_triage.analyzers.model import Evidence, FoldedGroup, FoldedTemplates, UnmatchedTemplate
 
 MAX_TEMPLATES = 50
 MAX_TEXT = 500

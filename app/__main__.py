@@ -1,5 +1,5 @@
 import sys
 
-from app.cli import main
+from acronis_triage.app.cli import main
 
 sys.exit(main())

@@ -13,8 +13,8 @@ import sys
 from pathlib import Path
 from typing import Any, NoReturn
 
-from app import TOOL_NAME, __version__
-from app.terminal_text import json_for_terminal, printable
+from acronis_triage.app import TOOL_NAME, __version__
+from acronis_triage.app.terminal_text import json_for_terminal, printable
 
 EXIT_USAGE = 64  # sysexits' EX_USAGE; app.pipeline.EXIT_USAGE is the same number (not imported: it loads the engine)
 MAX_SINCE_DAYS = 36500.0
@@ -63,7 +63,7 @@ def _since_days(text: str) -> float:
 
 def _version_text() -> str:
     try:
-        from analyzers.knowledge import describe
+        from acronis_triage.analyzers.knowledge import describe
 
         knowledge = describe()
     except Exception as exc:  # noqa: BLE001 - --version must answer even with a broken pack folder
@@ -110,15 +110,15 @@ def build_parser() -> argparse.ArgumentParser:
     collect.add_argument("--json", action="store_true", help="print a machine-readable summary on stdout")
     collect.add_argument("--list", action="store_true", help="list the collectors and exit")
     collect.add_argument("--quiet", "-q", action="store_true", help="no progress on stderr")
-    from app.cli_export import add_collect_options, add_inspect_parser, add_unmask_parser
+    from acronis_triage.app.cli_export import add_collect_options, add_inspect_parser, add_unmask_parser
 
     add_collect_options(collect)
     collect.set_defaults(handler=cmd_collect)
 
-    from app.cli_analyze import add_analyze_parser, add_signatures_parser
+    from acronis_triage.app.cli_analyze import add_analyze_parser, add_signatures_parser
 
     add_analyze_parser(sub)
-    from app.cli_escalate import add_escalate_parser
+    from acronis_triage.app.cli_escalate import add_escalate_parser
 
     add_escalate_parser(sub)
     add_signatures_parser(sub)
@@ -145,7 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _guided_choice(args: argparse.Namespace) -> tuple[object, str] | int:
     """The preset and case ID of `gui --guided`, or the exit code of a wrong command line (checked before
     any window opens, so the technician sees the mistake where they typed it)."""
-    from app.gui.guided.presets import DEFAULT_PRESET, PresetError, check_case_id, load_preset
+    from acronis_triage.app.gui.guided.presets import DEFAULT_PRESET, PresetError, check_case_id, load_preset
 
     try:
         preset = load_preset(args.preset or DEFAULT_PRESET)
@@ -166,7 +166,7 @@ def cmd_gui(args: argparse.Namespace) -> int:
         return choice
     # Qt aborts the whole process, with a misleading text, when the display or a library of its xcb plugin is
     # missing: asked first, without Qt, so the user reads one sentence instead.
-    from app.gui.preflight import problem
+    from acronis_triage.app.gui.preflight import problem
 
     reason = problem(TOOL_NAME)
     if reason is not None:
@@ -175,9 +175,9 @@ def cmd_gui(args: argparse.Namespace) -> int:
     try:
         # Only the window asked for is imported: the guided one opens without loading the technician's.
         if choice is not None:
-            from app.gui.guided.main import run_guided
+            from acronis_triage.app.gui.guided.main import run_guided
         else:
-            from app.gui.main import run_gui
+            from acronis_triage.app.gui.main import run_gui
     except ImportError as exc:
         print(f"{TOOL_NAME}: the window cannot open: {exc}. Use `{TOOL_NAME} collect` instead.", file=sys.stderr)
         return 1
@@ -189,15 +189,15 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
 
 def cmd_collect(args: argparse.Namespace) -> int:
-    from app.cli_progress import ProgressPrinter
-    from app.interrupt import InterruptGuard
-    from app.pipeline import EXIT_NOTHING_WRITTEN, CollectOptions, run_collect
-    from collectors.cancel import CancelToken
-    from collectors.engine import EngineEvent, EventKind
+    from acronis_triage.app.cli_progress import ProgressPrinter
+    from acronis_triage.app.interrupt import InterruptGuard
+    from acronis_triage.app.pipeline import EXIT_NOTHING_WRITTEN, CollectOptions, run_collect
+    from acronis_triage.collectors.cancel import CancelToken
+    from acronis_triage.collectors.engine import EngineEvent, EventKind
 
     if args.list:
         return _list_collectors()
-    from app.cli_export import PassphraseError, collect_option_values
+    from acronis_triage.app.cli_export import PassphraseError, collect_option_values
 
     try:
         export_values = collect_option_values(args)
@@ -221,7 +221,7 @@ def cmd_collect(args: argparse.Namespace) -> int:
         result = run_collect(options, on_event=on_event, cancel=cancel)
     printer.done(result)
     if result.redaction and not args.quiet:
-        from app.inspect import redaction_lines
+        from acronis_triage.app.inspect import redaction_lines
 
         for line in redaction_lines(result.redaction):
             print(printable(line), file=sys.stderr)
@@ -242,7 +242,7 @@ def _collect_usage_error(message: str, as_json: bool) -> int:
 
 
 def _list_collectors() -> int:
-    from collectors.registry import discover
+    from acronis_triage.collectors.registry import discover
 
     found = discover()
     for cls in found.collectors:

@@ -80,7 +80,7 @@ def _fail(message: str) -> int:
 
 
 def _load(directory: Path | None):  # type: ignore[no-untyped-def]
-    from analyzers.signatures import load_signatures
+    from acronis_triage.analyzers.signatures import load_signatures
 
     if directory is not None and not directory.is_dir():
         return None
@@ -88,7 +88,7 @@ def _load(directory: Path | None):  # type: ignore[no-untyped-def]
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
-    from analyzers.analyze import analyze_paths
+    from acronis_triage.analyzers.analyze import analyze_paths
 
     def fail(message: str, result: Any = None) -> int:
         # --json promises JSON on stdout whatever happens (as collect does): the reason, and what was skipped
@@ -104,8 +104,8 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     if not sigset.signatures:
         return fail(f"no usable signatures in {sigset.directory} ({len(sigset.problems)} problems; "
                     "run `acronis-triage signatures validate`)")
-    from analyzers.inputs import archive_password
-    from app.cli_export import PassphraseError, bundle_password
+    from acronis_triage.analyzers.inputs import archive_password
+    from acronis_triage.app.cli_export import PassphraseError, bundle_password
 
     try:
         password = bundle_password(args, list(args.paths))
@@ -230,13 +230,13 @@ def cmd_signatures(args: argparse.Namespace) -> int:
               f"in {sigset.directory}")
         return 1 if sigset.problems else 0
     if args.action == "patterns":
-        from analyzers.signatures.database import PatternDatabase
+        from acronis_triage.analyzers.signatures.database import PatternDatabase
 
         db = PatternDatabase.build(sigset.signatures, use_hyperscan=False)
         for pattern in db.rg_patterns():
             print(pattern)
         return 0
-    from analyzers.signatures.selftest import run_samples
+    from acronis_triage.analyzers.signatures.selftest import run_samples
 
     failures = run_samples(sigset)
     for failure in failures:
@@ -253,7 +253,7 @@ def _print_problems(problems: list[Any]) -> None:
 
 
 def _knowledge_action(args: argparse.Namespace) -> int:
-    from analyzers.knowledge import PackError, build_pack, current, import_pack
+    from acronis_triage.analyzers.knowledge import PackError, build_pack, current, import_pack
 
     if args.action == "version":
         k = current()

@@ -46,7 +46,7 @@ def add_escalate_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_escalate(args: argparse.Namespace) -> int:
-    from app.escalate import (
+    from acronis_triage.app.escalate import (
         EXIT_NOT_READY,
         EXIT_READY,
         EscalateError,

@@ -16,8 +16,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from app import TOOL_NAME
-from app.terminal_text import json_for_terminal, printable
+from acronis_triage.app import TOOL_NAME
+from acronis_triage.app.terminal_text import json_for_terminal, printable
 
 EXIT_USAGE = 64
 
@@ -46,7 +46,7 @@ class PassphraseError(Exception):
 
 
 def add_collect_options(collect: argparse.ArgumentParser) -> None:
-    from app.export import FORMATS
+    from acronis_triage.app.export import FORMATS
 
     out = collect.add_argument_group("export (what leaves the machine)")
     out.add_argument("--format", choices=FORMATS, default=None,
@@ -80,7 +80,7 @@ def add_collect_options(collect: argparse.ArgumentParser) -> None:
 
 
 def _size(text: str) -> int:
-    from app.export import parse_size
+    from acronis_triage.app.export import parse_size
 
     try:
         return parse_size(text)
@@ -89,7 +89,7 @@ def _size(text: str) -> int:
 
 
 def _case_id(text: str) -> str:
-    from app.export import check_case_id
+    from acronis_triage.app.export import check_case_id
 
     try:
         return check_case_id(text)
@@ -129,7 +129,7 @@ def bundle_password(args: argparse.Namespace, paths: list[str]) -> str | None:
     and there is a terminal; None otherwise (encrypted members are then skipped with the reason)."""
     if getattr(args, "password_env", None):
         return passphrase(args, confirm=False)
-    from app.inspect import is_encrypted
+    from acronis_triage.app.inspect import is_encrypted
 
     if any(is_encrypted(Path(p)) for p in paths if p != "-") and sys.stdin.isatty():
         return ask_passphrase(confirm=False)
@@ -178,7 +178,7 @@ def add_inspect_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_inspect(args: argparse.Namespace) -> int:
-    from app.inspect import BundleProblem, PasswordNeeded, inspect_bundle, summary_lines
+    from acronis_triage.app.inspect import BundleProblem, PasswordNeeded, inspect_bundle, summary_lines
 
     path: Path = args.bundle
     if not path.is_file():
@@ -239,7 +239,7 @@ def add_unmask_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_unmask(args: argparse.Namespace) -> int:
-    from app.unmask import UnmaskError, unmask_file
+    from acronis_triage.app.unmask import UnmaskError, unmask_file
 
     try:
         count = unmask_file(args.map, args.file, args.output)

@@ -5,12 +5,12 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING, TextIO
 
-from app.terminal_text import printable
-from collectors.base import Status
-from collectors.engine import EngineEvent, EventKind
+from acronis_triage.app.terminal_text import printable
+from acronis_triage.collectors.base import Status
+from acronis_triage.collectors.engine import EngineEvent, EventKind
 
 if TYPE_CHECKING:
-    from app.pipeline import CollectResult
+    from acronis_triage.app.pipeline import CollectResult
 
 MARK = {
     Status.OK: "ok",

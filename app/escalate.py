@@ -17,8 +17,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from app.escalation import FIELDS, FIELDS_BY_KEY, ISSUE_CATEGORIES, EscalationForm, build_form, format_time
-from app.evidence import information_items
+from acronis_triage.app.escalation import (
+    FIELDS,
+    FIELDS_BY_KEY,
+    ISSUE_CATEGORIES,
+    EscalationForm,
+    build_form,
+    format_time,
+)
+from acronis_triage.app.evidence import information_items
 
 EXIT_READY = 0
 EXIT_NOT_READY = 3
@@ -347,7 +354,7 @@ def write_outputs(bundle_path: Path, done: Completed, missing: list[str]) -> lis
 # ---- the partner profile (CLI side; the window keeps the same fields in QSettings)
 
 def profile_dir() -> Path:
-    from analyzers.userdirs import config_dir
+    from acronis_triage.analyzers.userdirs import config_dir
 
     return config_dir() / "profiles"
 

@@ -17,8 +17,8 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
-from analyzers.model import ERRORCODE_URL, KB_URL
-from app.results import AnalysisReport, FoundIssue, ManifestView
+from acronis_triage.analyzers.model import ERRORCODE_URL, KB_URL
+from acronis_triage.app.results import AnalysisReport, FoundIssue, ManifestView
 
 PLACEHOLDER = "⟨to be filled by the technician⟩"
 NOT_FOUND = "⟨not found by the tool, to be filled by the technician⟩"
@@ -553,7 +553,7 @@ def _error_entry(f: FoundIssue) -> dict[str, Any]:
 
 def _information_lines(findings: dict[str, Any], manifest: dict[str, Any]) -> list[str]:
     """Each item support will need once, marked as in the bundle (where) or missing (and how to get it)."""
-    from app.evidence import bundle_members, information_items
+    from acronis_triage.app.evidence import bundle_members, information_items
 
     out = []
     for item in information_items(findings, bundle_members(manifest)):

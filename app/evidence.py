@@ -25,7 +25,7 @@ class EvidenceRule:
 def evidence_rules() -> tuple[EvidenceRule, ...]:
     import yaml
 
-    from resources import resource_path
+    from acronis_triage.resources import resource_path
 
     data = yaml.safe_load((resource_path("escalation") / "evidence.yaml").read_text(encoding="utf-8"))
     return tuple(EvidenceRule(str(r["id"]), tuple(re.compile(p, re.I) for p in r.get("match") or ()),

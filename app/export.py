@@ -29,8 +29,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from collectors.bundle import MIN_FREE_BYTES, DiskFull, _give_to_invoking_user
-from collectors.volumes import VolumeWriter, volume_name
+from acronis_triage.collectors.bundle import MIN_FREE_BYTES, DiskFull, _give_to_invoking_user
+from acronis_triage.collectors.volumes import VolumeWriter, volume_name
 
 FORMATS = ("zip", "7z")
 SEVEN_ZIP_PRESET = 1
@@ -234,7 +234,7 @@ def export_bundle(stage_path: Path, final: Path, options: ExportOptions, work: P
     Raises `DiskFull` or `ExportError`; nothing is left under a final name then (``work`` is the caller's to
     remove). ``stage_path`` may be renamed into place (plain zip, no volumes), so it is gone afterwards.
     """
-    from app.inspect import BundleProblem, verify_archive
+    from acronis_triage.app.inspect import BundleProblem, verify_archive
 
     size = stage_path.stat().st_size
     check_space(final.parent, 0 if options.plain else size, disk_usage)

@@ -22,9 +22,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from collectors.bundle import BINARY_NOTE, BundleWriter, _copy_redacted, _explicit_utf16
-from collectors.cancel import CancelToken
-from collectors.pseudonym import (
+from acronis_triage.collectors.bundle import BINARY_NOTE, BundleWriter, _copy_redacted, _explicit_utf16
+from acronis_triage.collectors.cancel import CancelToken
+from acronis_triage.collectors.pseudonym import (
     Pseudonymiser,
     PseudonymMap,
     Seeds,
@@ -32,9 +32,9 @@ from collectors.pseudonym import (
     seeds_from_manifest,
     seeds_from_root,
 )
-from collectors.redact import MASK, Redactor
-from collectors.sniff import looks_binary
-from collectors.zip_redact import text_encoding
+from acronis_triage.collectors.redact import MASK, Redactor
+from acronis_triage.collectors.sniff import looks_binary
+from acronis_triage.collectors.zip_redact import text_encoding
 
 CHUNK = 1024 * 1024
 HEAD = 64 * 1024
@@ -78,7 +78,7 @@ class FullRedaction:
 
     def save_map(self, output: Path, work: Path) -> Path:
         """Write the map beside the final bundle (never inside it), 0600, whole or not at all."""
-        from app.export import write_private
+        from acronis_triage.app.export import write_private
 
         path = map_path_for(self.options, output)
         if path.parent.resolve() == work.resolve():

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from analyzers.limits import DEFAULT_LIMITS, Limits, mib
-from collectors.volumes import open_volumes, volume_set
+from acronis_triage.analyzers.limits import DEFAULT_LIMITS, Limits, mib
+from acronis_triage.collectors.volumes import open_volumes, volume_set
 
 CHUNK = 1024 * 1024
 _7Z_MAGIC = b"7z\xbc\xaf\x27\x1c"
@@ -219,7 +219,7 @@ def _inspect_7z(fh: IO[bytes], path: Path, pieces: list[Path], password: str | N
     import py7zr
     from py7zr.io import Py7zIO, WriterFactory
 
-    from analyzers.inputs import _folder_problems
+    from acronis_triage.analyzers.inputs import _folder_problems
 
     class _Sink(Py7zIO):
         """sha256 of one member as py7zr unpacks it; nothing kept."""

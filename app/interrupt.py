@@ -23,8 +23,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from app import TOOL_NAME
-from collectors.cancel import CancelToken
+from acronis_triage.app import TOOL_NAME
+from acronis_triage.collectors.cancel import CancelToken
 
 GRACE_S = 0.5  # how long the watchdog lets the run's own handler stop it first
 PRESS_GAP_S = 0.1  # one Ctrl+C reaches every process of the terminal's group within this: one press

@@ -18,22 +18,22 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from analyzers.timewindow import EventWindow
-from app import TOOL_NAME, __version__
-from app.results import AnalysisReport
-from collectors.base import Collector, Status
-from collectors.bundle import BundleError, BundleWriter, DiskFull, FileRecord
-from collectors.cancel import CancelToken
-from collectors.context import Facts, running_elevated
-from collectors.engine import CollectorOutcome, Engine, EngineEvent, EventKind, RunSettings
-from collectors.facts import CAPTURED, HOSTNAME, LINUX_RELEASE, OS_DESCRIPTION, UPTIME_HOURS
-from collectors.registry import discover
-from collectors.runner import CommandRunner, SubprocessRunner
-from collectors.sysroot import SystemRoot
+from acronis_triage.analyzers.timewindow import EventWindow
+from acronis_triage.app import TOOL_NAME, __version__
+from acronis_triage.app.results import AnalysisReport
+from acronis_triage.collectors.base import Collector, Status
+from acronis_triage.collectors.bundle import BundleError, BundleWriter, DiskFull, FileRecord
+from acronis_triage.collectors.cancel import CancelToken
+from acronis_triage.collectors.context import Facts, running_elevated
+from acronis_triage.collectors.engine import CollectorOutcome, Engine, EngineEvent, EventKind, RunSettings
+from acronis_triage.collectors.facts import CAPTURED, HOSTNAME, LINUX_RELEASE, OS_DESCRIPTION, UPTIME_HOURS
+from acronis_triage.collectors.registry import discover
+from acronis_triage.collectors.runner import CommandRunner, SubprocessRunner
+from acronis_triage.collectors.sysroot import SystemRoot
 
 if TYPE_CHECKING:  # both import when a run needs them, not when the CLI starts
-    from analyzers.model import LogSource
-    from app.export import ExportOptions
+    from acronis_triage.analyzers.model import LogSource
+    from acronis_triage.app.export import ExportOptions
 
 MANIFEST_SCHEMA_VERSION = 1
 
@@ -108,7 +108,7 @@ class CollectOptions:
         }
 
     def export_options(self) -> ExportOptions:
-        from app.export import ExportOptions
+        from acronis_triage.app.export import ExportOptions
 
         return ExportOptions(self.format, self.password, self.split)
 
@@ -148,7 +148,7 @@ EventCallback = Callable[[EngineEvent], None]
 
 
 def demo_root() -> Path:
-    from resources import resource_path
+    from acronis_triage.resources import resource_path
 
     return resource_path("demo")
 
@@ -194,7 +194,7 @@ def resolve_output(options: CollectOptions, host: str, now: datetime | None = No
 
 
 def check_export_options(options: CollectOptions) -> None:
-    from app.export import FORMATS, MIN_SPLIT, check_case_id
+    from acronis_triage.app.export import FORMATS, MIN_SPLIT, check_case_id
 
     if options.format not in FORMATS:
         raise UsageError(f"unknown format {options.format!r}; known: {', '.join(FORMATS)}")
@@ -289,8 +289,8 @@ def run_collect(
     except PipelineError as exc:
         return CollectResult(EXIT_NOTHING_WRITTEN, reason=str(exc))
 
-    from app.export import ExportError, remove_staging, staging_folder, write_checksum
-    from app.export_redact import RedactionError
+    from acronis_triage.app.export import ExportError, remove_staging, staging_folder, write_checksum
+    from acronis_triage.app.export_redact import RedactionError
 
     export = options.export_options()
     # Anything but the plain zip is made from the verified zip in a private folder beside the final name: the
@@ -346,7 +346,7 @@ def run_collect(
         manifest["files"] = writer.manifest_files
         if work is not None:
             if options.redact == "full":
-                from app.export_redact import pseudonymise_run
+                from acronis_triage.app.export_redact import pseudonymise_run
 
                 emit(EngineEvent(EventKind.PHASE, text="pseudonymising names and addresses"))
                 full = pseudonymise_run(bundle, work, options, settings, output, disk_usage=disk_usage,
@@ -360,7 +360,7 @@ def run_collect(
                 emit(EngineEvent(EventKind.PHASE, text=f"writing the {export.format} bundle"
                                  + (" (encrypted)" if export.password else "")
                                  + (" in volumes" if export.split else "")))
-            from app.export import export_bundle
+            from acronis_triage.app.export import export_bundle
 
             bundle = export_bundle(bundle, output, export, work, disk_usage=disk_usage).bundle
         else:
@@ -418,9 +418,9 @@ def _one_line(exc: BaseException) -> str:
 
 def _analyze(writer: BundleWriter, options: CollectOptions, cancel: CancelToken,
              platform: str | None = None, live: bool = False, window: EventWindow | None = None) -> dict[str, Any]:
-    from analyzers.analyze import analyze_sources
-    from analyzers.model import LogSource
-    from analyzers.signatures import load_signatures
+    from acronis_triage.analyzers.analyze import analyze_sources
+    from acronis_triage.analyzers.model import LogSource
+    from acronis_triage.analyzers.signatures import load_signatures
 
     signatures = load_signatures(options.signatures_dir) if options.signatures_dir else load_signatures()
     with writer.collected_members() as members:
@@ -459,7 +459,7 @@ def _zone_of_logs(sources: list[LogSource]) -> tzinfo | None:
 
 
 def _knowledge_version() -> dict[str, str]:
-    from analyzers.knowledge import current
+    from acronis_triage.analyzers.knowledge import current
 
     k = current()
     return {"version": k.version, "source": "shipped" if k.source == "shipped" else "imported pack"}
@@ -496,8 +496,8 @@ def _manifest(options: CollectOptions, settings: RunSettings, outcomes: list[Col
 
 def _write_documents(writer: BundleWriter, manifest: dict[str, Any], findings: dict[str, Any],
                      bundle_name: str) -> None:
-    from app.escalation import build_form
-    from app.report_html import render_report
+    from acronis_triage.app.escalation import build_form
+    from acronis_triage.app.report_html import render_report
 
     form = build_form(manifest, findings, bundle_name)
     writer.add_generated("escalation/escalation_form.json",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.escalation import (
+from acronis_triage.app.escalation import (
     SEVERITY_ORDER,
     errorcode_url,
     escape,
@@ -242,7 +242,7 @@ def _unmatched(findings: dict[str, Any]) -> str:
 
 
 def _timeline(findings: dict[str, Any]) -> str:
-    from app.report_timeline import timeline_svg
+    from acronis_triage.app.report_timeline import timeline_svg
 
     svg = timeline_svg(findings)
     if not svg:

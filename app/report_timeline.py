@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from app.escalation import escape
+from acronis_triage.app.escalation import escape
 
 WIDTH, LABEL_W, ROW_H, TOP, BOTTOM = 940, 300, 20, 26, 26
 MAX_ROWS = 24

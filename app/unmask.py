@@ -12,7 +12,7 @@ import re
 import sys
 from pathlib import Path
 
-from collectors.pseudonym import PseudonymMap
+from acronis_triage.collectors.pseudonym import PseudonymMap
 
 _CANDIDATES = re.compile(
     r"(?i)(?<![\w-])(?:(?:host|user|keyword)-\d{4,}|domain-\d{4,}(?:\.example)?)(?![\w-])"

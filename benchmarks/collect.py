@@ -141,7 +141,7 @@ def _split(total: int, share: float, least: int = 1) -> list[int]:
 def generate(drive: Path, size_mb: int, seed: int = 23) -> dict[str, list[Path]]:
     import scan
 
-    from resources import resource_path
+    from acronis_triage.resources import resource_path
 
     rnd = random.Random(seed)
     total = size_mb * 10**6
@@ -200,7 +200,7 @@ def timed(cmd: list[str], **kw) -> tuple[float, float]:
 
 def redaction_speed(files: list[Path]) -> float:
     """MB/s of the redactor over these files, as the bundle writer streams them."""
-    from collectors.redact import Redactor
+    from acronis_triage.collectors.redact import Redactor
 
     redactor = Redactor()
     start = time.perf_counter()
@@ -230,7 +230,7 @@ def main() -> int:
     seven = shutil.which("7z") or shutil.which("7za")
     drive = drive_for(args.size_mb, args.regenerate)
     size = sum(p.stat().st_size for p in drive.rglob("*") if p.is_file())
-    exe = [sys.executable, "-m", "app"]
+    exe = [sys.executable, "-m", "acronis_triage.app"]
     # An installed tool has its modules compiled (pip writes the .pyc files); a PYTHONDONTWRITEBYTECODE in the
     # environment would have each run compile ~100 modules again (about 0.6 s) and measure that instead.
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}

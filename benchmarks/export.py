@@ -60,7 +60,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     seven = shutil.which("7z") or shutil.which("7zz") or shutil.which("7za")
-    tool = [sys.executable, "-m", "app"]
+    tool = [sys.executable, "-m", "acronis_triage.app"]
     env = {**os.environ, "PW": "benchmark pass phrase"}
     with tempfile.TemporaryDirectory(prefix="export-bench-") as tmp:
         base = Path(tmp)

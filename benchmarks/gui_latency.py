@@ -76,7 +76,7 @@ if sys.argv[1:] == ["floor"]:
     window.resize(800, 600)
     window.show()
     app.exec()
-from app.cli import main
+from acronis_triage.app.cli import main
 
 main(sys.argv[1:])
 """
@@ -124,7 +124,7 @@ def make_drive(size_mb: int, regenerate: bool) -> Path:
     sys.path.insert(0, str(HERE))
     import scan  # benchmarks/scan.py: realistic MMS logs with the signatures' own samples in them
 
-    from resources import resource_path
+    from acronis_triage.resources import resource_path
 
     shutil.copytree(resource_path("demo"), DRIVE, ignore=shutil.ignore_patterns("README.md"))
     scan.generate(DRIVE / "ProgramData" / "Acronis" / "BackupAndRecovery" / "MMS", size_mb * 10**6,
@@ -202,9 +202,9 @@ def wait_until(app: Any, condition: Any, timeout_s: float) -> None:
 
 
 def run_guided(app: Any, drive: Path | None, stall_file: Any) -> dict[str, Any]:
-    from app.gui.guided.presets import load_preset
-    from app.gui.guided.window import GuidedWindow
-    from app.pipeline import CollectOptions
+    from acronis_triage.app.gui.guided.presets import load_preset
+    from acronis_triage.app.gui.guided.window import GuidedWindow
+    from acronis_triage.app.pipeline import CollectOptions
 
     desktop = Path(tempfile.mkdtemp(prefix="gui-latency-desktop-"))
     window = GuidedWindow(load_preset("general"), case_id="BENCH-1", demo=drive is None, desktop=desktop)
@@ -235,7 +235,7 @@ def run_guided(app: Any, drive: Path | None, stall_file: Any) -> dict[str, Any]:
 
 
 def run_technician(app: Any, drive: Path | None, stall_file: Any) -> dict[str, Any]:
-    from app.gui.main_window import MainWindow
+    from acronis_triage.app.gui.main_window import MainWindow
 
     window = MainWindow()
     window.show()
@@ -322,7 +322,7 @@ def main() -> int:
     if args.switch_interval_ms is not None:
         sys.setswitchinterval(args.switch_interval_ms / 1000)
     else:
-        from app.gui.jobs import share_the_interpreter_quickly
+        from acronis_triage.app.gui.jobs import share_the_interpreter_quickly
 
         share_the_interpreter_quickly()  # as the windows' entry points do
     print(f"GIL switch interval: {sys.getswitchinterval() * 1000:g} ms", flush=True)

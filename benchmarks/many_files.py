@@ -92,7 +92,7 @@ def main() -> int:
     if shutil.which("zip") is None:
         sys.exit("zip is not installed (apt-get install zip)")
     tree = corpus(args.files, args.regenerate)
-    exe = [sys.executable, "-m", "app"]
+    exe = [sys.executable, "-m", "acronis_triage.app"]
     ours: list[tuple[float, float]] = []
     theirs: list[tuple[float, float]] = []
     with tempfile.TemporaryDirectory(prefix="many-files-") as tmp:

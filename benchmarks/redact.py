@@ -37,7 +37,7 @@ READ = 1024 * 1024
 
 sys.path.insert(0, str(ROOT))
 
-from collectors.redact import Redactor  # noqa: E402
+from acronis_triage.collectors.redact import Redactor  # noqa: E402
 
 MMS = (
     "I0135003A: User is running command. Command=Backup plan '{name}'; User=; clientProfileID=; "

@@ -95,7 +95,7 @@ TEMPLATE_SHAPES = (
 def _sample_events() -> list[str]:
     """The MMS-format positive samples of the shipped signatures: real hits for the engine to find."""
     sys.path.insert(0, str(ROOT))
-    from analyzers.signatures import load_signatures
+    from acronis_triage.analyzers.signatures import load_signatures
 
     out = []
     for sig in load_signatures().signatures:
@@ -296,7 +296,7 @@ def main() -> int:
         print("ripgrep (rg) is needed as the reference", file=sys.stderr)
         return 1
     source = args.source.resolve()
-    tool = [sys.executable, "-m", "app"]
+    tool = [sys.executable, "-m", "acronis_triage.app"]
     # Installed copies run from compiled bytecode; a sandbox's PYTHONDONTWRITEBYTECODE would make every run
     # recompile every module (~0.08 s), and its PYTHONUNBUFFERED make every write a system call: no user pays that.
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "PYTHONUNBUFFERED")}

@@ -44,8 +44,8 @@ def load_cases() -> list[dict]:
 
 
 def analyze_text(text: str, sigset):  # type: ignore[no-untyped-def]
-    from analyzers.analyze import analyze_sources
-    from analyzers.model import LogSource
+    from acronis_triage.analyzers.analyze import analyze_sources
+    from acronis_triage.analyzers.model import LogSource
 
     data = text.encode("utf-8")
     return analyze_sources([LogSource("<stdin>", lambda: io.BytesIO(data), len(data))], sigset)
@@ -90,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args(argv)
 
-    from analyzers.signatures import load_signatures
+    from acronis_triage.analyzers.signatures import load_signatures
 
     sigset = load_signatures()
     cases = load_cases()

@@ -27,7 +27,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from collectors.sysroot import Refused, SystemRoot
+from acronis_triage.collectors.sysroot import Refused, SystemRoot
 
 TEXT_LOG = "text-log"
 STRUCTURED = "structured"

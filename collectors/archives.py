@@ -15,7 +15,7 @@ import zlib
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from collectors.sniff import BZIP2, GZIP, XZ
+from acronis_triage.collectors.sniff import BZIP2, GZIP, XZ
 
 CHUNK = 1024 * 1024
 GiB = 1024**3

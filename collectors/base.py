@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 if TYPE_CHECKING:
-    from collectors.context import Context
-    from collectors.declarative import Command, Files, Gathered
+    from acronis_triage.collectors.context import Context
+    from acronis_triage.collectors.declarative import Command, Files, Gathered
 
 ALL_PLATFORMS: tuple[str, ...] = ("windows", "linux", "darwin")
 # The one mark of a collector that takes minutes: the window and ``collect --no-slow`` leave it out when asked,
@@ -142,7 +142,7 @@ class Collector:
         """
         if not (self.files or self.commands):
             raise NotImplementedError(f"{type(self).__name__} declares no files or commands and has no collect()")
-        from collectors.declarative import gather
+        from acronis_triage.collectors.declarative import gather
 
         self.interpret(ctx, gather(self, ctx))
         if self.commands:

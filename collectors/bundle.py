@@ -42,8 +42,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from collectors.base import Cancelled
-from collectors.bundle_deflate import (
+from acronis_triage.collectors.base import Cancelled
+from acronis_triage.collectors.bundle_deflate import (
     BLOCK,
     CHUNK,
     DEFAULT_LEVEL,
@@ -51,14 +51,20 @@ from collectors.bundle_deflate import (
     Spool,
     open_member,
 )
-from collectors.bundle_space import FREE_SPACE_CHECK_EVERY, MIN_FREE_BYTES, DiskFull, DiskUsage, SpacePolicy
-from collectors.bundle_verify import BundleError, verify_bundle, verify_written
-from collectors.cancel import CancelToken
-from collectors.positional_file import open_positional
-from collectors.redact import Redactor
-from collectors.runner import CommandResult
-from collectors.sniff import NOT_OPENED, OPENED, ZIP, archive_kind, looks_binary, sample_of
-from collectors.stream_redact import (
+from acronis_triage.collectors.bundle_space import (
+    FREE_SPACE_CHECK_EVERY,
+    MIN_FREE_BYTES,
+    DiskFull,
+    DiskUsage,
+    SpacePolicy,
+)
+from acronis_triage.collectors.bundle_verify import BundleError, verify_bundle, verify_written
+from acronis_triage.collectors.cancel import CancelToken
+from acronis_triage.collectors.positional_file import open_positional
+from acronis_triage.collectors.redact import Redactor
+from acronis_triage.collectors.runner import CommandResult
+from acronis_triage.collectors.sniff import NOT_OPENED, OPENED, ZIP, archive_kind, looks_binary, sample_of
+from acronis_triage.collectors.stream_redact import (
     LOOKBACK,
     AfterLine,
     copy_redacted,
@@ -69,8 +75,8 @@ from collectors.stream_redact import (
     text_copier,
     text_encoding,
 )
-from collectors.sysroot import refusal_reason
-from collectors.textdecode import sniff_encoding
+from acronis_triage.collectors.sysroot import refusal_reason
+from acronis_triage.collectors.textdecode import sniff_encoding
 
 # The names this module had before it was split by concern (tests and the guided window's save import them here).
 __all__ = [
@@ -533,7 +539,7 @@ class ArtifactWriter:
 
     def add_zip_redacted(self, path: Path, name: str | None = None, *, display: str | None = None) -> FileRecord | None:
         """Copy a zip another program made, with the text inside it redacted; never cut."""
-        from collectors.zip_redact import copy_zip_redacted
+        from acronis_triage.collectors.zip_redact import copy_zip_redacted
 
         self._check()
         source = display or str(path)
@@ -585,8 +591,8 @@ class ArtifactWriter:
         converted to a zip of redacted members (``old.tar.gz`` -> ``old.tar.zip``). 7z, rar, zstd: left out with
         the reason, as their text cannot be redacted here.
         """
-        from collectors.archives import ArchiveRefused, Limits, count_decompressed
-        from collectors.zip_redact import decompressed_name
+        from acronis_triage.collectors.archives import ArchiveRefused, Limits, count_decompressed
+        from acronis_triage.collectors.zip_redact import decompressed_name
 
         self._check()
         source = display or str(path)
@@ -634,7 +640,7 @@ class ArtifactWriter:
             start += start % 2
 
         def produce(sink: _HashingSink) -> None:
-            from collectors.archives import DecompressingReader
+            from acronis_triage.collectors.archives import DecompressingReader
 
             with self.open_source(path) as raw:
                 reader = DecompressingReader(raw, kind, Limits(), name=source)
@@ -661,8 +667,8 @@ class ArtifactWriter:
 
     def _add_converted(self, path: Path, kind: str | None, target: str, source: str) -> FileRecord | None:
         """A tar (maybe compressed) as a zip of its redacted members, under ``<target>.zip``."""
-        from collectors.archives import DecompressingReader, Limits
-        from collectors.zip_redact import copy_stream_redacted
+        from acronis_triage.collectors.archives import DecompressingReader, Limits
+        from acronis_triage.collectors.zip_redact import copy_stream_redacted
 
         redactor = self.bundle.redactor
         report_box: list[Any] = []

@@ -20,7 +20,7 @@ from concurrent.futures import Executor, Future
 from pathlib import Path
 from typing import IO, Any
 
-from collectors.positional_file import PositionalFile
+from acronis_triage.collectors.positional_file import PositionalFile
 
 # zlib-ng: the same deflate format and API as zlib, at the same level about twice as fast and no bigger (on
 # benchmarks/collect.py's drive: 87 against 39 MB/s at level 6, 26.2 against 26.5 % of the size); it lets go of

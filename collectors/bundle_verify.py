@@ -12,7 +12,7 @@ import zlib
 from pathlib import Path
 from typing import IO, Any
 
-from collectors.bundle_deflate import CHUNK, LOCAL_HEADER
+from acronis_triage.collectors.bundle_deflate import CHUNK, LOCAL_HEADER
 
 
 class BundleError(Exception):

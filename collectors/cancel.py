@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
-from collectors.base import Cancelled
+from acronis_triage.collectors.base import Cancelled
 
 
 class CancelToken:

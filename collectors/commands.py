@@ -14,8 +14,8 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from collectors.context import Context
-from collectors.runner import CommandResult
+from acronis_triage.collectors.context import Context
+from acronis_triage.collectors.runner import CommandResult
 
 QUICK_S = 15.0  # uname, cat, lsmod ...: answer at once or are stuck
 NORMAL_S = 30.0

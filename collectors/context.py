@@ -10,11 +10,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from collectors.bundle import ArtifactWriter
-from collectors.cancel import CancelToken
-from collectors.facts import Facts, Product
-from collectors.runner import DEFAULT_TIMEOUT_S, CommandResult, CommandRunner
-from collectors.sysroot import SystemRoot
+from acronis_triage.collectors.bundle import ArtifactWriter
+from acronis_triage.collectors.cancel import CancelToken
+from acronis_triage.collectors.facts import Facts, Product
+from acronis_triage.collectors.runner import DEFAULT_TIMEOUT_S, CommandResult, CommandRunner
+from acronis_triage.collectors.sysroot import SystemRoot
 
 ProgressCallback = Callable[[float | None, str], None]
 __all__ = ["Context", "Facts", "Product", "ProgressCallback", "running_elevated"]

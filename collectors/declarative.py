@@ -23,14 +23,14 @@ import enum
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from collectors.acronis_locations import CONFIG, STRUCTURED, Finder, Location, bundle_name
-from collectors.base import NotApplicable
-from collectors.commands import NORMAL_S, Outcome, Step, run_step
-from collectors.runner import CommandResult
+from acronis_triage.collectors.acronis_locations import CONFIG, STRUCTURED, Finder, Location, bundle_name
+from acronis_triage.collectors.base import NotApplicable
+from acronis_triage.collectors.commands import NORMAL_S, Outcome, Step, run_step
+from acronis_triage.collectors.runner import CommandResult
 
 if TYPE_CHECKING:
-    from collectors.base import Collector
-    from collectors.context import Context
+    from acronis_triage.collectors.base import Collector
+    from acronis_triage.collectors.context import Context
 
 ADMIN_REASON = "needs administrator rights"
 

@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from collectors.base import Cancelled, Collector, CollectorFailed, NotApplicable, Status
-from collectors.bundle import BundleWriter, DiskFull, SkipRecord
-from collectors.cancel import CancelToken
-from collectors.context import Context, Facts
-from collectors.runner import CommandRunner
-from collectors.sysroot import SystemRoot
+from acronis_triage.collectors.base import Cancelled, Collector, CollectorFailed, NotApplicable, Status
+from acronis_triage.collectors.bundle import BundleWriter, DiskFull, SkipRecord
+from acronis_triage.collectors.cancel import CancelToken
+from acronis_triage.collectors.context import Context, Facts
+from acronis_triage.collectors.runner import CommandRunner
+from acronis_triage.collectors.sysroot import SystemRoot
 
 CANCEL_GRACE_S = 1.5
 TICK_S = 0.05  # a timeout or the cancel grace is acted on this long after it falls due, at most

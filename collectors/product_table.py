@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from collectors.base import ALL_PLATFORMS
+from acronis_triage.collectors.base import ALL_PLATFORMS
 
 KINDS = ("agent", "management_server", "home", "shared")
 _TOP = {"families", "home_products", "default_home_product", "components", "main_agent", "management_server",
@@ -76,7 +76,7 @@ class ProductTable:
 
 
 def default_path() -> Path:
-    from resources import resource_path
+    from acronis_triage.resources import resource_path
 
     return resource_path("products", "products.yaml")
 

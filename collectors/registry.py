@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from types import ModuleType
 
-import collectors.builtin
-from collectors.base import Collector
+import acronis_triage.collectors.builtin
+from acronis_triage.collectors.base import Collector
 
 ENTRY_POINT_GROUP = "acronis_triage.collectors"
 log = logging.getLogger(__name__)
@@ -27,8 +27,8 @@ class Discovery:
 
 
 def builtin_module_names() -> list[str]:
-    prefix = collectors.builtin.__name__ + "."
-    return sorted(m.name for m in pkgutil.iter_modules(collectors.builtin.__path__, prefix))
+    prefix = acronis_triage.collectors.builtin.__name__ + "."
+    return sorted(m.name for m in pkgutil.iter_modules(acronis_triage.collectors.builtin.__path__, prefix))
 
 
 def _classes_in(module: ModuleType) -> list[type[Collector]]:

@@ -20,7 +20,7 @@ from typing import Protocol
 
 import psutil
 
-from collectors.cancel import CancelToken
+from acronis_triage.collectors.cancel import CancelToken
 
 DEFAULT_TIMEOUT_S = 60.0
 DEFAULT_MAX_OUTPUT = 32 * 1024 * 1024
@@ -50,7 +50,7 @@ class CommandResult:
         return subprocess.list2cmdline(self.argv) if sys.platform == "win32" else " ".join(self.argv)
 
     def text(self, encoding: str | None = None) -> str:
-        from collectors.textdecode import decode_bytes
+        from acronis_triage.collectors.textdecode import decode_bytes
 
         return decode_bytes(self.stdout, encoding)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from typing import IO
 
-from collectors.textdecode import sniff_encoding
+from acronis_triage.collectors.textdecode import sniff_encoding
 
 SAMPLE = 64 * 1024
 

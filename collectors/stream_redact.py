@@ -6,9 +6,9 @@ import codecs
 from collections.abc import Callable
 from typing import Any
 
-from collectors.bundle_deflate import CHUNK
-from collectors.redact import Redactor
-from collectors.textdecode import sniff_encoding
+from acronis_triage.collectors.bundle_deflate import CHUNK
+from acronis_triage.collectors.redact import Redactor
+from acronis_triage.collectors.textdecode import sniff_encoding
 
 LOOKBACK = 64 * 1024  # read above a tail cut so that a secret begun there (a PEM key) is still masked below it
 
@@ -28,7 +28,7 @@ def explicit_utf16(encoding: str, head: bytes) -> str:
 
 
 def text_encoding(sample: bytes) -> str:
-    from collectors.zip_redact import text_encoding
+    from acronis_triage.collectors.zip_redact import text_encoding
 
     return text_encoding(sample)
 

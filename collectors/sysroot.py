@@ -21,7 +21,7 @@ from os import stat_result
 from pathlib import Path
 from typing import BinaryIO
 
-from collectors.pathguard import Matches, PathGuard, Refused
+from acronis_triage.collectors.pathguard import Matches, PathGuard, Refused
 
 __all__ = ["WINDOWS_DEFAULTS", "Matches", "Refused", "SystemRoot", "detect_layout", "host_os", "refusal_reason"]
 

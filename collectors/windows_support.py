@@ -12,8 +12,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from collectors.commands import Outcome, classify
-from collectors.context import Context
+from acronis_triage.collectors.commands import Outcome, classify
+from acronis_triage.collectors.context import Context
 
 
 def target_path(ctx: Context, base: str, *parts: str) -> Path:
@@ -137,6 +137,6 @@ def mask_registry_secrets(text: str) -> str:
 
     Empty values stay visible: "no password set" is worth knowing.
     """
-    from collectors.redact import Redactor
+    from acronis_triage.collectors.redact import Redactor
 
     return Redactor().redact_text(text)

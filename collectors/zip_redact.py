@@ -21,10 +21,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, cast
 
-from collectors.archives import ArchiveRefused, DecompressingReader, Limits
-from collectors.redact import Redactor
-from collectors.sniff import BZIP2, GZIP, NOT_OPENED, TAR, XZ, ZIP, archive_kind, looks_binary
-from collectors.textdecode import sniff_encoding
+from acronis_triage.collectors.archives import ArchiveRefused, DecompressingReader, Limits
+from acronis_triage.collectors.redact import Redactor
+from acronis_triage.collectors.sniff import BZIP2, GZIP, NOT_OPENED, TAR, XZ, ZIP, archive_kind, looks_binary
+from acronis_triage.collectors.textdecode import sniff_encoding
 
 MAX_MEMBER_BYTES = 1024 * 1024 * 1024
 HEAD = 64 * 1024

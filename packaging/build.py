@@ -29,7 +29,7 @@ BUDGET_MB = {"linux": 230, "win32": 200, "darwin": 260}
 
 def version() -> str:
     sys.path.insert(0, str(ROOT))
-    from app import __version__
+    from acronis_triage.app import __version__
 
     return __version__
 

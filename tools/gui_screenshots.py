@@ -69,8 +69,8 @@ def child(name: str, out: Path) -> int:
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication
 
-    from app.gui.main import prepare_application
-    from app.gui.main_window import COLLECT, CONTENTS, EXPORT, FINDINGS, FORM, PROBLEM, MainWindow
+    from acronis_triage.app.gui.main import prepare_application
+    from acronis_triage.app.gui.main_window import COLLECT, CONTENTS, EXPORT, FINDINGS, FORM, PROBLEM, MainWindow
 
     app = QApplication([sys.argv[0]])
     prepare_application(app)

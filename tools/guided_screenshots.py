@@ -61,9 +61,9 @@ def shoot(out: Path) -> int:
     from PySide6.QtCore import QEventLoop, QLocale, QTimer  # noqa: TID251 - pictures of the window
     from PySide6.QtWidgets import QApplication  # noqa: TID251
 
-    from app.gui.guided.main import install_translators
-    from app.gui.guided.presets import load_preset
-    from app.gui.guided.window import SAVE, GuidedWindow
+    from acronis_triage.app.gui.guided.main import install_translators
+    from acronis_triage.app.gui.guided.presets import load_preset
+    from acronis_triage.app.gui.guided.window import SAVE, GuidedWindow
 
     QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
     app = QApplication.instance() or QApplication([sys.argv[0]])

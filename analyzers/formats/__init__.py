@@ -10,10 +10,10 @@ from __future__ import annotations
 import importlib
 from collections.abc import Iterable, Iterator
 
-from analyzers.formats.base import Parser
-from analyzers.formats.detect import KINDS, detect_kind
-from analyzers.model import Event
-from analyzers.reader import Source, iter_utf8_chunks, read_head, source_name
+from acronis_triage.analyzers.formats.base import Parser
+from acronis_triage.analyzers.formats.detect import KINDS, detect_kind
+from acronis_triage.analyzers.model import Event
+from acronis_triage.analyzers.reader import Source, iter_utf8_chunks, read_head, source_name
 
 __all__ = ("KINDS", "Parser", "detect_kind", "get_parser", "iter_events", "iter_line_events", "parse_text")
 
@@ -45,7 +45,7 @@ def get_parser(kind: str) -> Parser:
             module, name = _PARSER_CLASSES[kind]
         except (KeyError, TypeError):
             raise ValueError(f"unknown log format {kind!r}; known formats: {', '.join((*KINDS, 'paste'))}") from None
-        parser = _PARSERS[kind] = getattr(importlib.import_module(f"analyzers.formats.{module}"), name)()
+        parser = _PARSERS[kind] = getattr(importlib.import_module(f"acronis_triage.analyzers.formats.{module}"), name)()
     return parser
 
 

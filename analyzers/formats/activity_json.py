@@ -12,10 +12,10 @@ import json
 import re
 from typing import Any
 
-from analyzers.errorcodes import find_codes, from_composite, parse_hex, parse_sercode
-from analyzers.formats.base import Parser, add_codes, level_from_word
-from analyzers.formats.timeparse import parse_time
-from analyzers.model import ErrorCode, Event
+from acronis_triage.analyzers.errorcodes import find_codes, from_composite, parse_hex, parse_sercode
+from acronis_triage.analyzers.formats.base import Parser, add_codes, level_from_word
+from acronis_triage.analyzers.formats.timeparse import parse_time
+from acronis_triage.analyzers.model import ErrorCode, Event
 
 MARKERS = ('"kbLink"', '"serCode"', '"isRoot"', '"origin"', '"cause_str"', '"os_error_code"')
 _STRING_FIELD = re.compile(

@@ -6,8 +6,8 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Any, Protocol
 
-from analyzers.errorcodes import OS_WRAPPER, from_composite, parse_hex
-from analyzers.model import ErrorCode, Event
+from acronis_triage.analyzers.errorcodes import OS_WRAPPER, from_composite, parse_hex
+from acronis_triage.analyzers.model import ErrorCode, Event
 
 
 class FormatParser(Protocol):

@@ -13,10 +13,17 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from analyzers.errorcodes import ERROR_CODE_LABELS, MODULE_LABELS, pair_code, parse_decimal, parse_hex, parse_sercode
-from analyzers.formats.base import Parser
-from analyzers.formats.timeparse import parse_time
-from analyzers.model import ErrorCode, Event
+from acronis_triage.analyzers.errorcodes import (
+    ERROR_CODE_LABELS,
+    MODULE_LABELS,
+    pair_code,
+    parse_decimal,
+    parse_hex,
+    parse_sercode,
+)
+from acronis_triage.analyzers.formats.base import Parser
+from acronis_triage.analyzers.formats.timeparse import parse_time
+from acronis_triage.analyzers.model import ErrorCode, Event
 
 # Label → canonical name. All [V] from the DOMAIN.md §2.2 table except where marked.
 ENTRY_LABELS: dict[str, str] = {
@@ -80,7 +87,7 @@ def _alternation(labels: Any) -> str:
 def _with_localization() -> None:
     """Labels of the other console languages, from resources/kb/localization.yaml (each seen on a real page)."""
     try:
-        from analyzers.kb import localization
+        from acronis_triage.analyzers.kb import localization
     except ImportError:  # pragma: no cover
         return
     try:
@@ -377,7 +384,7 @@ class ConsoleBlockParser(Parser):
 def _parse_outside(outside: list[tuple[int, str]], file: str) -> list[Event]:
     """Runs of lines outside any block, parsed in whatever format they are in."""
     # Imported here: the registry in analyzers.formats imports this module.
-    from analyzers.formats import parse_text
+    from acronis_triage.analyzers.formats import parse_text
 
     events: list[Event] = []
     run: list[tuple[int, str]] = []

@@ -7,13 +7,19 @@ import json
 import re
 from collections.abc import Iterable
 
-from analyzers.formats.activity_json import MARKERS as ACTIVITY_MARKERS
-from analyzers.formats.console_block import ADDITIONAL_LINE, BASE_LABELS, ENTRY_LINE, header_label, learn_labels
-from analyzers.formats.installer import MSI_BANNER, MSI_ENGINE, MSI_LINE, SETUP_LINE, SYSLOG_LINE
-from analyzers.formats.jsonl import LEVEL_KEYS, MESSAGE_KEYS, TIME_KEYS
-from analyzers.formats.mms import BARE_HEAD
-from analyzers.formats.mms import HEAD as MMS_HEAD
-from analyzers.formats.windows_event import EVENT_HEAD
+from acronis_triage.analyzers.formats.activity_json import MARKERS as ACTIVITY_MARKERS
+from acronis_triage.analyzers.formats.console_block import (
+    ADDITIONAL_LINE,
+    BASE_LABELS,
+    ENTRY_LINE,
+    header_label,
+    learn_labels,
+)
+from acronis_triage.analyzers.formats.installer import MSI_BANNER, MSI_ENGINE, MSI_LINE, SETUP_LINE, SYSLOG_LINE
+from acronis_triage.analyzers.formats.jsonl import LEVEL_KEYS, MESSAGE_KEYS, TIME_KEYS
+from acronis_triage.analyzers.formats.mms import BARE_HEAD
+from acronis_triage.analyzers.formats.mms import HEAD as MMS_HEAD
+from acronis_triage.analyzers.formats.windows_event import EVENT_HEAD
 
 KINDS = (
     "mms",

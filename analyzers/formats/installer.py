@@ -10,11 +10,11 @@ import re
 from datetime import datetime
 from typing import Any
 
-from analyzers.errorcodes import find_codes
-from analyzers.formats.base import Parser, guess_level, level_from_word
-from analyzers.formats.text import line_event
-from analyzers.formats.timeparse import parse_time
-from analyzers.model import Event
+from acronis_triage.analyzers.errorcodes import find_codes
+from acronis_triage.analyzers.formats.base import Parser, guess_level, level_from_word
+from acronis_triage.analyzers.formats.text import line_event
+from acronis_triage.analyzers.formats.timeparse import parse_time
+from acronis_triage.analyzers.model import Event
 
 # 2018-02-09T11:41:35+0000:Failed to find directory ...
 SETUP_LINE = re.compile(

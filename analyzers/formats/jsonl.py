@@ -6,10 +6,10 @@ import json
 import re
 from typing import Any
 
-from analyzers.errorcodes import find_codes
-from analyzers.formats.base import Parser, guess_level, level_from_word
-from analyzers.formats.timeparse import parse_time
-from analyzers.model import Event
+from acronis_triage.analyzers.errorcodes import find_codes
+from acronis_triage.analyzers.formats.base import Parser, guess_level, level_from_word
+from acronis_triage.analyzers.formats.timeparse import parse_time
+from acronis_triage.analyzers.model import Event
 
 TIME_KEYS = ("time", "ts", "timestamp", "@timestamp", "t", "date", "datetime")
 LEVEL_KEYS = ("level", "lvl", "severity", "loglevel", "@level", "log.level")

@@ -7,10 +7,10 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from analyzers.errorcodes import find_codes, parse_mms_code
-from analyzers.formats.base import Parser, add_codes, guess_level, level_from_word, parse_detail
-from analyzers.formats.timeparse import naive_tz, tz_from_offset
-from analyzers.model import ErrorCode, Event
+from acronis_triage.analyzers.errorcodes import find_codes, parse_mms_code
+from acronis_triage.analyzers.formats.base import Parser, add_codes, guess_level, level_from_word, parse_detail
+from acronis_triage.analyzers.formats.timeparse import naive_tz, tz_from_offset
+from acronis_triage.analyzers.model import ErrorCode, Event
 
 # 2018-08-16T22:00:07:205-03:00 9044 I0135003A: message  (colon before the milliseconds; a dot is accepted), and the
 # older head of Backup & Recovery 10/11 agents: a space instead of the T and no UTC offset.

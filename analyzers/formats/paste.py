@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from analyzers.errorish import promote
-from analyzers.formats.base import Parser
-from analyzers.model import Event
+from acronis_triage.analyzers.errorish import promote
+from acronis_triage.analyzers.formats.base import Parser
+from acronis_triage.analyzers.model import Event
 
 # One line that holds a whole console entry list: two labelled integers and a 16-hex-digit line tag, in any language
 # (Error code / Module / LineInfo in the console's order). The labels found this way split the line.
@@ -50,7 +50,7 @@ def _split_console_line(line: str) -> list[str] | None:
     message = _message_label(line, labels)
     if message:
         labels.append(message)
-    from analyzers.formats.console_block import ADDITIONAL_INFO, ENTRY_LABELS
+    from acronis_triage.analyzers.formats.console_block import ADDITIONAL_INFO, ENTRY_LABELS
 
     known = [x for x in (*labels, *ENTRY_LABELS, *ADDITIONAL_INFO) if x]
     alternation = "|".join(re.escape(x) for x in sorted(set(known), key=len, reverse=True))
@@ -106,7 +106,7 @@ class PasteParser(Parser):
     line_based = False
 
     def parse_document(self, text: str, file: str) -> list[Event]:
-        from analyzers.formats import get_parser
+        from acronis_triage.analyzers.formats import get_parser
 
         pairs = restore_lines(text.lstrip("\ufeff"))
         lines = [line for _, line in pairs]

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from analyzers.errorcodes import find_codes
-from analyzers.formats.base import Parser, guess_level
-from analyzers.formats.timeparse import parse_time
-from analyzers.model import Event
+from acronis_triage.analyzers.errorcodes import find_codes
+from acronis_triage.analyzers.formats.base import Parser, guess_level
+from acronis_triage.analyzers.formats.timeparse import parse_time
+from acronis_triage.analyzers.model import Event
 
 # A timestamp at the start of a line: ISO-like, or numeric date + time, optionally in brackets.
 LEADING_TIME = re.compile(

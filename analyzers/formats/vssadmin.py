@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from analyzers.formats.base import Parser
-from analyzers.model import ErrorCode, Event
+from acronis_triage.analyzers.formats.base import Parser
+from acronis_triage.analyzers.model import ErrorCode, Event
 
 BANNER = re.compile(r"^vssadmin \d|^\(C\) Copyright", re.IGNORECASE)
 STATE = re.compile(r"^\s+(?P<key>[^:]+):\s*\[(?P<n>\d+)\]\s*(?P<text>.*)$")

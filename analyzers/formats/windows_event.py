@@ -13,10 +13,10 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from analyzers.errorcodes import find_codes
-from analyzers.formats.base import Parser, guess_level, level_from_word
-from analyzers.formats.timeparse import parse_time
-from analyzers.model import Event
+from acronis_triage.analyzers.errorcodes import find_codes
+from acronis_triage.analyzers.formats.base import Parser, guess_level, level_from_word
+from acronis_triage.analyzers.formats.timeparse import parse_time
+from acronis_triage.analyzers.model import Event
 
 EVENT_HEAD = re.compile(r"^Event\[\d+\]:\s*$")
 WEVTUTIL_KEY = re.compile(r"^ {2}(?P<key>[^:]{1,40}?):(?: (?P<value>.*))?$")

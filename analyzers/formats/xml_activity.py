@@ -18,10 +18,10 @@ from typing import Any
 
 from lxml import etree
 
-from analyzers.errorcodes import find_codes, parse_xml_code
-from analyzers.formats.base import Parser, add_codes, level_from_word, parse_detail
-from analyzers.formats.timeparse import parse_time
-from analyzers.model import ErrorCode, Event
+from acronis_triage.analyzers.errorcodes import find_codes, parse_xml_code
+from acronis_triage.analyzers.formats.base import Parser, add_codes, level_from_word, parse_detail
+from acronis_triage.analyzers.formats.timeparse import parse_time
+from acronis_triage.analyzers.model import ErrorCode, Event
 
 # Acronis event levels 0..5 (Backup & Recovery 10/11 manuals: Unknown, Debug, Information, Warning, Error, Critical).
 NUMERIC_LEVELS = {"0": "info", "1": "debug", "2": "info", "3": "warning", "4": "error", "5": "critical"}

@@ -25,8 +25,8 @@ class ModuleInfo:
 
 @lru_cache(maxsize=1)
 def _load() -> tuple[dict[str, CodeInfo], dict[int, ModuleInfo]]:
-    from analyzers.kb.datafile import load_yaml_files
-    from analyzers.knowledge import current
+    from acronis_triage.analyzers.kb.datafile import load_yaml_files
+    from acronis_triage.analyzers.knowledge import current
 
     path = current().kb / "error_codes.yaml"
     if not path.is_file():
@@ -57,7 +57,7 @@ def _key(raw: Any) -> str | None:
     if kind == "win32" and code.isdigit():
         return f"win32:{int(code)}"
     if code.lower().startswith("0x"):
-        from analyzers.codes import spec_keys
+        from acronis_triage.analyzers.codes import spec_keys
 
         try:
             return spec_keys(code)[0]

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from analyzers.yaml_limits import YamlExpansionError, check_expansion
+from acronis_triage.analyzers.yaml_limits import YamlExpansionError, check_expansion
 
 
 def load_yaml_files(paths: Iterable[Path], tag: str) -> list[tuple[Path, Any, str | None]]:
@@ -98,7 +98,7 @@ def write_cached_json(tag: str, key: str, data: Any) -> None:
 
 
 def _cache_file(tag: str, key: str) -> Path | None:
-    from analyzers.signatures.database import cache_dir
+    from acronis_triage.analyzers.signatures.database import cache_dir
 
     folder = cache_dir()
     return folder / f"{tag}-{key}.json" if folder is not None else None

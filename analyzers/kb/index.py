@@ -70,8 +70,8 @@ def tokens(text: str) -> list[str]:
 def code_tokens(text: str) -> list[str]:
     """Code keys of a text, without the generic wrapper levels ("TOL: Failed to execute the command" and the like
     wrap every failure: they say nothing about which one)."""
-    from analyzers.codes import chain_keys, text_keys
-    from analyzers.errorcodes import OS_WRAPPER, WRAPPERS, find_codes
+    from acronis_triage.analyzers.codes import chain_keys, text_keys
+    from acronis_triage.analyzers.errorcodes import OS_WRAPPER, WRAPPERS, find_codes
 
     chain = [c for c in find_codes(text) if (c.module, c.code) not in WRAPPERS and (c.module, c.code) != OS_WRAPPER]
     return [*chain_keys(chain), *text_keys(text)]
@@ -159,7 +159,7 @@ class KBIndex:
     def _term_counts(self) -> list[dict[str, int]]:
         """Weighted term counts per article; tokenizing ~1,400 records costs ~0.2 s, so they are cached with the
         parsed records (keyed by the records' bytes and this tokenizer's version)."""
-        from analyzers.kb.datafile import read_cached_json, write_cached_json
+        from acronis_triage.analyzers.kb.datafile import read_cached_json, write_cached_json
 
         key = f"{self.cache_key}-t{TOKENIZER_VERSION}" if self.cache_key else ""
         cached = read_cached_json("kbterms", key) if key else None
@@ -212,7 +212,7 @@ class KBIndex:
 
 
 def default_directory() -> Path:
-    from analyzers.knowledge import current
+    from acronis_triage.analyzers.knowledge import current
 
     return current().kb / "articles"
 
@@ -220,7 +220,7 @@ def default_directory() -> Path:
 @lru_cache(maxsize=4)
 def load_index(directory: str | None = None) -> KBIndex:
     root = Path(directory) if directory else default_directory()
-    from analyzers.kb.datafile import load_yaml_files_keyed
+    from acronis_triage.analyzers.kb.datafile import load_yaml_files_keyed
 
     problems: list[Problem] = []
     merged: dict[str, Article] = {}

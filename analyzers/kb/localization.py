@@ -14,8 +14,8 @@ HEADER_KEYS = {"date": "date", "code": "code", "module": "module", "message": "m
 
 @lru_cache(maxsize=1)
 def languages() -> tuple[dict[str, Any], ...]:
-    from analyzers.kb.datafile import load_yaml_files
-    from analyzers.knowledge import current
+    from acronis_triage.analyzers.kb.datafile import load_yaml_files
+    from acronis_triage.analyzers.knowledge import current
 
     path = current().kb / "localization.yaml"
     if not path.is_file():

@@ -7,7 +7,7 @@ articles most like it from the shipped index, marked "possibly related" and kept
 
 from __future__ import annotations
 
-from analyzers.model import AnalysisResult, DecodedCode, RelatedArticle, UnmatchedTemplate
+from acronis_triage.analyzers.model import AnalysisResult, DecodedCode, RelatedArticle, UnmatchedTemplate
 
 MAX_TEMPLATES_SEARCHED = 50  # the templates a result keeps; each search costs ~1 ms
 RELATED_PER_ERROR = 3
@@ -15,9 +15,9 @@ RELATED_PER_ERROR = 3
 
 def decode(text: str) -> tuple[list[DecodedCode], str | None]:
     """The codes of an error text, each in words, and the lookup link built from its Acronis chain."""
-    from analyzers.codes import describe, keys_of, text_keys
-    from analyzers.errorcodes import errorcode_url, find_codes
-    from analyzers.kb.catalogue import code_info, module_info
+    from acronis_triage.analyzers.codes import describe, keys_of, text_keys
+    from acronis_triage.analyzers.errorcodes import errorcode_url, find_codes
+    from acronis_triage.analyzers.kb.catalogue import code_info, module_info
 
     chain = find_codes(text)
     keys: list[str] = []
@@ -46,7 +46,7 @@ def attach(result: AnalysisResult, index=None) -> None:  # type: ignore[no-untyp
         return
     if index is None:
         try:
-            from analyzers.kb.index import load_index
+            from acronis_triage.analyzers.kb.index import load_index
 
             index = load_index()
         except Exception as exc:  # noqa: BLE001 - the findings must not be lost over the index

@@ -1,8 +1,8 @@
 """The KB signature database: schema, loader/validator, search patterns and per-event matching."""
 
-from analyzers.signatures.loader import default_directory, load_signatures
-from analyzers.signatures.matching import CompiledRule, matches
-from analyzers.signatures.schema import Condition, Problem, Rule, Signature, SignatureSet
+from acronis_triage.analyzers.signatures.loader import default_directory, load_signatures
+from acronis_triage.analyzers.signatures.matching import CompiledRule, matches
+from acronis_triage.analyzers.signatures.schema import Condition, Problem, Rule, Signature, SignatureSet
 
 __all__ = [
     "CompiledRule",

@@ -18,8 +18,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from analyzers.signatures.patterns import ERRORISH, PatternSpec, condition_patterns
-from analyzers.signatures.schema import Condition, Signature
+from acronis_triage.analyzers.signatures.patterns import ERRORISH, PatternSpec, condition_patterns
+from acronis_triage.analyzers.signatures.schema import Condition, Signature
 
 try:
     import hyperscan
@@ -55,7 +55,7 @@ _CACHE_KEEP = 4  # databases of other signature versions kept besides the curren
 
 def cache_dir() -> Path | None:
     """Where compiled databases are kept between runs (per user); None when ACRONIS_TRIAGE_NO_CACHE is set."""
-    from analyzers.userdirs import cache_dir as user_cache_dir
+    from acronis_triage.analyzers.userdirs import cache_dir as user_cache_dir
 
     return user_cache_dir()
 

@@ -19,7 +19,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from analyzers.signatures.patterns import PatternSpec
+from acronis_triage.analyzers.signatures.patterns import PatternSpec
 
 try:
     import hyperscan
@@ -40,7 +40,7 @@ def linear_search(regex: str, ignore_case: bool) -> Search:
     key = (regex, ignore_case)
     db = _compiled.get(key)
     if db is None:
-        from analyzers.signatures.database import hs_flags
+        from acronis_triage.analyzers.signatures.database import hs_flags
 
         with _compile_lock:
             db = _compiled.get(key)

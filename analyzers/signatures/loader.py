@@ -10,10 +10,10 @@ import re
 from pathlib import Path
 from typing import Any
 
-from analyzers.codes import CodeSpecError, spec_keys
-from analyzers.model import LEVELS, SEVERITIES, KBRef
-from analyzers.signatures.patterns import PatternSpec
-from analyzers.signatures.schema import (
+from acronis_triage.analyzers.codes import CodeSpecError, spec_keys
+from acronis_triage.analyzers.model import LEVELS, SEVERITIES, KBRef
+from acronis_triage.analyzers.signatures.patterns import PatternSpec
+from acronis_triage.analyzers.signatures.schema import (
     CONDITION_KEYS,
     ID_RE,
     KINDS,
@@ -27,7 +27,7 @@ from analyzers.signatures.schema import (
     Signature,
     SignatureSet,
 )
-from analyzers.yaml_limits import YamlExpansionError, check_expansion
+from acronis_triage.analyzers.yaml_limits import YamlExpansionError, check_expansion
 
 _CACHE_VERSION = 2
 REQUIRED = ("id", "title", "severity", "kb", "match", "samples")
@@ -44,7 +44,7 @@ class _Invalid(Exception):
 
 def default_directory() -> Path:
     """The signatures in use: the shipped ones, or those of a newer imported pack (`analyzers.knowledge`)."""
-    from analyzers.knowledge import current
+    from acronis_triage.analyzers.knowledge import current
 
     return current().signatures
 
@@ -109,7 +109,7 @@ def _parsed_files(files: list[Path], root: Path, problems: list[Problem]) -> lis
 
 
 def _cache_path(key: str) -> Path | None:
-    from analyzers.signatures.database import cache_dir
+    from acronis_triage.analyzers.signatures.database import cache_dir
 
     folder = cache_dir()
     return folder / f"signatures-{key}.json" if folder is not None else None
@@ -470,7 +470,7 @@ def hyperscan_error(*specs: PatternSpec) -> str | None:
         import hyperscan
     except ImportError:
         return None
-    from analyzers.signatures.database import compile_cached
+    from acronis_triage.analyzers.signatures.database import compile_cached
 
     try:
         compile_cached(list(specs))  # cached: this check runs at every start of every analyze

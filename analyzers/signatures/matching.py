@@ -6,11 +6,11 @@ import functools
 import re
 from collections.abc import Callable
 
-from analyzers.codes import event_keys
-from analyzers.model import Event
-from analyzers.signatures.linear import Search, linear_search
-from analyzers.signatures.patterns import code_regex
-from analyzers.signatures.schema import Condition, Signature
+from acronis_triage.analyzers.codes import event_keys
+from acronis_triage.analyzers.model import Event
+from acronis_triage.analyzers.signatures.linear import Search, linear_search
+from acronis_triage.analyzers.signatures.patterns import code_regex
+from acronis_triage.analyzers.signatures.schema import Condition, Signature
 
 Test = Callable[[Event, str, str], bool]  # (event, text, lower-cased text)
 

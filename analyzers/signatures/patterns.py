@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from analyzers.signatures.schema import Condition
+from acronis_triage.analyzers.signatures.schema import Condition
 
 # Characters ripgrep's regex crate, PCRE (hyperscan) and Python all accept escaped; escaping only these keeps the
 # pattern valid for all three (Python's re.escape also escapes characters Rust rejects).
@@ -102,7 +102,7 @@ def key_prefilter(key: str) -> tuple[PatternSpec, ...]:
             r"|\(" + str(number) + r"\)|\b0[xX]0*" + _any_case_hex(f"{number:X}") + r"\b", caseless=True))
         return tuple(forms)
     if space == "errno":
-        from analyzers.codes import errno_table
+        from acronis_triage.analyzers.codes import errno_table
 
         table = errno_table()
         number = table["names"][value]

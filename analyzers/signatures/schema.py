@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from analyzers.model import KBRef
+from acronis_triage.analyzers.model import KBRef
 
 KINDS = (
     "mms", "xml_activity", "jsonl", "console_block", "activity_json", "installer", "windows_event", "vssadmin", "text",
@@ -37,7 +37,7 @@ class Condition:
 
     def __post_init__(self) -> None:
         if self.kind == "code" and not self.keys:
-            from analyzers.codes import spec_keys
+            from acronis_triage.analyzers.codes import spec_keys
 
             object.__setattr__(self, "keys", spec_keys(self.code, self.module))
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from analyzers.signatures.schema import SignatureSet
+from acronis_triage.analyzers.signatures.schema import SignatureSet
 
 
 def run_samples(sigset: SignatureSet, *, use_hyperscan: bool | None = None) -> list[str]:
     """One line per failed sample: which signature, which sample, what went wrong."""
-    from analyzers.analyze import fires, get_scanner
+    from acronis_triage.analyzers.analyze import fires, get_scanner
 
     scanner = get_scanner(sigset, use_hyperscan)
     failures = []

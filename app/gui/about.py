@@ -19,14 +19,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import TOOL_NAME, __version__
+from acronis_triage.app import TOOL_NAME, __version__
 
 
 def versions() -> list[tuple[str, str]]:
     from PySide6.QtCore import QCoreApplication
 
     try:
-        from analyzers.knowledge import describe
+        from acronis_triage.analyzers.knowledge import describe
 
         knowledge = describe()
     except Exception as exc:  # noqa: BLE001 - the dialog must open even with a broken signature pack

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QFrame, QHBoxLayout, QLabel, QPushButton, QStyle, QWidget
 
-from app.gui.style import is_dark
+from acronis_triage.app.gui.style import is_dark
 
 WARNING, INFO = "warning", "info"
 

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from app.escalate import Bundle, open_bundle
-from app.pipeline import CollectResult
+from acronis_triage.app.escalate import Bundle, open_bundle
+from acronis_triage.app.pipeline import CollectResult
 
 RUN, RECEIVED, ANALYSIS = "run", "received", "analysis"
 
@@ -68,7 +68,7 @@ def from_analysis(findings: dict[str, Any], sources: list[str], title: str) -> C
 
 def analyze(paths: list[str]) -> dict[str, Any]:
     """``acronis-triage analyze PATH...`` for the window: the findings JSON, or `NothingAnalyzed` with the reason."""
-    from analyzers.analyze import analyze_paths
+    from acronis_triage.analyzers.analyze import analyze_paths
 
     result = analyze_paths(paths)
     if result.stats.files == 0:

@@ -19,7 +19,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import QComboBox, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
-from app.escalate import STEP_BY, STEP_STATUSES
+from acronis_triage.app.escalate import STEP_BY, STEP_STATUSES
 
 translate = QCoreApplication.translate  # lupdate reads translate("Context", "text") calls
 

@@ -32,10 +32,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from app.pipeline import CollectOptions, run_collect
-from collectors.base import Collector
-from collectors.cancel import CancelToken
-from collectors.engine import EngineEvent
+from acronis_triage.app.pipeline import CollectOptions, run_collect
+from acronis_triage.collectors.base import Collector
+from acronis_triage.collectors.cancel import CancelToken
+from acronis_triage.collectors.engine import EngineEvent
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection

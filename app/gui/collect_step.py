@@ -28,13 +28,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.gui import presets
-from app.gui.banner import INFO, WARNING, Banner
-from app.gui.collector_model import CollectorFilterModel, CollectorTableModel, ProgressDelegate
-from app.gui.data_texts import data_text
-from app.gui.result_panel import ResultPanel
-from app.gui.slow_option import SlowCollectorsOption
-from collectors.base import Collector, Status
+from acronis_triage.app.gui import presets
+from acronis_triage.app.gui.banner import INFO, WARNING, Banner
+from acronis_triage.app.gui.collector_model import CollectorFilterModel, CollectorTableModel, ProgressDelegate
+from acronis_triage.app.gui.data_texts import data_text
+from acronis_triage.app.gui.result_panel import ResultPanel
+from acronis_triage.app.gui.slow_option import SlowCollectorsOption
+from acronis_triage.collectors.base import Collector, Status
 
 SOURCE_LIVE, SOURCE_DEMO, SOURCE_OFFLINE = range(3)
 

@@ -10,9 +10,18 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionProgressBar, QStyleOptionViewItem
 
-from app.gui.style import IDLE, NOT_SELECTED, RUNNING, WAITING, format_duration, state_colour, state_icon, state_text
-from collectors.base import Collector, Status
-from collectors.engine import CollectorOutcome, EngineEvent
+from acronis_triage.app.gui.style import (
+    IDLE,
+    NOT_SELECTED,
+    RUNNING,
+    WAITING,
+    format_duration,
+    state_colour,
+    state_icon,
+    state_text,
+)
+from acronis_triage.collectors.base import Collector, Status
+from acronis_triage.collectors.engine import CollectorOutcome, EngineEvent
 
 _Index = QModelIndex | QPersistentModelIndex
 

@@ -21,12 +21,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.escalation import format_time
-from app.gui.case import Case
-from app.gui.desktop import LinkBrowser
-from app.gui.log_viewer import LogView
-from app.gui.slices import SliceFiller
-from app.gui.style import format_bytes, state_colour, state_text
+from acronis_triage.app.escalation import format_time
+from acronis_triage.app.gui.case import Case
+from acronis_triage.app.gui.desktop import LinkBrowser
+from acronis_triage.app.gui.log_viewer import LogView
+from acronis_triage.app.gui.slices import SliceFiller
+from acronis_triage.app.gui.style import format_bytes, state_colour, state_text
 
 PATH_ROLE = Qt.ItemDataRole.UserRole + 1
 translate = QCoreApplication.translate  # lupdate reads translate("Context", "text") calls

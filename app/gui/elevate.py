@@ -7,12 +7,12 @@ import shutil
 import subprocess
 import sys
 
-from app import TOOL_NAME
+from acronis_triage.app import TOOL_NAME
 
 
 def _own_command() -> list[str]:
     # A frozen build is its own executable; otherwise the same interpreter runs the package.
-    return [sys.executable] if getattr(sys, "frozen", False) else [sys.executable, "-m", "app"]
+    return [sys.executable] if getattr(sys, "frozen", False) else [sys.executable, "-m", "acronis_triage.app"]
 
 
 def can_restart_elevated() -> bool:

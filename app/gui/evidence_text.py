@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from analyzers.model import LogSource
-from analyzers.reader import iter_utf8_chunks
+from acronis_triage.analyzers.model import LogSource
+from acronis_triage.analyzers.reader import iter_utf8_chunks
 
 # Lines shown on each side of the line asked for, and in all when no line is asked for.
 CONTEXT_LINES = 20_000
@@ -199,6 +199,6 @@ def _one_block(line: str) -> str:
 
 def looks_binary(head: bytes) -> bool:
     """A NUL in text that is not UTF-16 means a binary file (a zip, an EVTX log, a registry hive)."""
-    from analyzers.inputs import binary_reason
+    from acronis_triage.analyzers.inputs import binary_reason
 
     return binary_reason(head) is not None

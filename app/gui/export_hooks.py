@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.pipeline import CollectOptions
+from acronis_triage.app.pipeline import CollectOptions
 
 FORMAT_FIELDS = ("format", "archive_format")
 REDACT_FIELDS = ("redact", "redaction", "redact_level")

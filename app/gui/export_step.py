@@ -28,9 +28,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.gui import desktop, export_hooks
-from app.gui.export_hooks import ExportChoices
-from app.gui.settings import redaction_text
+from acronis_triage.app.gui import desktop, export_hooks
+from acronis_triage.app.gui.export_hooks import ExportChoices
+from acronis_triage.app.gui.settings import redaction_text
 
 # What a preview starts with: the kinds of secret and personal data Acronis logs and settings hold (made up).
 SAMPLE_TEXT = """\
@@ -46,7 +46,7 @@ PREVIEW_DELAY_MS = 250
 
 def redaction_preview(text: str, level: str) -> tuple[str, int]:
     """The text as the bundle would hold it at ``level``, and how many values were replaced."""
-    from collectors.redact import Redactor
+    from acronis_triage.collectors.redact import Redactor
 
     redactor = Redactor()
     after = redactor.redact_text(text)
@@ -62,7 +62,7 @@ def redaction_preview(text: str, level: str) -> tuple[str, int]:
 def _pseudonymiser_preview():  # type: ignore[no-untyped-def]
     """The export work's pseudonymiser, when it offers a preview function: ``preview_text(text) -> (text, n)``."""
     try:
-        from collectors import pseudonym  # type: ignore[attr-defined]
+        from acronis_triage.collectors import pseudonym  # type: ignore[attr-defined]
     except ImportError:
         return None
     return getattr(pseudonym, "preview_text", None)

@@ -29,14 +29,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.escalation import errorcode_url, format_time, sercode
-from app.gui import desktop
-from app.gui.checklist_model import ChecklistModel, ChoiceDelegate, StepsOfFinding, by_words, status_words
-from app.gui.desktop import LinkBrowser
-from app.gui.findings_view import FindingsView, kb_links
-from app.gui.related_view import RelatedView
-from app.gui.slices import SliceFiller
-from app.gui.style import severity_colour, severity_text
+from acronis_triage.app.escalation import errorcode_url, format_time, sercode
+from acronis_triage.app.gui import desktop
+from acronis_triage.app.gui.checklist_model import (
+    ChecklistModel,
+    ChoiceDelegate,
+    StepsOfFinding,
+    by_words,
+    status_words,
+)
+from acronis_triage.app.gui.desktop import LinkBrowser
+from acronis_triage.app.gui.findings_view import FindingsView, kb_links
+from acronis_triage.app.gui.related_view import RelatedView
+from acronis_triage.app.gui.slices import SliceFiller
+from acronis_triage.app.gui.style import severity_colour, severity_text
 
 translate = QCoreApplication.translate  # lupdate reads translate("Context", "text") calls
 
@@ -267,7 +273,7 @@ class TimelineView(QScrollArea):
             self._draw_pending()
 
     def _draw_pending(self) -> None:
-        from app.report_timeline import timeline_svg
+        from acronis_triage.app.report_timeline import timeline_svg
 
         findings, self._pending = self._pending, None
         if findings is not None:

@@ -9,9 +9,9 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import QHeaderView, QLabel, QTreeWidget, QTreeWidgetItem, QWidget
 
-from app.gui import desktop
-from app.gui.slices import SliceFiller
-from app.gui.style import severity_colour, severity_rank, severity_text
+from acronis_triage.app.gui import desktop
+from acronis_triage.app.gui.slices import SliceFiller
+from acronis_triage.app.gui.style import severity_colour, severity_rank, severity_text
 
 KB_URL = "https://kb.acronis.com/content/{number}"
 KB_NUMBERS_ROLE = Qt.ItemDataRole.UserRole + 1

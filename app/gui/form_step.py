@@ -34,16 +34,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.escalate import EDITABLE_KINDS, Completed, complete, outputs, readiness, write_outputs
-from app.escalation import FIELDS, SECTIONS, SEVERITY_SCALE
-from app.gui.case import Case
-from app.gui.checklist_model import ChecklistModel
-from app.gui.data_texts import data_text
-from app.gui.jobs import Jobs
-from app.gui.settings import AppSettings
-from app.gui.slices import SliceFiller
-from app.gui.style import state_colour
-from collectors.base import Status
+from acronis_triage.app.escalate import EDITABLE_KINDS, Completed, complete, outputs, readiness, write_outputs
+from acronis_triage.app.escalation import FIELDS, SECTIONS, SEVERITY_SCALE
+from acronis_triage.app.gui.case import Case
+from acronis_triage.app.gui.checklist_model import ChecklistModel
+from acronis_triage.app.gui.data_texts import data_text
+from acronis_triage.app.gui.jobs import Jobs
+from acronis_triage.app.gui.settings import AppSettings
+from acronis_triage.app.gui.slices import SliceFiller
+from acronis_triage.app.gui.style import state_colour
+from acronis_triage.collectors.base import Status
 
 READINESS_DELAY_MS = 150
 TARGET_ROLE = Qt.ItemDataRole.UserRole + 1  # what a missing item leads to: ("field", key), ("step", id) ...
@@ -536,7 +536,7 @@ class FormStep(QWidget):
         self.action_note.setText(self.tr("Written: %1").replace("%1", ", ".join(p.name for p in written)))
 
     def save_profile(self) -> None:
-        from app.escalate import PROFILE_FIELDS
+        from acronis_triage.app.escalate import PROFILE_FIELDS
 
         profile = {key: str(self.editors[key].value() or "") for key in PROFILE_FIELDS if key in self.editors}
         self.settings.set_partner_profile(profile)
@@ -577,7 +577,7 @@ def _summary(key: str, value: Any) -> str:
 
 def display_line(line: str) -> str:
     """A readiness line in the window's words: a field by its label (the CLI names it by its key too)."""
-    from app.escalation import FIELDS_BY_KEY
+    from acronis_triage.app.escalation import FIELDS_BY_KEY
 
     head, _, rest = line.partition(" ")
     key = rest.split(" ", 1)[0].rstrip(":")

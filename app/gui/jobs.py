@@ -55,9 +55,9 @@ class FunctionJob(QRunnable):
 
 def _user_error(exc: Exception) -> bool:
     # Errors whose message is already the one line for the user (no class name in front).
-    from app.escalate import EscalateError
-    from app.gui.case import NothingAnalyzed
-    from app.gui.evidence_text import EvidenceError
+    from acronis_triage.app.escalate import EscalateError
+    from acronis_triage.app.gui.case import NothingAnalyzed
+    from acronis_triage.app.gui.evidence_text import EvidenceError
 
     return isinstance(exc, (EscalateError, EvidenceError, NothingAnalyzed))
 

@@ -34,9 +34,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.gui.evidence_text import EvidenceError, LoadedText, load_text
-from app.gui.jobs import Jobs
-from app.gui.style import is_dark
+from acronis_triage.app.gui.evidence_text import EvidenceError, LoadedText, load_text
+from acronis_triage.app.gui.jobs import Jobs
+from acronis_triage.app.gui.style import is_dark
 
 
 class _Gutter(QWidget):

@@ -7,14 +7,14 @@ import sys
 from PySide6.QtCore import QLocale, QTranslator
 from PySide6.QtWidgets import QApplication
 
-from app import __version__
-from app.gui.main_window import MainWindow
-from app.gui.settings import APPLICATION, ORGANIZATION
+from acronis_triage.app import __version__
+from acronis_triage.app.gui.main_window import MainWindow
+from acronis_triage.app.gui.settings import APPLICATION, ORGANIZATION
 
 
 def _install_translator(app: QApplication) -> None:
     # Every string goes through tr(); a translation for the system's language is used when one is shipped.
-    from resources import resource_path
+    from acronis_triage.resources import resource_path
 
     translator = QTranslator(app)
     if translator.load(QLocale.system(), "acronis_triage", "_", str(resource_path("translations"))):
@@ -36,8 +36,8 @@ def run_gui(argv: list[str], *, quit_after_ms: int | None = None) -> int:
     if app is None:
         app = QApplication([sys.argv[0] if sys.argv else "acronis-triage", *argv])
     prepare_application(app)  # type: ignore[arg-type]
-    from app.gui.jobs import share_the_interpreter_quickly
-    from app.gui.worker import stop_all
+    from acronis_triage.app.gui.jobs import share_the_interpreter_quickly
+    from acronis_triage.app.gui.worker import stop_all
 
     share_the_interpreter_quickly()
 

@@ -40,27 +40,27 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.gui import case as cases
-from app.gui import dialogs, export_hooks
-from app.gui.case import Case
-from app.gui.checklist_model import ChecklistModel
-from app.gui.collect_step import BAR_MAX, SOURCE_DEMO, SOURCE_LIVE, SOURCE_OFFLINE, CollectStep
-from app.gui.contents_step import ContentsStep
-from app.gui.export_step import ExportStep
-from app.gui.findings_step import FindingsStep
-from app.gui.form_step import FormStep
-from app.gui.jobs import Jobs
-from app.gui.log_viewer import LogViewerDialog
-from app.gui.problem_step import ProblemStep
-from app.gui.result_panel import PRODUCTS_COLLECTOR, no_product_reason
-from app.gui.settings import AppSettings, clamp_rect
-from app.gui.style import RUNNING, format_bytes, format_duration
-from app.gui.worker import CollectWorker, RunFunction
-from app.pipeline import CollectOptions, CollectResult, default_bundle_name
-from collectors.base import Collector, Status
-from collectors.engine import EngineEvent
-from collectors.registry import discover
-from collectors.sysroot import detect_layout, host_os
+from acronis_triage.app.gui import case as cases
+from acronis_triage.app.gui import dialogs, export_hooks
+from acronis_triage.app.gui.case import Case
+from acronis_triage.app.gui.checklist_model import ChecklistModel
+from acronis_triage.app.gui.collect_step import BAR_MAX, SOURCE_DEMO, SOURCE_LIVE, SOURCE_OFFLINE, CollectStep
+from acronis_triage.app.gui.contents_step import ContentsStep
+from acronis_triage.app.gui.export_step import ExportStep
+from acronis_triage.app.gui.findings_step import FindingsStep
+from acronis_triage.app.gui.form_step import FormStep
+from acronis_triage.app.gui.jobs import Jobs
+from acronis_triage.app.gui.log_viewer import LogViewerDialog
+from acronis_triage.app.gui.problem_step import ProblemStep
+from acronis_triage.app.gui.result_panel import PRODUCTS_COLLECTOR, no_product_reason
+from acronis_triage.app.gui.settings import AppSettings, clamp_rect
+from acronis_triage.app.gui.style import RUNNING, format_bytes, format_duration
+from acronis_triage.app.gui.worker import CollectWorker, RunFunction
+from acronis_triage.app.pipeline import CollectOptions, CollectResult, default_bundle_name
+from acronis_triage.collectors.base import Collector, Status
+from acronis_triage.collectors.engine import EngineEvent
+from acronis_triage.collectors.registry import discover
+from acronis_triage.collectors.sysroot import detect_layout, host_os
 
 log = logging.getLogger(__name__)
 
@@ -119,7 +119,7 @@ def default_output_folder() -> Path:
 def guided_available() -> bool:
     """The guided mode for end users is a package of its own; the window offers it when it is installed."""
     try:
-        return importlib.util.find_spec("app.gui.guided") is not None
+        return importlib.util.find_spec("acronis_triage.app.gui.guided") is not None
     except (ImportError, ValueError):
         return False
 
@@ -467,7 +467,7 @@ class MainWindow(QMainWindow):
         self._update_destination()
 
     def _update_admin_banner(self) -> None:
-        from collectors.context import running_elevated
+        from acronis_triage.collectors.context import running_elevated
 
         banner = self.collect_step.admin_banner
         if self.source() != SOURCE_LIVE or running_elevated():
@@ -479,7 +479,7 @@ class MainWindow(QMainWindow):
         if not needing:
             banner.setVisible(False)
             return
-        from app.gui.elevate import can_restart_elevated, manual_command
+        from acronis_triage.app.gui.elevate import can_restart_elevated, manual_command
 
         text = self.tr("Not running as administrator: %1 cannot run and will be recorded as not applicable.") \
             .replace("%1", ", ".join(needing))
@@ -490,7 +490,7 @@ class MainWindow(QMainWindow):
                                 .replace("%1", manual_command()))
 
     def restart_elevated(self) -> None:
-        from app.gui.elevate import restart_elevated
+        from acronis_triage.app.gui.elevate import restart_elevated
 
         problem = restart_elevated()
         if problem is not None:
@@ -783,7 +783,7 @@ class MainWindow(QMainWindow):
 
     def set_case(self, case: Case | None, *, show: bool = True) -> None:
         """Show a run's bundle, a received bundle or an analysis on every step."""
-        from app.escalate import checklist_of
+        from acronis_triage.app.escalate import checklist_of
 
         self.case = case
         if case is None:
@@ -884,7 +884,7 @@ class MainWindow(QMainWindow):
     # ---- dialogs
 
     def open_settings(self) -> None:
-        from app.gui.settings import SettingsDialog
+        from acronis_triage.app.gui.settings import SettingsDialog
 
         dialog = SettingsDialog(self.settings, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -906,8 +906,8 @@ class MainWindow(QMainWindow):
         import importlib
 
         try:
-            guided = importlib.import_module("app.gui.guided.window")
-            presets = importlib.import_module("app.gui.guided.presets")
+            guided = importlib.import_module("acronis_triage.app.gui.guided.window")
+            presets = importlib.import_module("acronis_triage.app.gui.guided.presets")
             preset = presets.load_preset(presets.DEFAULT_PRESET)
         except Exception as exc:  # noqa: BLE001 - a broken optional mode must not take the window down
             dialogs.show_error(self, self.tr("Guided mode"), self.tr("The guided mode is not available: %1")
@@ -920,7 +920,7 @@ class MainWindow(QMainWindow):
         self.guided_window.show()
 
     def open_paste_dialog(self) -> None:
-        from app.gui.paste_dialog import PasteDialog
+        from acronis_triage.app.gui.paste_dialog import PasteDialog
 
         if self.paste_dialog is None:
             self.paste_dialog = PasteDialog(self)
@@ -929,13 +929,13 @@ class MainWindow(QMainWindow):
         self.paste_dialog.activateWindow()
 
     def show_about(self) -> None:
-        from app.gui.about import AboutDialog
+        from acronis_triage.app.gui.about import AboutDialog
 
         self.about_dialog = AboutDialog(self)
         self.about_dialog.open()
 
     def show_shortcuts(self) -> None:
-        from app.gui.about import ShortcutsDialog
+        from acronis_triage.app.gui.about import ShortcutsDialog
 
         self.shortcuts_dialog = ShortcutsDialog(self)
         self.shortcuts_dialog.open()
@@ -964,7 +964,7 @@ class MainWindow(QMainWindow):
 def _load_for_the_window() -> list[type[Collector]]:
     """The collectors, and the evidence rules the escalation form reads (YAML, ~80 ms): both on a pool thread
     while the window waits for its first input, not when a run ends and the window has the most to show."""
-    from app.evidence import evidence_rules
+    from acronis_triage.app.evidence import evidence_rules
 
     classes = discover().collectors
     evidence_rules()
@@ -973,7 +973,7 @@ def _load_for_the_window() -> list[type[Collector]]:
 
 def _open_any(path: Path) -> Case:
     """A bundle of ours, or else whatever `analyze` can read (an Acronis system report, a log, a folder)."""
-    from app.escalate import EscalateError
+    from acronis_triage.app.escalate import EscalateError
 
     try:
         return cases.from_bundle(path)

@@ -27,18 +27,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.gui.desktop import LinkBrowser
-from app.gui.findings_view import FindingsView
-from app.gui.jobs import Jobs
-from app.gui.related_view import RelatedView
+from acronis_triage.app.gui.desktop import LinkBrowser
+from acronis_triage.app.gui.findings_view import FindingsView
+from acronis_triage.app.gui.jobs import Jobs
+from acronis_triage.app.gui.related_view import RelatedView
 
 DEBOUNCE_MS = 400
 MAX_PASTE_BYTES = 4 * 2**20  # what analyze reads as a paste; larger text belongs in a file
 
 
 def analyze_text(text: str) -> dict[str, Any]:
-    from analyzers.analyze import analyze_sources
-    from analyzers.model import LogSource
+    from acronis_triage.analyzers.analyze import analyze_sources
+    from acronis_triage.analyzers.model import LogSource
 
     data = text.encode("utf-8")[:MAX_PASTE_BYTES]
     return analyze_sources([LogSource("<paste>", lambda: io.BytesIO(data), len(data))]).to_json()

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from collectors.base import SLOW, Collector
+from acronis_triage.collectors.base import SLOW, Collector
 
 _ACRONIS = {"acronis", "logs", "config", "inventory", "offline"}
 

@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.escalation import ISSUE_CATEGORIES
-from app.gui.data_texts import data_text
-from app.gui.paste_dialog import PasteAnalysis
+from acronis_triage.app.escalation import ISSUE_CATEGORIES
+from acronis_triage.app.gui.data_texts import data_text
+from acronis_triage.app.gui.paste_dialog import PasteAnalysis
 
 
 class ProblemStep(QWidget):

@@ -9,8 +9,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import QHeaderView, QLabel, QTreeWidget, QTreeWidgetItem, QWidget
 
-from app.gui import desktop
-from app.gui.slices import SliceFiller
+from acronis_triage.app.gui import desktop
+from acronis_triage.app.gui.slices import SliceFiller
 
 URL_ROLE = Qt.ItemDataRole.UserRole + 1
 

@@ -18,11 +18,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.gui import desktop
-from app.gui.style import format_duration, state_colour, state_text
-from app.pipeline import EXIT_INCOMPLETE, EXIT_OK, INCOMPLETE_STATUSES, CollectResult
-from collectors.base import Status
-from collectors.engine import CollectorOutcome
+from acronis_triage.app.gui import desktop
+from acronis_triage.app.gui.style import format_duration, state_colour, state_text
+from acronis_triage.app.pipeline import EXIT_INCOMPLETE, EXIT_OK, INCOMPLETE_STATUSES, CollectResult
+from acronis_triage.collectors.base import Status
+from acronis_triage.collectors.engine import CollectorOutcome
 
 translate = QCoreApplication.translate  # lupdate reads translate("Context", "text") calls
 

@@ -27,10 +27,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.escalate import PROFILE_FIELDS
-from app.escalation import FIELDS_BY_KEY
-from app.gui import export_hooks
-from app.gui.data_texts import data_text
+from acronis_triage.app.escalate import PROFILE_FIELDS
+from acronis_triage.app.escalation import FIELDS_BY_KEY
+from acronis_triage.app.gui import export_hooks
+from acronis_triage.app.gui.data_texts import data_text
 
 ORGANIZATION = "acronis-triage"
 APPLICATION = "Acronis Triage"

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from PySide6.QtWidgets import QCheckBox, QWidget
 
-from collectors.base import SLOW, Collector
+from acronis_triage.collectors.base import SLOW, Collector
 
 SLOW_TAG = SLOW
 

@@ -6,7 +6,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette
 from PySide6.QtWidgets import QApplication, QStyle
 
-from collectors.base import Status
+from acronis_triage.collectors.base import Status
 
 translate = QCoreApplication.translate  # lupdate reads translate("Context", "text") calls
 

@@ -18,11 +18,11 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from app.gui.collect_process import PROGRESS_INTERVAL_S, CollectProcess, ProgressThinner, one_line
-from app.pipeline import CollectOptions, CollectResult
-from collectors.base import Collector
-from collectors.cancel import CancelToken
-from collectors.engine import EngineEvent
+from acronis_triage.app.gui.collect_process import PROGRESS_INTERVAL_S, CollectProcess, ProgressThinner, one_line
+from acronis_triage.app.pipeline import CollectOptions, CollectResult
+from acronis_triage.collectors.base import Collector
+from acronis_triage.collectors.cancel import CancelToken
+from acronis_triage.collectors.engine import EngineEvent
 
 RunFunction = Callable[..., CollectResult]
 CHILD_EXIT_WAIT_S = 5.0  # after its result the child only has to exit; the window is not blocked meanwhile

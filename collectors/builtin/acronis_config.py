@@ -8,9 +8,9 @@ settings rows of the locations table (collectors/acronis_locations.py); ``index.
 
 from __future__ import annotations
 
-from collectors.acronis_locations import CONFIG, LOCATIONS
-from collectors.base import Collector
-from collectors.declarative import Files
+from acronis_triage.collectors.acronis_locations import CONFIG, LOCATIONS
+from acronis_triage.collectors.base import Collector
+from acronis_triage.collectors.declarative import Files
 
 
 class AcronisConfig(Collector):

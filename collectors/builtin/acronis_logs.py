@@ -13,13 +13,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from collectors.acronis_locations import STRUCTURED, TEXT_LOG, Finder, Found, bundle_name, locations_for
-from collectors.base import Collector, NotApplicable, Option
-from collectors.bundle import DEFAULT_FILE_CAP, FileRecord
-from collectors.context import Context
-from collectors.sniff import OPENED, archive_kind, looks_binary
-from collectors.sysroot import refusal_reason
-from collectors.textdecode import sniff_encoding
+from acronis_triage.collectors.acronis_locations import STRUCTURED, TEXT_LOG, Finder, Found, bundle_name, locations_for
+from acronis_triage.collectors.base import Collector, NotApplicable, Option
+from acronis_triage.collectors.bundle import DEFAULT_FILE_CAP, FileRecord
+from acronis_triage.collectors.context import Context
+from acronis_triage.collectors.sniff import OPENED, archive_kind, looks_binary
+from acronis_triage.collectors.sysroot import refusal_reason
+from acronis_triage.collectors.textdecode import sniff_encoding
 
 OLDER = "older than the time window"
 

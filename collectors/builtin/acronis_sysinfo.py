@@ -12,11 +12,11 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from collectors.base import APPLICABLE, SLOW, Applicability, Collector, CollectorFailed, not_applicable
-from collectors.commands import first_line
-from collectors.context import Context
-from collectors.runner import CommandResult
-from collectors.sysroot import SystemRoot
+from acronis_triage.collectors.base import APPLICABLE, SLOW, Applicability, Collector, CollectorFailed, not_applicable
+from acronis_triage.collectors.commands import first_line
+from acronis_triage.collectors.context import Context
+from acronis_triage.collectors.runner import CommandResult
+from acronis_triage.collectors.sysroot import SystemRoot
 
 # Install locations differ by product generation and edition: glob, never trust one path.
 CANDIDATES: dict[str, tuple[str, ...]] = {

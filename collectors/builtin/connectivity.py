@@ -17,11 +17,11 @@ from dataclasses import asdict, dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from collectors.acronis_locations import CONFIG, Finder, locations_for
-from collectors.base import Collector, NotApplicable, Option
-from collectors.context import Context
-from collectors.facts import REGISTRATION_ADDRESS
-from collectors.sysroot import refusal_reason
+from acronis_triage.collectors.acronis_locations import CONFIG, Finder, locations_for
+from acronis_triage.collectors.base import Collector, NotApplicable, Option
+from acronis_triage.collectors.context import Context
+from acronis_triage.collectors.facts import REGISTRATION_ADDRESS
+from acronis_triage.collectors.sysroot import refusal_reason
 
 TIMEOUT_S = 3.0
 # Agent <-> cloud ports (Support Digest Aug 2017, KB 47189); 7770-7800 is sampled at both ends of its use.

@@ -5,10 +5,10 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from collectors.base import Collector
-from collectors.commands import NORMAL_S, is_denied, problem_of, store_filtered
-from collectors.context import Context
-from collectors.runner import CommandResult
+from acronis_triage.collectors.base import Collector
+from acronis_triage.collectors.commands import NORMAL_S, is_denied, problem_of, store_filtered
+from acronis_triage.collectors.context import Context
+from acronis_triage.collectors.runner import CommandResult
 
 KEEP_BYTES = 8 * 1024 * 1024  # the ring buffer is rarely over 1 MiB; this only guards log_buf_len=32M setups
 ACRONIS_OR_OOM = re.compile(

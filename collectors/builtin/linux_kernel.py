@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import shlex
 
-from collectors.base import Collector
-from collectors.commands import QUICK_S
-from collectors.context import Context
-from collectors.declarative import Command, Gathered
-from collectors.facts import LINUX_RELEASE, LinuxRelease
+from acronis_triage.collectors.base import Collector
+from acronis_triage.collectors.commands import QUICK_S
+from acronis_triage.collectors.context import Context
+from acronis_triage.collectors.declarative import Command, Gathered
+from acronis_triage.collectors.facts import LINUX_RELEASE, LinuxRelease
 
 
 def parse_os_release(text: str) -> dict[str, str]:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collectors.base import Collector
-from collectors.commands import QUICK_S
-from collectors.declarative import Command
+from acronis_triage.collectors.base import Collector
+from acronis_triage.collectors.commands import QUICK_S
+from acronis_triage.collectors.declarative import Command
 
 
 class LinuxMemory(Collector):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from collectors.base import Collector
-from collectors.commands import MAX_S, is_missing, store_filtered
-from collectors.context import Context
+from acronis_triage.collectors.base import Collector
+from acronis_triage.collectors.commands import MAX_S, is_missing, store_filtered
+from acronis_triage.collectors.context import Context
 
 ACRONIS_PACKAGES = re.compile(r"(?i)acronis|snapapi|file.?protector|backupandrecovery|aakore|cyber.?protect")
 DPKG_HEADER_LINES = 5

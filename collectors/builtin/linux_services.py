@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from collectors.base import Collector
-from collectors.commands import MAX_S, QUICK_S, first_line, run_and_store
-from collectors.context import Context
+from acronis_triage.collectors.base import Collector
+from acronis_triage.collectors.commands import MAX_S, QUICK_S, first_line, run_and_store
+from acronis_triage.collectors.context import Context
 
 CORE_UNITS = ("acronis_mms", "aakore")
 JOURNAL_MAX_LINES = 200_000

@@ -3,8 +3,8 @@ headers present, Secure Boot in the way (DOMAIN §1.3, §6.2). The top cause of 
 
 from __future__ import annotations
 
-from collectors.base import Collector
-from collectors.builtin.linux_snapapi_state import (
+from acronis_triage.collectors.base import Collector
+from acronis_triage.collectors.builtin.linux_snapapi_state import (
     ACRONIS_MODULES,
     SNAPAPI,
     SnapapiState,
@@ -14,9 +14,9 @@ from collectors.builtin.linux_snapapi_state import (
     parse_module_list,
     parse_secure_boot,
 )
-from collectors.commands import QUICK_S, is_missing, problem_of, run_and_store, store_filtered
-from collectors.context import Context
-from collectors.runner import CommandResult
+from acronis_triage.collectors.commands import QUICK_S, is_missing, problem_of, run_and_store, store_filtered
+from acronis_triage.collectors.context import Context
+from acronis_triage.collectors.runner import CommandResult
 
 
 def _missing_file(result: CommandResult) -> bool:

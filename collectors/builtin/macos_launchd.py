@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from collectors.base import Collector
-from collectors.commands import QUICK_S, problem_of, store_filtered
-from collectors.context import Context
+from acronis_triage.collectors.base import Collector
+from acronis_triage.collectors.commands import QUICK_S, problem_of, store_filtered
+from acronis_triage.collectors.context import Context
 
 ACRONIS_LABEL = re.compile(r"(?i)com\.acronis\.")
 

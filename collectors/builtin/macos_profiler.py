@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collectors.base import SLOW, Collector
-from collectors.declarative import Command
+from acronis_triage.collectors.base import SLOW, Collector
+from acronis_triage.collectors.declarative import Command
 
 # system_profiler spends most of its time probing hardware; 120 s is the documented exception to the 60 s rule.
 PROFILER_TIMEOUT_S = 120.0

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import re
 
-from collectors.base import Collector
-from collectors.commands import NORMAL_S, QUICK_S
-from collectors.context import Context
-from collectors.declarative import Command, Gathered
+from acronis_triage.collectors.base import Collector
+from acronis_triage.collectors.commands import NORMAL_S, QUICK_S
+from acronis_triage.collectors.context import Context
+from acronis_triage.collectors.declarative import Command, Gathered
 
 _EXTENSION = re.compile(r"(?P<team>[A-Z0-9]{10})\s+(?P<bundle>\S+)\s+\((?P<version>[^)]*)\)\s+(?P<name>.*?)\s+"
                         r"\[(?P<state>[^\]]+)\]\s*$")

@@ -9,9 +9,9 @@ from __future__ import annotations
 import math
 from datetime import UTC, datetime
 
-from collectors.base import SLOW, Collector
-from collectors.commands import is_denied, problem_of
-from collectors.context import Context
+from acronis_triage.collectors.base import SLOW, Collector
+from acronis_triage.collectors.commands import is_denied, problem_of
+from acronis_triage.collectors.context import Context
 
 PREDICATE = 'process CONTAINS[c] "acronis" OR subsystem CONTAINS[c] "acronis"'
 MAX_BYTES = 25 * 1024 * 1024

@@ -32,14 +32,14 @@ from urllib.parse import urlsplit
 import yaml
 from lxml import etree
 
-from collectors.base import Collector, NotApplicable
-from collectors.commands import Outcome, classify
-from collectors.context import Context, Product
-from collectors.facts import REGISTRATION_ADDRESS
-from collectors.product_table import Sources, product_table
-from collectors.sysroot import Matches, SystemRoot, refusal_reason
-from collectors.textdecode import decode_bytes, sniff_encoding
-from collectors.windows_support import parse_reg_query, uninstall_entries
+from acronis_triage.collectors.base import Collector, NotApplicable
+from acronis_triage.collectors.commands import Outcome, classify
+from acronis_triage.collectors.context import Context, Product
+from acronis_triage.collectors.facts import REGISTRATION_ADDRESS
+from acronis_triage.collectors.product_table import Sources, product_table
+from acronis_triage.collectors.sysroot import Matches, SystemRoot, refusal_reason
+from acronis_triage.collectors.textdecode import decode_bytes, sniff_encoding
+from acronis_triage.collectors.windows_support import parse_reg_query, uninstall_entries
 
 LOG_TAIL_BYTES = 2 * 1024 * 1024
 MAX_SETTINGS_BYTES = 8 * 1024 * 1024  # settings files and Info.plist: read no more than this, whatever their size

@@ -13,11 +13,11 @@ import json
 from pathlib import Path
 from typing import Any
 
-from collectors.base import APPLICABLE, Applicability, Collector, not_applicable
-from collectors.context import Context
-from collectors.facts import CAPTURED, HOSTNAME, OS_DESCRIPTION
-from collectors.sysroot import refusal_reason
-from collectors.windows_support import parse_reg_query
+from acronis_triage.collectors.base import APPLICABLE, Applicability, Collector, not_applicable
+from acronis_triage.collectors.context import Context
+from acronis_triage.collectors.facts import CAPTURED, HOSTNAME, OS_DESCRIPTION
+from acronis_triage.collectors.sysroot import refusal_reason
+from acronis_triage.collectors.windows_support import parse_reg_query
 
 INDEX = "_recorded/index.json"
 MAX_INDEX_BYTES = 4 * 1024 * 1024
@@ -91,7 +91,7 @@ class RecordedDiagnostics(Collector):
 
     @staticmethod
     def _identifiers(ctx: Context, path: Path) -> None:
-        from collectors.textdecode import decode_bytes
+        from acronis_triage.collectors.textdecode import decode_bytes
 
         try:
             data = ctx.root.read_bytes(path, MAX_INDEX_BYTES)

@@ -10,9 +10,9 @@ from typing import Any
 
 import psutil
 
-from collectors.base import Collector
-from collectors.context import Context
-from collectors.facts import UPTIME_HOURS
+from acronis_triage.collectors.base import Collector
+from acronis_triage.collectors.context import Context
+from acronis_triage.collectors.facts import UPTIME_HOURS
 
 # Process names of Acronis components (DOMAIN.md §1.2-1.6); anything running from an Acronis folder counts too.
 ACRONIS_PROCESS_NAMES = frozenset({

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from collectors.base import Collector
-from collectors.commands import Outcome, run_step
-from collectors.context import Context
-from collectors.windows_support import scratch_dir
+from acronis_triage.collectors.base import Collector
+from acronis_triage.collectors.commands import Outcome, run_step
+from acronis_triage.collectors.context import Context
+from acronis_triage.collectors.windows_support import scratch_dir
 
 LOGS: tuple[str, ...] = ("Application", "System")
 # Microsoft providers behind snapshot and disk failures (DOMAIN §5.4 step 5), per log.

@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from collectors.base import Collector
-from collectors.context import Context
-from collectors.declarative import Command, Gathered
-from collectors.windows_support import parse_reg_query
+from acronis_triage.collectors.base import Collector
+from acronis_triage.collectors.context import Context
+from acronis_triage.collectors.declarative import Command, Gathered
+from acronis_triage.collectors.windows_support import parse_reg_query
 
 # Driver names of Acronis components (snapshot, Active Protection, CDP, Try&Decide) [D from product installs].
 ACRONIS_DRIVERS = frozenset({"snapman", "file_protector", "file_tracker", "fltsrv", "tdrpman", "afcdp", "vidsflt"})

@@ -12,12 +12,12 @@ from typing import Any
 
 import yaml
 
-from collectors.base import Collector
-from collectors.commands import run_step
-from collectors.context import Context
-from collectors.sysroot import refusal_reason
-from collectors.textdecode import decode_bytes
-from collectors.windows_support import mask_registry_secrets, parse_reg_query, target_path
+from acronis_triage.collectors.base import Collector
+from acronis_triage.collectors.commands import run_step
+from acronis_triage.collectors.context import Context
+from acronis_triage.collectors.sysroot import refusal_reason
+from acronis_triage.collectors.textdecode import decode_bytes
+from acronis_triage.collectors.windows_support import mask_registry_secrets, parse_reg_query, target_path
 
 PROXY_KEYS: tuple[str, ...] = (
     r"HKLM\SOFTWARE\Acronis\Global\HttpProxy",

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import codecs
 
-from collectors.base import Collector, NotApplicable
-from collectors.commands import Outcome, run_step
-from collectors.context import Context
-from collectors.textdecode import decode_bytes
-from collectors.windows_support import mask_registry_secrets, scratch_dir
+from acronis_triage.collectors.base import Collector, NotApplicable
+from acronis_triage.collectors.commands import Outcome, run_step
+from acronis_triage.collectors.context import Context
+from acronis_triage.collectors.textdecode import decode_bytes
+from acronis_triage.collectors.windows_support import mask_registry_secrets, scratch_dir
 
 EXPORTS: tuple[tuple[str, str], ...] = (
     (r"HKLM\SOFTWARE\Acronis", "acronis_hklm_software.reg"),

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from collectors.base import Collector
-from collectors.commands import Outcome, run_step
-from collectors.context import Context
+from acronis_triage.collectors.base import Collector
+from acronis_triage.collectors.commands import Outcome, run_step
+from acronis_triage.collectors.context import Context
 
 # Short names for `sc`: agent (MMS, aakore, scheduler, protection) and True Image / Home Office services.
 KNOWN_SERVICES: tuple[str, ...] = (

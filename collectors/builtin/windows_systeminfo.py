@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collectors.base import Collector
-from collectors.commands import Outcome, classify, run_step
-from collectors.context import Context
-from collectors.windows_support import uninstall_entries
+from acronis_triage.collectors.base import Collector
+from acronis_triage.collectors.commands import Outcome, classify, run_step
+from acronis_triage.collectors.context import Context
+from acronis_triage.collectors.windows_support import uninstall_entries
 
 WMIC_QFE: tuple[str, ...] = ("wmic", "qfe", "list", "full", "/format:csv")
 # wmic is gone from Windows 11 24H2 and Server 2025; Get-HotFix reads the same Win32_QuickFixEngineering.

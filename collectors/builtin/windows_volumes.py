@@ -6,9 +6,9 @@ from typing import Any
 
 import psutil
 
-from collectors.base import Collector
-from collectors.commands import run_step
-from collectors.context import Context
+from acronis_triage.collectors.base import Collector
+from acronis_triage.collectors.commands import run_step
+from acronis_triage.collectors.context import Context
 
 GET_VOLUME: tuple[str, ...] = (
     "powershell", "-NoProfile", "-NonInteractive", "-Command",

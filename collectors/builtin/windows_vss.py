@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from collectors.base import Collector
-from collectors.context import Context
-from collectors.declarative import Command, Gathered
+from acronis_triage.collectors.base import Collector
+from acronis_triage.collectors.context import Context
+from acronis_triage.collectors.declarative import Command, Gathered
 
 # vss.h VSS_WRITER_STATE: 6..15 are the FAILED_AT_* states; 2..5 are waits, normal around a backup.
 FAILED_STATES = range(6, 16)

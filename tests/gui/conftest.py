@@ -10,8 +10,8 @@ import pytest
 from PySide6.QtCore import QSettings, QThreadPool
 from PySide6.QtWidgets import QApplication
 
-from app.gui.main_window import COLLECT, MainWindow
-from app.gui.worker import running_workers
+from acronis_triage.app.gui.main_window import COLLECT, MainWindow
+from acronis_triage.app.gui.worker import running_workers
 
 
 @pytest.fixture(autouse=True)
@@ -69,14 +69,15 @@ def make_main_window(qtbot: Any, settings_file: Path) -> Callable[..., MainWindo
 @pytest.fixture
 def full_pipeline() -> None:
     """Skip until the analysis and the report/escalation modules the pipeline calls have landed."""
-    for module in ("analyzers.analyze", "analyzers.signatures", "app.escalation", "app.report_html"):
+    for module in ("acronis_triage.analyzers.analyze", "acronis_triage.analyzers.signatures",
+                   "acronis_triage.app.escalation", "acronis_triage.app.report_html"):
         pytest.importorskip(module, reason=f"{module} is not in the tree yet; the pipeline cannot finish a bundle")
 
 
 @pytest.fixture(scope="session")
 def demo_bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A real bundle of the demo machine (made once): findings with evidence, a manifest, a report."""
-    from app.pipeline import CollectOptions, run_collect
+    from acronis_triage.app.pipeline import CollectOptions, run_collect
 
     folder = tmp_path_factory.mktemp("demo-bundle")
     result = run_collect(CollectOptions(demo=True, output=folder / "demo.zip", include_slow=False))

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import os
 
-from collectors.base import Applicability, Collector, not_applicable
-from collectors.context import Context
+from acronis_triage.collectors.base import Applicability, Collector, not_applicable
+from acronis_triage.collectors.context import Context
 
 
 class NotesCollector(Collector):

@@ -15,11 +15,11 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 from sample_collectors import NotesCollector, SlowCollector
 
-from app.gui import elevate
-from app.gui import main_window as main_window_module
-from app.gui.main_window import MainWindow
-from app.gui.result_panel import NO_PRODUCT
-from collectors.builtin.products import Products
+from acronis_triage.app.gui import elevate
+from acronis_triage.app.gui import main_window as main_window_module
+from acronis_triage.app.gui.main_window import MainWindow
+from acronis_triage.app.gui.result_panel import NO_PRODUCT
+from acronis_triage.collectors.builtin.products import Products
 
 MakeWindow = Callable[..., MainWindow]
 TIMEOUT_MS = 30000
@@ -50,9 +50,9 @@ def test_no_acronis_product_is_a_banner_even_when_the_row_is_hidden(make_main_wi
 
 def test_not_administrator_is_a_banner_with_a_restart(make_main_window: MakeWindow, qtbot: Any,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    import collectors.context
+    import acronis_triage.collectors.context
 
-    monkeypatch.setattr(collectors.context, "running_elevated", lambda: False)
+    monkeypatch.setattr(acronis_triage.collectors.context, "running_elevated", lambda: False)
     monkeypatch.setattr(main_window_module, "host_os", lambda: "windows")
     monkeypatch.setattr(elevate, "can_restart_elevated", lambda: True)
     asked: list[bool] = []
@@ -85,7 +85,7 @@ def test_progress_says_bytes_written_and_time(make_main_window: MakeWindow, qtbo
     detail = window.collect_step.progress_detail.text()
     assert "written" in detail and "left" in detail
     row = next(i for i, r in enumerate(window.model.rows()) if r.name == "test_slow")
-    from app.gui.collector_model import FractionRole
+    from acronis_triage.app.gui.collector_model import FractionRole
 
     assert window.model.index(row, 3).data(FractionRole) is not None  # drawn as a bar in its row
     window.cancel()
@@ -93,8 +93,8 @@ def test_progress_says_bytes_written_and_time(make_main_window: MakeWindow, qtbo
 
 
 def test_colours_follow_a_dark_palette(qapp: QApplication) -> None:
-    from app.gui.style import is_dark, severity_colour, state_colour
-    from collectors.base import Status
+    from acronis_triage.app.gui.style import is_dark, severity_colour, state_colour
+    from acronis_triage.collectors.base import Status
 
     light = state_colour(Status.OK), severity_colour("critical")
     original = qapp.palette()
@@ -127,16 +127,17 @@ def test_the_guided_mode_is_offered_only_when_installed(make_main_window: MakeWi
             super().__init__()
             made.append((preset, case_id, demo))
 
-    package = types.ModuleType("app.gui.guided")
-    package.__spec__ = importlib.machinery.ModuleSpec("app.gui.guided", None, is_package=True)
-    window_module = types.ModuleType("app.gui.guided.window")
+    package = types.ModuleType("acronis_triage.app.gui.guided")
+    package.__spec__ = importlib.machinery.ModuleSpec("acronis_triage.app.gui.guided", None, is_package=True)
+    window_module = types.ModuleType("acronis_triage.app.gui.guided.window")
     window_module.GuidedWindow = GuidedWindow
-    presets = types.ModuleType("app.gui.guided.presets")
+    presets = types.ModuleType("acronis_triage.app.gui.guided.presets")
     presets.DEFAULT_PRESET = "general"
     presets.load_preset = lambda name: f"preset {name}"
     monkeypatch.undo()  # the real check, finding the package now
-    for name, module in (("app.gui.guided", package), ("app.gui.guided.window", window_module),
-                         ("app.gui.guided.presets", presets)):
+    for name, module in (("acronis_triage.app.gui.guided", package),
+                         ("acronis_triage.app.gui.guided.window", window_module),
+                         ("acronis_triage.app.gui.guided.presets", presets)):
         monkeypatch.setitem(sys.modules, name, module)
     window = make_main_window()
     assert window.guided_action.isVisible()

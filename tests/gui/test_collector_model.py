@@ -7,10 +7,10 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
 
-from app.gui.collector_model import CollectorFilterModel, CollectorTableModel, StateRole
-from app.gui.style import RUNNING, WAITING, state_colour
-from collectors.base import Status
-from collectors.engine import CollectorOutcome, EngineEvent
+from acronis_triage.app.gui.collector_model import CollectorFilterModel, CollectorTableModel, StateRole
+from acronis_triage.app.gui.style import RUNNING, WAITING, state_colour
+from acronis_triage.collectors.base import Status
+from acronis_triage.collectors.engine import CollectorOutcome, EngineEvent
 
 M = CollectorTableModel
 

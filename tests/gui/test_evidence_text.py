@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analyzers.analyze import analyze_paths
-from app.gui.evidence_text import CONTEXT_LINES, EvidenceError, load_text
+from acronis_triage.analyzers.analyze import analyze_paths
+from acronis_triage.app.gui.evidence_text import CONTEXT_LINES, EvidenceError, load_text
 
 QUOTA = ("2026-11-24T08:52:09:205+01:00 8804 E029B13A0: Error 0x29b13a0: The storage quota is exceeded. "
          "Further backups will fail.")

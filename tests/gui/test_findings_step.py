@@ -12,8 +12,8 @@ from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QApplication
 
-from app.gui.desktop import CopyFallbackDialog
-from app.gui.main_window import FINDINGS, MainWindow
+from acronis_triage.app.gui.desktop import CopyFallbackDialog
+from acronis_triage.app.gui.main_window import FINDINGS, MainWindow
 
 MakeWindow = Callable[..., MainWindow]
 TIMEOUT_MS = 30000
@@ -95,7 +95,7 @@ def test_kb_links_open_or_are_shown_to_copy(window: MainWindow, qtbot: Any, monk
 
 def test_open_folder_without_a_file_manager_shows_the_path(make_main_window: MakeWindow, tmp_path: Path,
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
-    from app.gui.result_panel import ResultPanel
+    from acronis_triage.app.gui.result_panel import ResultPanel
 
     monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: False)
     window = make_main_window()

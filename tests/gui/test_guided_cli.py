@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from app.cli import EXIT_USAGE, main
+from acronis_triage.app.cli import EXIT_USAGE, main
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -38,7 +38,7 @@ def test_a_broken_preset_file_is_named(tmp_path: Path, capsys: pytest.CaptureFix
 
 def test_the_guided_window_opens_and_closes(tmp_path: Path) -> None:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "HOME": str(tmp_path)}
-    out = subprocess.run([sys.executable, "-m", "app", "gui", "--guided", "--preset", "agent-offline",
+    out = subprocess.run([sys.executable, "-m", "acronis_triage.app", "gui", "--guided", "--preset", "agent-offline",
                           "--case-id", "4711", "--demo", "--quit-after", "300"],
                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
@@ -48,7 +48,8 @@ def test_without_a_display_the_guided_mode_says_so(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY")}
     if sys.platform in ("win32", "darwin"):
         pytest.skip("there is always a display")
-    out = subprocess.run([sys.executable, "-m", "app", "gui", "--guided"], cwd=ROOT, env=env, capture_output=True,
+    out = subprocess.run([sys.executable, "-m", "acronis_triage.app", "gui", "--guided"], cwd=ROOT, env=env,
+                         capture_output=True,
                          text=True, timeout=120)
     assert out.returncode == 1
     assert "no display to open the window on" in out.stderr

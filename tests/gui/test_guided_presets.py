@@ -10,7 +10,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.gui.guided.presets import (
+from acronis_triage.app.gui.guided.presets import (
     DEFAULT_PRESET,
     PresetError,
     available_presets,
@@ -18,7 +18,7 @@ from app.gui.guided.presets import (
     load_preset,
     parse_preset,
 )
-from collectors.registry import discover
+from acronis_triage.collectors.registry import discover
 
 GOOD = """
 title: {en: Backups fail, de: Sicherungen schlagen fehl}

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from app.gui.guided.save import CASE_MEMBER, NOTE_MEMBER, SaveRequest, free_name, save_bundle
-from collectors.bundle import BundleError, BundleWriter, verify_bundle
+from acronis_triage.app.gui.guided.save import CASE_MEMBER, NOTE_MEMBER, SaveRequest, free_name, save_bundle
+from acronis_triage.collectors.bundle import BundleError, BundleWriter, verify_bundle
 
 
 @pytest.fixture
@@ -128,7 +128,7 @@ def test_a_bundle_not_written_by_the_tool_is_refused(tmp_path: Path) -> None:
 
 def test_the_saved_bundle_is_read_back_by_analyze(tmp_path: Path) -> None:
     """A real demo bundle with the user's words in it is still a bundle the back office can analyze."""
-    from app.pipeline import CollectOptions, run_collect
+    from acronis_triage.app.pipeline import CollectOptions, run_collect
 
     staging = tmp_path / "staging"
     staging.mkdir()
@@ -137,7 +137,8 @@ def test_the_saved_bundle_is_read_back_by_analyze(tmp_path: Path) -> None:
     saved = save_bundle(SaveRequest(result.bundle, tmp_path / "demo.zip", "VSS error again", "77", "backup-fails"))
     manifest = verify_bundle(saved)
     assert {NOTE_MEMBER, CASE_MEMBER} <= {f["path"] for f in manifest["files"]}
-    out = subprocess.run([sys.executable, "-m", "app", "analyze", str(saved), "--json"], capture_output=True,
+    out = subprocess.run([sys.executable, "-m", "acronis_triage.app", "analyze", str(saved), "--json"],
+                         capture_output=True,
                          text=True, timeout=120)
     assert out.returncode in (0, 2), out.stderr
     assert json.loads(out.stdout)["findings"]

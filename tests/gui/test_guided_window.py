@@ -19,14 +19,14 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QLineEdit, QPlainTextEdit, QWidget
 from sample_collectors import NotesCollector, SlowCollector
 
-from app.gui.guided import dialogs
-from app.gui.guided import window as window_module
-from app.gui.guided.main import install_translators
-from app.gui.guided.presets import Preset, load_preset
-from app.gui.guided.save import CASE_MEMBER, NOTE_MEMBER
-from app.gui.guided.window import COLLECT, CONSENT, SAVE, SEND, GuidedWindow
-from app.pipeline import EXIT_NOTHING_WRITTEN, CollectResult
-from collectors.bundle import verify_bundle
+from acronis_triage.app.gui.guided import dialogs
+from acronis_triage.app.gui.guided import window as window_module
+from acronis_triage.app.gui.guided.main import install_translators
+from acronis_triage.app.gui.guided.presets import Preset, load_preset
+from acronis_triage.app.gui.guided.save import CASE_MEMBER, NOTE_MEMBER
+from acronis_triage.app.gui.guided.window import COLLECT, CONSENT, SAVE, SEND, GuidedWindow
+from acronis_triage.app.pipeline import EXIT_NOTHING_WRITTEN, CollectResult
+from acronis_triage.collectors.bundle import verify_bundle
 
 ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT_MS = 60000
@@ -144,9 +144,9 @@ def test_the_collectors_are_found_off_the_gui_thread_after_the_first_paint(
 
 def test_without_rights_the_user_is_told_how_to_get_them(make_guided: MakeGuided,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    import collectors.context
+    import acronis_triage.collectors.context
 
-    monkeypatch.setattr(collectors.context, "running_elevated", lambda: False)
+    monkeypatch.setattr(acronis_triage.collectors.context, "running_elevated", lambda: False)
     window = make_guided(load_preset("backup-fails"))
     note = window.consent.admin_note
     # Only on a platform whose chosen collectors need the rights (Windows: VSS; none on Linux or macOS here).
@@ -157,7 +157,7 @@ def test_without_rights_the_user_is_told_how_to_get_them(make_guided: MakeGuided
 
 
 def window_module_host_os() -> str:
-    from collectors.sysroot import host_os
+    from acronis_triage.collectors.sysroot import host_os
 
     return host_os()
 
@@ -372,7 +372,7 @@ def test_an_internal_error_is_said_in_one_sentence(make_guided: MakeGuided, qtbo
 
 
 def test_no_acronis_on_a_live_machine_is_said_plainly(make_guided: MakeGuided, qtbot: Any, tmp_path: Path) -> None:
-    from app.pipeline import run_collect
+    from acronis_triage.app.pipeline import run_collect
 
     def live_without_acronis(options: Any, **kwargs: Any) -> CollectResult:
         result = run_collect(options, **kwargs)
@@ -513,8 +513,8 @@ SIZE_CHECK = """
 import json, sys
 from PySide6.QtWidgets import QApplication
 app = QApplication([])
-from app.gui.guided.presets import load_preset
-from app.gui.guided.window import GuidedWindow
+from acronis_triage.app.gui.guided.presets import load_preset
+from acronis_triage.app.gui.guided.window import GuidedWindow
 window = GuidedWindow(load_preset("backup-fails"), case_id="12345", demo=True)
 window.show()
 app.processEvents()

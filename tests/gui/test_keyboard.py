@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.gui.main_window import COLLECT, CONTENTS, EXPORT, FINDINGS, FORM, PROBLEM, MainWindow
+from acronis_triage.app.gui.main_window import COLLECT, CONTENTS, EXPORT, FINDINGS, FORM, PROBLEM, MainWindow
 
 MakeWindow = Callable[..., MainWindow]
 STEPS = [PROBLEM, COLLECT, FINDINGS, FORM, EXPORT, CONTENTS]

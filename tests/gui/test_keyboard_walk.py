@@ -11,8 +11,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QWidget
 
-from app.gui.checklist_model import ChecklistModel
-from app.gui.main_window import COLLECT, FINDINGS, FORM, MainWindow
+from acronis_triage.app.gui.checklist_model import ChecklistModel
+from acronis_triage.app.gui.main_window import COLLECT, FINDINGS, FORM, MainWindow
 
 MakeWindow = Callable[..., MainWindow]
 TIMEOUT_MS = 60000

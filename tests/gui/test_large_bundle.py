@@ -9,9 +9,9 @@ from typing import Any
 
 from PySide6.QtWidgets import QApplication
 
-from app.escalate import open_bundle
-from app.gui.case import RECEIVED, Case
-from app.gui.contents_step import ContentsStep
+from acronis_triage.app.escalate import open_bundle
+from acronis_triage.app.gui.case import RECEIVED, Case
+from acronis_triage.app.gui.contents_step import ContentsStep
 
 FILES = 100_000
 # Generous for a shared, noisy machine; building all rows at once took well over a second here.

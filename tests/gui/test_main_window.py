@@ -14,14 +14,22 @@ from PySide6.QtGui import QDesktopServices, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QAbstractButton, QFileDialog, QLabel
 from sample_collectors import AbsentCollector, CrashingCollector, NotesCollector, SlowCollector
 
-from app.gui import main_window as main_window_module
-from app.gui.collector_model import CollectorTableModel, StateRole
-from app.gui.main_window import COLLECT, FINDINGS, PROBLEM, SOURCE_DEMO, SOURCE_LIVE, SOURCE_OFFLINE, MainWindow
-from app.gui.result_panel import COMPLETE, INCOMPLETE, NOTHING_WRITTEN
-from app.pipeline import EXIT_NOTHING_WRITTEN, CollectOptions, CollectResult
-from collectors.base import Collector, Status
-from collectors.cancel import CancelToken
-from collectors.context import Context
+from acronis_triage.app.gui import main_window as main_window_module
+from acronis_triage.app.gui.collector_model import CollectorTableModel, StateRole
+from acronis_triage.app.gui.main_window import (
+    COLLECT,
+    FINDINGS,
+    PROBLEM,
+    SOURCE_DEMO,
+    SOURCE_LIVE,
+    SOURCE_OFFLINE,
+    MainWindow,
+)
+from acronis_triage.app.gui.result_panel import COMPLETE, INCOMPLETE, NOTHING_WRITTEN
+from acronis_triage.app.pipeline import EXIT_NOTHING_WRITTEN, CollectOptions, CollectResult
+from acronis_triage.collectors.base import Collector, Status
+from acronis_triage.collectors.cancel import CancelToken
+from acronis_triage.collectors.context import Context
 
 TIMEOUT_MS = 30000
 MakeWindow = Callable[..., MainWindow]
@@ -247,7 +255,7 @@ def test_nothing_written_shows_the_one_line_reason(make_main_window: MakeWindow,
 def test_an_internal_error_is_shown_and_no_row_keeps_running(make_main_window: MakeWindow, qtbot: Any,
                                                               bundle_path: Path) -> None:
     def broken(options: CollectOptions, *, on_event: Any, **kwargs: Any) -> CollectResult:
-        from collectors.engine import EngineEvent
+        from acronis_triage.collectors.engine import EngineEvent
 
         on_event(EngineEvent("planned", "stuck", "Stuck"))
         on_event(EngineEvent("started", "stuck", "Stuck"))
@@ -297,7 +305,7 @@ def test_closing_during_a_run_can_be_declined(make_main_window: MakeWindow, qtbo
 def test_run_gui_shows_the_window_and_returns_the_loop_status(qapp: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     from PySide6.QtWidgets import QApplication
 
-    from app.gui.main import run_gui
+    from acronis_triage.app.gui.main import run_gui
 
     seen: list[str] = []
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from app.gui.paste_dialog import PasteDialog
+from acronis_triage.app.gui.paste_dialog import PasteDialog
 
 pytestmark = pytest.mark.usefixtures("qapp")
 

@@ -9,7 +9,7 @@ import textwrap
 
 import pytest
 
-from app.gui import preflight
+from acronis_triage.app.gui import preflight
 
 pytestmark = pytest.mark.skipif(sys.platform in ("win32", "darwin"), reason="Qt uses xcb on X11 systems only")
 
@@ -54,7 +54,7 @@ def _run_gui(env_extra: dict[str, str], prelude: str = "") -> subprocess.Complet
     code = textwrap.dedent(f"""
         import sys
         {prelude}
-        from app.cli import main
+        from acronis_triage.app.cli import main
         code = main(["gui"])
         assert "PySide6.QtWidgets" not in sys.modules, "Qt was loaded before the display was checked"
         sys.exit(code)

@@ -13,8 +13,8 @@ from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
-from app.gui import case as cases
-from app.gui.main_window import CONTENTS, FINDINGS, MainWindow
+from acronis_triage.app.gui import case as cases
+from acronis_triage.app.gui.main_window import CONTENTS, FINDINGS, MainWindow
 
 MakeWindow = Callable[..., MainWindow]
 TIMEOUT_MS = 30000

@@ -10,12 +10,12 @@ import pytest
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 
-from analyzers.model import Evidence, Finding, KBRef
-from app.gui.findings_view import KB_NUMBERS_ROLE, FindingsView, kb_links
-from app.gui.result_panel import COMPLETE, INCOMPLETE, NOTHING_WRITTEN, ResultPanel, describe_result
-from app.pipeline import EXIT_INCOMPLETE, EXIT_NOTHING_WRITTEN, EXIT_OK, CollectResult
-from collectors.base import Status
-from collectors.engine import CollectorOutcome
+from acronis_triage.analyzers.model import Evidence, Finding, KBRef
+from acronis_triage.app.gui.findings_view import KB_NUMBERS_ROLE, FindingsView, kb_links
+from acronis_triage.app.gui.result_panel import COMPLETE, INCOMPLETE, NOTHING_WRITTEN, ResultPanel, describe_result
+from acronis_triage.app.pipeline import EXIT_INCOMPLETE, EXIT_NOTHING_WRITTEN, EXIT_OK, CollectResult
+from acronis_triage.collectors.base import Status
+from acronis_triage.collectors.engine import CollectorOutcome
 
 pytestmark = pytest.mark.usefixtures("qapp")
 
@@ -60,7 +60,7 @@ def test_incomplete_names_each_failure_and_partial_collector() -> None:
 
 def test_partial_collector_is_never_shown_as_complete(qtbot: Any) -> None:
     # Even where a run reports exit code 0 (as before the fix), a partial collector means something is missing.
-    from app.gui.style import state_colour
+    from acronis_triage.app.gui.style import state_colour
 
     for code in (EXIT_OK, EXIT_INCOMPLETE):
         result = CollectResult(code, Path("/tmp/b.zip"), "", [
@@ -121,8 +121,8 @@ def test_panel_shows_the_bundle(qtbot: Any) -> None:
 
 
 def test_no_acronis_product_is_never_shown_as_a_green_complete(qtbot: Any) -> None:
-    from app.gui.result_panel import NO_PRODUCT
-    from app.gui.style import state_colour
+    from acronis_triage.app.gui.result_panel import NO_PRODUCT
+    from acronis_triage.app.gui.style import state_colour
 
     result = CollectResult(EXIT_OK, Path("/tmp/b.zip"), "", [
         outcome("products", Status.NOT_APPLICABLE, "no Acronis product found (searched 12 places; see products.json)"),
@@ -186,7 +186,7 @@ def test_possibly_related_articles_open_by_keyboard_and_copy(qtbot: Any, monkeyp
     from PySide6.QtCore import Qt
     from PySide6.QtGui import QGuiApplication
 
-    from app.gui.related_view import RelatedView
+    from acronis_triage.app.gui.related_view import RelatedView
 
     opened: list[str] = []
     monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toString()) or True)

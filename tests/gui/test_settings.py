@@ -10,8 +10,8 @@ import pytest
 from PySide6.QtCore import QRect, QSettings
 from PySide6.QtGui import QGuiApplication
 
-from app.gui.main_window import MainWindow
-from app.gui.settings import AppSettings, SettingsDialog, clamp_rect
+from acronis_triage.app.gui.main_window import MainWindow
+from acronis_triage.app.gui.settings import AppSettings, SettingsDialog, clamp_rect
 
 MakeWindow = Callable[..., MainWindow]
 
@@ -64,8 +64,8 @@ def test_clamp_rect(rect: QRect, expected: QRect) -> None:
 
 
 def test_about_names_the_versions_and_the_signature_database(make_main_window: MakeWindow) -> None:
-    from analyzers.knowledge import describe
-    from app import __version__
+    from acronis_triage.analyzers.knowledge import describe
+    from acronis_triage.app import __version__
 
     window = make_main_window()
     window.show_about()

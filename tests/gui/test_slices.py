@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from app.gui.slices import SliceFiller
+from acronis_triage.app.gui.slices import SliceFiller
 
 ROW_S = 0.002
 

@@ -24,7 +24,7 @@ PROBE = textwrap.dedent("""
     from PySide6.QtCore import QSettings, QPoint, QRect
     from PySide6.QtWidgets import QApplication
     app = QApplication([])
-    from app.gui.main_window import MainWindow, COLLECT, FINDINGS
+    from acronis_triage.app.gui.main_window import MainWindow, COLLECT, FINDINGS
     folder = Path(sys.argv[1])
     window = MainWindow(settings=QSettings(str(folder / "s.ini"), QSettings.Format.IniFormat))
     window.show()

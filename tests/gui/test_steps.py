@@ -17,11 +17,11 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFileDialog
 from sample_collectors import AbsentCollector, NotesCollector
 
-from app.gui import case as cases
-from app.gui import dialogs, export_hooks
-from app.gui import main_window as main_window_module
-from app.gui.main_window import COLLECT, CONTENTS, EXPORT, FINDINGS, FORM, PROBLEM, MainWindow
-from app.pipeline import EXIT_NOTHING_WRITTEN, CollectOptions, CollectResult
+from acronis_triage.app.gui import case as cases
+from acronis_triage.app.gui import dialogs, export_hooks
+from acronis_triage.app.gui import main_window as main_window_module
+from acronis_triage.app.gui.main_window import COLLECT, CONTENTS, EXPORT, FINDINGS, FORM, PROBLEM, MainWindow
+from acronis_triage.app.pipeline import EXIT_NOTHING_WRITTEN, CollectOptions, CollectResult
 
 MakeWindow = Callable[..., MainWindow]
 TIMEOUT_MS = 30000

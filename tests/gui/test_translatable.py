@@ -66,9 +66,9 @@ def test_no_text_reaches_the_screen_untranslated() -> None:
 
 
 def test_data_texts_list_every_label_of_the_form_and_every_preset() -> None:
-    from app.escalation import FIELDS, ISSUE_CATEGORIES, SECTIONS, SEVERITY_SCALE
-    from app.gui.data_texts import TEXTS
-    from app.gui.presets import PRESETS
+    from acronis_triage.app.escalation import FIELDS, ISSUE_CATEGORIES, SECTIONS, SEVERITY_SCALE
+    from acronis_triage.app.gui.data_texts import TEXTS
+    from acronis_triage.app.gui.presets import PRESETS
 
     wanted = {f.label for f in FIELDS} | {f.help for f in FIELDS if f.help} | {t for _, t in SECTIONS}
     wanted |= set(ISSUE_CATEGORIES) | {m for _, m in SEVERITY_SCALE}
@@ -85,7 +85,7 @@ def test_lupdate_extracts_the_windows_texts(tmp_path: Path) -> None:
     lupdate = _lupdate()
     if lupdate is None:
         pytest.skip("pyside6-lupdate is not installed")
-    from app.gui.data_texts import TEXTS
+    from acronis_triage.app.gui.data_texts import TEXTS
 
     ts = tmp_path / "acronis_triage.ts"
     done = subprocess.run([lupdate, *map(str, _modules()), "-ts", str(ts)], capture_output=True, text=True,

@@ -19,11 +19,11 @@ from sample_collectors import (
     SlowCollector,
 )
 
-from app.gui.collect_process import CHILD_NICENESS
-from app.gui.worker import CollectWorker, running_workers, stop_all
-from app.pipeline import EXIT_INCOMPLETE, CollectOptions, CollectResult
-from collectors.base import Status
-from collectors.engine import EngineEvent
+from acronis_triage.app.gui.collect_process import CHILD_NICENESS
+from acronis_triage.app.gui.worker import CollectWorker, running_workers, stop_all
+from acronis_triage.app.pipeline import EXIT_INCOMPLETE, CollectOptions, CollectResult
+from acronis_triage.collectors.base import Status
+from acronis_triage.collectors.engine import EngineEvent
 
 TIMEOUT_MS = 30000
 

@@ -11,9 +11,9 @@ import pytest
 import yaml
 from lxml import etree
 
-from collectors.redact import Redactor
-from collectors.sysroot import SystemRoot, detect_layout
-from resources import resource_path
+from acronis_triage.collectors.redact import Redactor
+from acronis_triage.collectors.sysroot import SystemRoot, detect_layout
+from acronis_triage.resources import resource_path
 
 DEMO = resource_path("demo")
 MMS_DIR = DEMO / "ProgramData/Acronis/BackupAndRecovery/MMS"

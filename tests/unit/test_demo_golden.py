@@ -52,7 +52,7 @@ def _collected_digests(bundle: Path) -> str:
 
 def _demo_bundle(folder: Path) -> Path:
     out = folder / "demo.zip"
-    subprocess.run([sys.executable, "-m", "app", "collect", "--demo", "--output", str(out), "--quiet"],
+    subprocess.run([sys.executable, "-m", "acronis_triage.app", "collect", "--demo", "--output", str(out), "--quiet"],
                    cwd=ROOT, check=True, capture_output=True, timeout=300)
     return out
 

@@ -10,12 +10,12 @@ ROOT = Path(__file__).resolve().parents[2]
 
 CHECK = """
 import importlib, pkgutil, sys
-import collectors, analyzers, app
+from acronis_triage import collectors, analyzers, app
 for pkg in (collectors, analyzers):
     for mod in pkgutil.walk_packages(pkg.__path__, pkg.__name__ + "."):
         importlib.import_module(mod.name)
-import app.cli, app.pipeline
-app.cli.build_parser()
+import acronis_triage.app.cli, acronis_triage.app.pipeline
+acronis_triage.app.cli.build_parser()
 bad = sorted(m for m in sys.modules if m.split(".")[0] in ("PySide6", "shiboken6", "PyQt5", "PyQt6"))
 print("QT:" + ",".join(bad))
 """

@@ -7,8 +7,8 @@ import sys
 from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication
 
-from app import __version__
-from app.gui.guided.presets import Preset
+from acronis_triage.app import __version__
+from acronis_triage.app.gui.guided.presets import Preset
 
 TRANSLATIONS_PREFIX = "acronis_triage"
 
@@ -16,7 +16,7 @@ TRANSLATIONS_PREFIX = "acronis_triage"
 def install_translators(app: QApplication, locale: QLocale | None = None) -> list[QTranslator]:
     """Our translation (resources/translations/acronis_triage_<lang>.qm) and Qt's own (the buttons of message
     boxes and file dialogs) for ``locale`` (default: the system's). Returns the installed translators."""
-    from resources import resource_path
+    from acronis_triage.resources import resource_path
 
     locale = locale or QLocale.system()
     installed = []
@@ -40,9 +40,9 @@ def run_guided(preset: Preset, *, case_id: str = "", demo: bool = False, quit_af
     app.setOrganizationName("acronis-triage")
     app.setApplicationVersion(__version__)
     install_translators(app)  # type: ignore[arg-type]
-    from app.gui.guided.window import GuidedWindow
-    from app.gui.jobs import share_the_interpreter_quickly
-    from app.gui.worker import stop_all
+    from acronis_triage.app.gui.guided.window import GuidedWindow
+    from acronis_triage.app.gui.jobs import share_the_interpreter_quickly
+    from acronis_triage.app.gui.worker import stop_all
 
     share_the_interpreter_quickly()
 

@@ -63,7 +63,7 @@ class Preset:
 
 
 def presets_folder() -> Path:
-    from resources import resource_path
+    from acronis_triage.resources import resource_path
 
     return resource_path("presets")
 
@@ -165,7 +165,7 @@ def _flag(value: Any, name: str, key: str) -> bool:
 def check_case_id(text: str) -> str:
     """The technician's case ID, trimmed, by the rule of ``collect --case-id`` (it names the bundle the same way);
     `PresetError` saying what is accepted otherwise."""
-    from app.export import check_case_id as export_rule
+    from acronis_triage.app.export import check_case_id as export_rule
 
     try:
         return export_rule(text.strip())

@@ -21,7 +21,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from collectors.bundle import BundleError, _give_to_invoking_user, manifest_json, verify_bundle
+from acronis_triage.collectors.bundle import BundleError, _give_to_invoking_user, manifest_json, verify_bundle
 
 NOTE_MEMBER = "user/what_happened.txt"
 CASE_MEMBER = "user/case.txt"
@@ -89,7 +89,7 @@ def save_bundle(request: SaveRequest) -> Path:
 
 
 def _extra_members(request: SaveRequest) -> list[tuple[str, bytes, str]]:
-    from collectors.redact import Redactor
+    from acronis_triage.collectors.redact import Redactor
 
     members = []
     note = request.note.strip()

@@ -24,14 +24,14 @@ from PySide6.QtCore import QEvent, QLocale, QObject, Qt, QThreadPool, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QStyle, QVBoxLayout, QWidget
 
-from app.gui.guided import dialogs
-from app.gui.guided.pages import CollectPage, ConsentPage, SavePage, SendPage, StepBar, keyboard_buttons
-from app.gui.guided.plain_words import group_collectors
-from app.gui.guided.presets import Preset
-from app.gui.guided.tasks import Task
+from acronis_triage.app.gui.guided import dialogs
+from acronis_triage.app.gui.guided.pages import CollectPage, ConsentPage, SavePage, SendPage, StepBar, keyboard_buttons
+from acronis_triage.app.gui.guided.plain_words import group_collectors
+from acronis_triage.app.gui.guided.presets import Preset
+from acronis_triage.app.gui.guided.tasks import Task
 
 if TYPE_CHECKING:  # collectors.base loads the engine's modules: not before the first paint
-    from collectors.base import Collector
+    from acronis_triage.collectors.base import Collector
 
 log = logging.getLogger(__name__)
 
@@ -49,10 +49,10 @@ USER_CANCEL_REASON = "stopped by the end user in the guided window"
 def discover_collectors() -> dict[str, Any]:
     """Runs on a pool thread: the collector classes, this computer's system and rights. Also loads the
     pipeline, so pressing Collect costs no import on the GUI thread."""
-    import app.gui.worker  # noqa: F401 - imported here for its cost, not its names
-    from collectors.context import running_elevated
-    from collectors.registry import discover
-    from collectors.sysroot import host_os
+    import acronis_triage.app.gui.worker  # noqa: F401 - imported here for its cost, not its names
+    from acronis_triage.collectors.context import running_elevated
+    from acronis_triage.collectors.registry import discover
+    from acronis_triage.collectors.sysroot import host_os
 
     return {"classes": discover().collectors, "host_os": host_os(), "elevated": running_elevated()}
 
@@ -248,8 +248,8 @@ class GuidedWindow(QMainWindow):
             return
         self._loading_started = True
         if self._collectors is not None:
-            from collectors.context import running_elevated
-            from collectors.sysroot import host_os
+            from acronis_triage.collectors.context import running_elevated
+            from acronis_triage.collectors.sysroot import host_os
 
             self._on_discovered({"classes": list(self._collectors), "host_os": host_os(),
                                  "elevated": running_elevated()})
@@ -326,7 +326,7 @@ class GuidedWindow(QMainWindow):
         return self.worker is not None
 
     def options(self) -> Any:
-        from app.pipeline import CollectOptions
+        from acronis_triage.app.pipeline import CollectOptions
 
         if self._staging is None:
             self._staging = Path(tempfile.mkdtemp(prefix="acronis-triage-guided-"))
@@ -340,7 +340,7 @@ class GuidedWindow(QMainWindow):
     def start(self) -> None:
         if self.running or not self.consent.collect_button.isEnabled():
             return
-        from app.gui.worker import CollectWorker
+        from acronis_triage.app.gui.worker import CollectWorker
 
         page = self.collect_page
         self._drop_staged()
@@ -547,7 +547,7 @@ class GuidedWindow(QMainWindow):
             self._save(target)
 
     def _save(self, target: Path) -> None:
-        from app.gui.guided.save import SaveRequest, save_bundle
+        from acronis_triage.app.gui.guided.save import SaveRequest, save_bundle
 
         if self._saving or self.staged is None:
             return

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-import analyzers.analyze as analyze_mod
-from analyzers.analyze import analyze_paths, analyze_sources
-from analyzers.model import LogSource, Skipped
-from analyzers.signatures import load_signatures
+import acronis_triage.analyzers.analyze as analyze_mod
+from acronis_triage.analyzers.analyze import analyze_paths, analyze_sources
+from acronis_triage.analyzers.model import LogSource, Skipped
+from acronis_triage.analyzers.signatures import load_signatures
 
 VALID = Path(__file__).resolve().parents[2] / "data" / "signatures" / "valid"
 HEAD = "2021-03-01T10:{m:02d}:00:000+01:00 100 E029B1398: Storage request timeout"

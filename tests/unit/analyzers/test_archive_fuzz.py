@@ -14,12 +14,12 @@ import py7zr
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analyzers.analyze import analyze_sources
-from analyzers.inputs import Limits, resolve_inputs
-from analyzers.limits import DEFAULT_LIMITS
-from analyzers.model import LogSource, Skipped
-from analyzers.reader import iter_utf8_chunks
-from analyzers.signatures import load_signatures
+from acronis_triage.analyzers.analyze import analyze_sources
+from acronis_triage.analyzers.inputs import Limits, resolve_inputs
+from acronis_triage.analyzers.limits import DEFAULT_LIMITS
+from acronis_triage.analyzers.model import LogSource, Skipped
+from acronis_triage.analyzers.reader import iter_utf8_chunks
+from acronis_triage.analyzers.signatures import load_signatures
 
 LOG = b"".join(b"2021-03-01T10:00:%02d:000+01:00 100 E029B1398: Storage request timeout %d\n" % (i % 60, i)
                for i in range(400))

@@ -15,9 +15,9 @@ from pathlib import Path
 import py7zr
 import pytest
 
-from analyzers.analyze import analyze_paths
-from analyzers.inputs import Limits, resolve_inputs
-from analyzers.model import LogSource, Skipped
+from acronis_triage.analyzers.analyze import analyze_paths
+from acronis_triage.analyzers.inputs import Limits, resolve_inputs
+from acronis_triage.analyzers.model import LogSource, Skipped
 
 ROOT = Path(__file__).resolve().parents[3]
 INFO = b"2021-03-01T10:00:00:000+01:00 100 I00000000: routine" + b" " * 4000 + b"\n"
@@ -78,7 +78,7 @@ def _peak_rss_mb(code: str) -> tuple[int, str]:
 
 @pytest.mark.skipif(sys.platform == "win32", reason="resource")
 def test_7z_bomb_analysis_stays_under_500_mb(bomb_7z: Path) -> None:
-    code = ("import sys, json; from app.cli import main; sys.exit(main(['analyze', '--json', "
+    code = ("import sys, json; from acronis_triage.app.cli import main; sys.exit(main(['analyze', '--json', "
             f"{str(bomb_7z)!r}]))")
     peak, out = _peak_rss_mb(code)
     assert peak < 500, out
@@ -88,7 +88,8 @@ def test_7z_bomb_analysis_stays_under_500_mb(bomb_7z: Path) -> None:
 @pytest.mark.skipif(sys.platform == "win32", reason="resource")
 def test_7z_members_allowed_to_expand_are_unpacked_to_disk_not_memory(bomb_7z: Path) -> None:
     # The ratio cap lifted: all 360 MiB are unpacked and scanned, in flat memory.
-    code = ("from analyzers.inputs import Limits, resolve_inputs; from analyzers.analyze import analyze_sources\n"
+    code = ("from acronis_triage.analyzers.inputs import Limits, resolve_inputs; from acronis_triage.analyzers.analyze "
+            "import analyze_sources\n"
             f"items = resolve_inputs([{str(bomb_7z)!r}], limits=Limits(ratio=10**6))\n"
             "r = analyze_sources(items)\n"
             "print(r.stats.files, r.stats.bytes, [s.reason for s in r.skipped])\n")
@@ -130,7 +131,7 @@ def test_damaged_gzip_keeps_what_came_before_and_says_so(tmp_path: Path) -> None
 
 
 def test_json_report_lists_the_cut(tmp_path: Path, capsys) -> None:
-    from app.cli import main
+    from acronis_triage.app.cli import main
 
     (tmp_path / "mms.1.log.gz").write_bytes(_gzip_bomb(64))
     assert main(["analyze", "--json", str(tmp_path)]) == 2

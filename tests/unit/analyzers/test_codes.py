@@ -6,10 +6,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from analyzers.codes import CodeSpecError, describe, event_keys, keys_of, spec_keys, text_keys
-from analyzers.errorcodes import find_codes
-from analyzers.model import ErrorCode, Event
-from analyzers.signatures import CompiledRule, Condition, Rule, Signature
+from acronis_triage.analyzers.codes import CodeSpecError, describe, event_keys, keys_of, spec_keys, text_keys
+from acronis_triage.analyzers.errorcodes import find_codes
+from acronis_triage.analyzers.model import ErrorCode, Event
+from acronis_triage.analyzers.signatures import CompiledRule, Condition, Rule, Signature
 
 
 def _keys(text: str) -> set[str]:
@@ -102,9 +102,9 @@ def test_describe_gives_every_spelling():
 def test_one_condition_matches_every_spelling_through_the_engine(spelling):
     from io import BytesIO
 
-    from analyzers.analyze import analyze_sources
-    from analyzers.model import LogSource
-    from analyzers.signatures import SignatureSet
+    from acronis_triage.analyzers.analyze import analyze_sources
+    from acronis_triage.analyzers.model import LogSource
+    from acronis_triage.analyzers.signatures import SignatureSet
 
     sig = Signature("logon-failure", "Logon failure", "error",
                     Rule(any=(Condition("code", code=0x8007052E, keys=("win32:1326",)),)))

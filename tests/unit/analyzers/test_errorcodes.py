@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from analyzers.errorcodes import (
+from acronis_triage.analyzers.errorcodes import (
     errorcode_url,
     find_codes,
     from_composite,
@@ -17,7 +17,7 @@ from analyzers.errorcodes import (
     sercode,
     split_code,
 )
-from analyzers.model import ErrorCode
+from acronis_triage.analyzers.model import ErrorCode
 
 
 @pytest.mark.parametrize(

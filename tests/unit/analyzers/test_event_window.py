@@ -6,10 +6,10 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
-from analyzers.analyze import analyze_sources
-from analyzers.model import LogSource
-from analyzers.timewindow import EventWindow
-from resources import resource_path
+from acronis_triage.analyzers.analyze import analyze_sources
+from acronis_triage.analyzers.model import LogSource
+from acronis_triage.analyzers.timewindow import EventWindow
+from acronis_triage.resources import resource_path
 
 MMS = resource_path("demo") / "ProgramData/Acronis/BackupAndRecovery/MMS"
 

@@ -6,9 +6,9 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
-from analyzers.errorcodes import errorcode_url
-from analyzers.formats import detect_kind, iter_events, parse_text
-from analyzers.model import ErrorCode
+from acronis_triage.analyzers.errorcodes import errorcode_url
+from acronis_triage.analyzers.formats import detect_kind, iter_events, parse_text
+from acronis_triage.analyzers.model import ErrorCode
 
 LOGS = Path(__file__).parents[2] / "data" / "logs"
 SAMPLE = (LOGS / "activity_details.json").read_text("utf-8")

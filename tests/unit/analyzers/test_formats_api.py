@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from analyzers.formats import KINDS, detect_kind, get_parser, iter_events, parse_text
-from analyzers.model import LEVELS, ErrorCode, LogSource
-from analyzers.reader import read_head
+from acronis_triage.analyzers.formats import KINDS, detect_kind, get_parser, iter_events, parse_text
+from acronis_triage.analyzers.model import LEVELS, ErrorCode, LogSource
+from acronis_triage.analyzers.reader import read_head
 
 LOGS = Path(__file__).parents[2] / "data" / "logs"
 MMS_SAMPLE = (LOGS / "mms_vss_access_denied.log").read_text("utf-8")

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from analyzers.errorcodes import errorcode_url
-from analyzers.formats import detect_kind, iter_events, parse_text
-from analyzers.model import ErrorCode
+from acronis_triage.analyzers.errorcodes import errorcode_url
+from acronis_triage.analyzers.formats import detect_kind, iter_events, parse_text
+from acronis_triage.analyzers.model import ErrorCode
 
 LOGS = Path(__file__).parents[2] / "data" / "logs"
 

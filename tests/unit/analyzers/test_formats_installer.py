@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
-from analyzers.formats import detect_kind, iter_events
-from analyzers.reader import read_head
+from acronis_triage.analyzers.formats import detect_kind, iter_events
+from acronis_triage.analyzers.reader import read_head
 
 LOGS = Path(__file__).parents[2] / "data" / "logs"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from analyzers.formats import get_parser, iter_events
-from analyzers.model import ErrorCode
+from acronis_triage.analyzers.formats import get_parser, iter_events
+from acronis_triage.analyzers.model import ErrorCode
 
 LOGS = Path(__file__).parents[2] / "data" / "logs"
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from analyzers.formats import get_parser, iter_events, parse_text
-from analyzers.model import ErrorCode
+from acronis_triage.analyzers.formats import get_parser, iter_events, parse_text
+from acronis_triage.analyzers.model import ErrorCode
 
 LOGS = Path(__file__).parents[2] / "data" / "logs"
 MMS = get_parser("mms")
@@ -99,8 +99,8 @@ def test_streaming_matches_whole_parse(tmp_path: Path) -> None:
     sample = (LOGS / "mms_vss_access_denied.log").read_text("utf-8")
     path = tmp_path / "big.log"
     path.write_text(sample * 300, "utf-8")
-    from analyzers.formats import iter_line_events
-    from analyzers.reader import iter_utf8_chunks
+    from acronis_triage.analyzers.formats import iter_line_events
+    from acronis_triage.analyzers.reader import iter_utf8_chunks
 
     small = list(iter_line_events(MMS, iter_utf8_chunks(path, chunk_size=1000), "big.log"))
     whole = parse_text(sample * 300, "big.log", kind="mms")
@@ -119,7 +119,7 @@ def test_streaming_matches_whole_parse(tmp_path: Path) -> None:
     "2018-08-16T22:00:07:205-03:00 9044 W0135003A:",
 ])
 def test_line_time_is_the_time_parse_block_gives(line):
-    from analyzers.formats.mms import MmsParser, line_time
+    from acronis_triage.analyzers.formats.mms import MmsParser, line_time
 
     events = MmsParser().parse_block([line], 1, "f")
     assert line_time(line) == (events[0].time if events else None)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from analyzers.formats import detect_kind, iter_events
-from analyzers.model import ErrorCode
-from analyzers.reader import read_head
+from acronis_triage.analyzers.formats import detect_kind, iter_events
+from acronis_triage.analyzers.model import ErrorCode
+from acronis_triage.analyzers.reader import read_head
 
 LOGS = Path(__file__).parents[2] / "data" / "logs"
 
@@ -56,7 +56,7 @@ def test_permission_error() -> None:
 
 
 def test_unknown_state_is_warning() -> None:
-    from analyzers.formats import parse_text
+    from acronis_triage.analyzers.formats import parse_text
 
     text = (
         "Writer name: 'X'\n   Writer Id: {e8132975-6f93-4464-a53e-1050253ae220}\n   State: [0] Unknown\n"

@@ -8,8 +8,8 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analyzers.formats import iter_events, parse_text
-from analyzers.model import ErrorCode
+from acronis_triage.analyzers.formats import iter_events, parse_text
+from acronis_triage.analyzers.model import ErrorCode
 
 LOGS = Path(__file__).parents[2] / "data" / "logs"
 SAMPLE = (LOGS / "activity_log.xml").read_text("utf-8")
@@ -125,7 +125,7 @@ def _row(i: int) -> str:
 @given(n=st.integers(2, 40), where=st.data(), damage=st.lists(st.sampled_from(_DAMAGE), min_size=1, max_size=3),
        chunk=st.integers(7, 4096))
 def test_damage_never_loses_the_later_events(n, where, damage, chunk) -> None:
-    from analyzers.formats.xml_activity import XmlActivityParser
+    from acronis_triage.analyzers.formats.xml_activity import XmlActivityParser
 
     rows = [_row(i) for i in range(n)]
     for d in damage:
@@ -151,9 +151,9 @@ def test_appended_documents_keep_their_own_root_attributes(tmp_path: Path) -> No
 
 
 def test_scan_streams_xml_without_the_whole_document_cap(tmp_path: Path, monkeypatch) -> None:
-    import analyzers.scan as scan_mod
-    from analyzers.analyze import analyze_paths
-    from analyzers.formats.xml_activity import XmlActivityParser
+    import acronis_triage.analyzers.scan as scan_mod
+    from acronis_triage.analyzers.analyze import analyze_paths
+    from acronis_triage.analyzers.formats.xml_activity import XmlActivityParser
 
     monkeypatch.setattr(scan_mod, "DOCUMENT_MAX_BYTES", 64 * 1024)
 

@@ -6,11 +6,11 @@ import re
 from pathlib import Path
 from typing import Any
 
-from analyzers import formats
-from analyzers.formats import detect, iter_line_events
-from analyzers.signatures import schema
-from analyzers.signatures.loader import load_signatures
-from analyzers.signatures.selftest import run_samples
+from acronis_triage.analyzers import formats
+from acronis_triage.analyzers.formats import detect, iter_line_events
+from acronis_triage.analyzers.signatures import schema
+from acronis_triage.analyzers.signatures.loader import load_signatures
+from acronis_triage.analyzers.signatures.selftest import run_samples
 
 REPO = Path(__file__).resolve().parents[3]
 GUIDE = REPO / "CONTRIBUTING.md"

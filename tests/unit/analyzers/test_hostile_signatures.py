@@ -31,7 +31,7 @@ samples:
 
 
 def _run(*args: str, env: dict | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "app", *args], cwd=ROOT, capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "acronis_triage.app", *args], cwd=ROOT, capture_output=True, text=True,
                           timeout=timeout, env={**os.environ, **(env or {})})
 
 
@@ -68,7 +68,7 @@ def test_alias_bomb_in_a_signature_folder_is_refused(tmp_path: Path) -> None:
     sigs.mkdir()
     (sigs / "bomb.yaml").write_text(_bomb(8), "utf-8")  # 9**8 = 43 million strings once expanded
     probe = ("import resource, subprocess, sys\n"
-             "p = subprocess.run([sys.executable, '-m', 'app', 'signatures', 'validate', sys.argv[1]],"
+             "p = subprocess.run([sys.executable, '-m', 'acronis_triage.app', 'signatures', 'validate', sys.argv[1]],"
              " capture_output=True, text=True)\n"
              "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024, p.returncode)\n"
              "print(p.stderr[-3000:])\n")
@@ -86,7 +86,7 @@ def test_alias_bomb_in_a_signature_folder_is_refused(tmp_path: Path) -> None:
 
 
 def test_kb_and_localization_yaml_refuse_alias_bombs_and_recursion(tmp_path: Path, monkeypatch) -> None:
-    from analyzers.kb.datafile import load_yaml_files
+    from acronis_triage.analyzers.kb.datafile import load_yaml_files
 
     monkeypatch.setenv("ACRONIS_TRIAGE_NO_CACHE", "1")
     (tmp_path / "bomb.yaml").write_text(_bomb(7), "utf-8")
@@ -99,7 +99,7 @@ def test_kb_and_localization_yaml_refuse_alias_bombs_and_recursion(tmp_path: Pat
 
 
 def test_signature_loader_reports_the_bomb_and_loads_the_rest(tmp_path: Path, monkeypatch) -> None:
-    from analyzers.signatures import load_signatures
+    from acronis_triage.analyzers.signatures import load_signatures
 
     monkeypatch.setenv("ACRONIS_TRIAGE_NO_CACHE", "1")
     (tmp_path / "bomb.yaml").write_text(_bomb(7), "utf-8")

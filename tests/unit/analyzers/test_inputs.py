@@ -10,8 +10,8 @@ from pathlib import Path
 import py7zr
 import pytest
 
-from analyzers.inputs import Limits, resolve_inputs
-from analyzers.model import LogSource, Skipped
+from acronis_triage.analyzers.inputs import Limits, resolve_inputs
+from acronis_triage.analyzers.model import LogSource, Skipped
 
 LINE = b"2020-01-01T10:00:00:000+01:00 5616 E00000000: Snapshot failed: code 0x80042313\n"
 
@@ -143,7 +143,7 @@ def test_member_count_and_total_caps(tmp_path):
 
 
 def test_understated_member_size_is_cut_while_reading(tmp_path):
-    from analyzers.inputs import _CappedReader
+    from acronis_triage.analyzers.inputs import _CappedReader
 
     reader = _CappedReader(io.BytesIO(b"x" * 100), 10)
     with pytest.raises(OSError, match="larger than the size limit"):

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from analyzers import knowledge
-from analyzers.knowledge import PackError, build_pack, import_pack
+from acronis_triage.analyzers import knowledge
+from acronis_triage.analyzers.knowledge import PackError, build_pack, import_pack
 
 
 @pytest.fixture(autouse=True)
@@ -28,7 +28,7 @@ def _cli(*args: str, env_home: Path) -> subprocess.CompletedProcess[str]:
     import os
 
     env = {**os.environ, "XDG_DATA_HOME": str(env_home)}
-    return subprocess.run([sys.executable, "-m", "app", *args], capture_output=True, text=True, env=env)
+    return subprocess.run([sys.executable, "-m", "acronis_triage.app", *args], capture_output=True, text=True, env=env)
 
 
 def test_pack_round_trip_makes_the_newer_knowledge_current(tmp_path: Path) -> None:
@@ -39,7 +39,7 @@ def test_pack_round_trip_makes_the_newer_knowledge_current(tmp_path: Path) -> No
     assert (tmp_path / "pack.zip.sha256").read_text().split()[0] == digest
     now = import_pack(pack)
     assert now.version == "2999.1.1" and now.source != "shipped"
-    from analyzers.signatures import load_signatures
+    from acronis_triage.analyzers.signatures import load_signatures
 
     assert len(load_signatures(now.signatures)) == len(load_signatures(shipped.signatures))
     assert "knowledge 2999.1.1 (imported pack)" in knowledge.describe()

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-import analyzers.analyze as analyze_mod
-from analyzers.analyze import analyze_paths
-from analyzers.inputs import resolve_inputs
-from analyzers.model import LogSource
-from analyzers.signatures import load_signatures
+import acronis_triage.analyzers.analyze as analyze_mod
+from acronis_triage.analyzers.analyze import analyze_paths
+from acronis_triage.analyzers.inputs import resolve_inputs
+from acronis_triage.analyzers.model import LogSource
+from acronis_triage.analyzers.signatures import load_signatures
 
 ROOT = Path(__file__).resolve().parents[3]
 LINUX_ROOT = ROOT / "tests" / "data" / "roots" / "linux"
@@ -81,7 +81,7 @@ def test_collect_root_analyzes_every_big_log(logs: Path, tmp_path: Path) -> None
     bundle = tmp_path / "bundle.zip"
     env = {**os.environ, "ACRONIS_TRIAGE_NO_CACHE": "1"}
     proc = subprocess.run(
-        [sys.executable, "-m", "app", "collect", "--root", str(root), "--only", "acronis_logs",
+        [sys.executable, "-m", "acronis_triage.app", "collect", "--root", str(root), "--only", "acronis_logs",
          "--output", str(bundle), "--json"], cwd=ROOT, capture_output=True, text=True, timeout=300, env=env)
     assert proc.returncode == 0, proc.stderr
     with zipfile.ZipFile(bundle) as zf:

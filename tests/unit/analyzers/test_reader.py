@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from analyzers.model import LogSource
-from analyzers.reader import iter_utf8_chunks, read_head, read_text, source_name
+from acronis_triage.analyzers.model import LogSource
+from acronis_triage.analyzers.reader import iter_utf8_chunks, read_head, read_text, source_name
 
 TEXT = (
     "2018-08-16T22:04:16:969-03:00 10060 E00950505: Error 0x950505: An attempt to fix VSS errors has failed.\r\n"

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from analyzers.scan import FileScan, Scanner
-from analyzers.signatures import load_signatures
+from acronis_triage.analyzers.scan import FileScan, Scanner
+from acronis_triage.analyzers.signatures import load_signatures
 
 TESTS = Path(__file__).resolve().parents[2]
 VALID = TESTS / "data" / "signatures" / "valid"
@@ -184,7 +184,7 @@ def test_long_detail_block_across_many_chunks_is_one_event(valid, tmp_path):
 
 
 def test_cancel_stops_between_chunks(valid, tmp_path):
-    from analyzers.scan import Cancelled
+    from acronis_triage.analyzers.scan import Cancelled
 
     class Cancel:
         def is_cancelled(self) -> bool:

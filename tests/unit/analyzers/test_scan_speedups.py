@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from analyzers.signatures import load_signatures
+from acronis_triage.analyzers.signatures import load_signatures
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "signatures"
 SHIPPED = Path(__file__).resolve().parents[3] / "resources" / "signatures"
@@ -43,7 +43,7 @@ def test_cached_signatures_equal_parsed_ones(cache, monkeypatch):
 
 def test_cache_hit_does_not_parse_yaml(cache, monkeypatch):
     load_signatures(SHIPPED)
-    import analyzers.signatures.loader as loader
+    import acronis_triage.analyzers.signatures.loader as loader
 
     def no_parse(*args, **kwargs):
         raise AssertionError("YAML parsed despite a cache hit")
@@ -125,7 +125,7 @@ def _json(result):
 def test_shared_task_pipe_gives_the_serial_result(no_cache, tmp_path, monkeypatch):
     """Unequal files, more files than processes: the parent and the child take files as they come, and the
     result is that of one process scanning them in order."""
-    import analyzers.analyze as analyze_mod
+    import acronis_triage.analyzers.analyze as analyze_mod
 
     sigs = load_signatures(DATA / "valid")
     _write_logs(tmp_path / "logs", [300, 5, 120, 40, 1, 260, 75])
@@ -147,7 +147,7 @@ def test_shared_task_pipe_gives_the_serial_result(no_cache, tmp_path, monkeypatc
 
 def test_more_files_than_task_records(no_cache, tmp_path, monkeypatch):
     """Past `_MAX_TASKS` files, runs of files are handed out together; every file is still scanned once."""
-    import analyzers.analyze as analyze_mod
+    import acronis_triage.analyzers.analyze as analyze_mod
 
     sigs = load_signatures(DATA / "valid")
     _write_logs(tmp_path / "logs", [3] * 9)
@@ -160,9 +160,9 @@ def test_more_files_than_task_records(no_cache, tmp_path, monkeypatch):
 
 
 def test_cancel_during_the_parents_share(no_cache, tmp_path, monkeypatch):
-    import analyzers.analyze as analyze_mod
-    from analyzers.inputs import resolve_inputs
-    from analyzers.model import Skipped
+    import acronis_triage.analyzers.analyze as analyze_mod
+    from acronis_triage.analyzers.inputs import resolve_inputs
+    from acronis_triage.analyzers.model import Skipped
 
     sigs = load_signatures(DATA / "valid")
     _write_logs(tmp_path / "logs", [50] * 4)
@@ -200,7 +200,7 @@ def _mms_lines(seed: int, count: int) -> list[bytes]:
 
 
 def test_cached_mms_templates_equal_mask():
-    from analyzers.unmatched import UnmatchedCollector, mask
+    from acronis_triage.analyzers.unmatched import UnmatchedCollector, mask
 
     collector = UnmatchedCollector()
     for raw in _mms_lines(1, 4000):
@@ -216,7 +216,7 @@ def test_cached_mms_templates_equal_mask():
 
 
 def test_one_code_with_several_templates_stays_split():
-    from analyzers.unmatched import UnmatchedCollector
+    from acronis_triage.analyzers.unmatched import UnmatchedCollector
 
     collector = UnmatchedCollector()
     heads = (b"2024-05-01T10:01:50:260+02:00 9044 W01C90009: Connection to 10.0.0.1 is slow: 120 ms",
@@ -231,8 +231,8 @@ def test_one_code_with_several_templates_stays_split():
 
 
 def test_bytes_event_start_agrees_with_the_mms_parser():
-    from analyzers.formats import get_parser
-    from analyzers.scan import _START_BYTES
+    from acronis_triage.analyzers.formats import get_parser
+    from acronis_triage.analyzers.scan import _START_BYTES
 
     parser = get_parser("mms")
     fast = _START_BYTES["mms"]
@@ -256,8 +256,8 @@ def test_xml_parser_and_lxml_are_imported_only_for_xml_logs(tmp_path):
     xml = tmp_path / "activity.xml"
     xml.write_text('<?xml version="1.0"?><log><event id="1" level="4" module="1" code="2" time="3" '
                    'message="m"/></log>', encoding="utf-8")
-    probe = ("import sys; from analyzers.analyze import analyze_paths; analyze_paths([sys.argv[1]]); "
-             "print('lxml' in sys.modules, 'analyzers.formats.xml_activity' in sys.modules)")
+    probe = ("import sys; from acronis_triage.analyzers.analyze import analyze_paths; analyze_paths([sys.argv[1]]); "
+             "print('lxml' in sys.modules, 'acronis_triage.analyzers.formats.xml_activity' in sys.modules)")
     root = Path(__file__).resolve().parents[3]
     for path, expected in ((log, "False False"), (xml, "True True")):
         out = subprocess.run([sys.executable, "-c", probe, str(path)], capture_output=True, text=True, cwd=root,

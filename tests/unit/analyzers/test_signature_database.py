@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from analyzers.analyze import analyze_sources
-from analyzers.kb.index import load_index
-from analyzers.model import LogSource
-from analyzers.signatures import Signature, SignatureSet, default_directory, load_signatures
+from acronis_triage.analyzers.analyze import analyze_sources
+from acronis_triage.analyzers.kb.index import load_index
+from acronis_triage.analyzers.model import LogSource
+from acronis_triage.analyzers.signatures import Signature, SignatureSet, default_directory, load_signatures
 
 # Every KB number the database cites, in its kb lists or its text, must be in the shipped KB index
 # (resources/kb/articles/), where each article carries the address of the page it was read from.

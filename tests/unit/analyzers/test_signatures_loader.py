@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from analyzers.signatures import load_signatures
-from analyzers.signatures.loader import parse_code
+from acronis_triage.analyzers.signatures import load_signatures
+from acronis_triage.analyzers.signatures.loader import parse_code
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "signatures"
 
@@ -121,7 +121,7 @@ def test_default_directory_is_the_shipped_database():
 def test_the_schema_example_in_the_readme_is_valid_and_passes_its_samples(tmp_path):
     import re
 
-    from analyzers.signatures.selftest import run_samples
+    from acronis_triage.analyzers.signatures.selftest import run_samples
 
     readme = (Path(__file__).resolve().parents[3] / "resources" / "signatures" / "README.md").read_text()
     (tmp_path / "example.yaml").write_text(re.search(r"```yaml\n(.*?)```", readme, re.S).group(1))

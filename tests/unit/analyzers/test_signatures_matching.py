@@ -9,10 +9,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from analyzers.model import ErrorCode, Event
-from analyzers.signatures import CompiledRule, Condition, Rule, Signature
-from analyzers.signatures.database import PatternDatabase
-from analyzers.signatures.patterns import code_regex, condition_patterns, rust_compatible
+from acronis_triage.analyzers.model import ErrorCode, Event
+from acronis_triage.analyzers.signatures import CompiledRule, Condition, Rule, Signature
+from acronis_triage.analyzers.signatures.database import PatternDatabase
+from acronis_triage.analyzers.signatures.patterns import code_regex, condition_patterns, rust_compatible
 
 
 def _sig(rule: Rule) -> Signature:
@@ -116,7 +116,7 @@ def test_code_regex_is_word_bounded():
 
 @pytest.mark.skipif(shutil.which("rg") is None, reason="ripgrep not installed")
 def test_ripgrep_accepts_every_pattern_of_the_shipped_database(tmp_path):
-    from analyzers.signatures import load_signatures
+    from acronis_triage.analyzers.signatures import load_signatures
 
     db = PatternDatabase.build(load_signatures().signatures, use_hyperscan=False)
     patterns = tmp_path / "p.txt"
@@ -129,7 +129,7 @@ def test_ripgrep_accepts_every_pattern_of_the_shipped_database(tmp_path):
 
 
 def test_caseless_patterns_for_rg_are_scoped_so_joined_lines_keep_their_case():
-    from analyzers.signatures.patterns import PatternSpec
+    from acronis_triage.analyzers.signatures.patterns import PatternSpec
 
     assert PatternSpec("Access is denied", caseless=True).for_rg() == "(?i:Access is denied)"
     assert PatternSpec("E00950505").for_rg() == "E00950505"

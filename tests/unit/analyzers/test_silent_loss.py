@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from analyzers.inputs import resolve_inputs
-from analyzers.model import LogSource, Skipped
-from app.cli import main
+from acronis_triage.analyzers.inputs import resolve_inputs
+from acronis_triage.analyzers.model import LogSource, Skipped
+from acronis_triage.app.cli import main
 
 LINE = "2021-03-01T10:00:00:000+01:00 100 E029B1398: Storage request timeout\n"
 

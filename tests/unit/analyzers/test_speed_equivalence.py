@@ -8,7 +8,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analyzers import codes, unmatched
+from acronis_triage.analyzers import codes, unmatched
 
 _PIECES = ["error", "Error", "ERROR", " code ", "exit code", "returned code", "getlasterror()",
            "GetLastError() returned", "last error", "lasterror", "win32 ", "Windows ", "system ", "os ", "winapi ",
@@ -87,7 +87,7 @@ def test_the_shape_cache_pause_changes_no_template(monkeypatch):
 @given(st.sampled_from(["Access is denied", "ſystem error", "KELVIN", "İstanbul", "a.b*c", "(5)", "x"])
        | st.text(min_size=1, max_size=6), _TEXT, st.booleans())
 def test_literal_evidence_test_equals_the_escaped_regex(value, line, ignore_case):
-    from analyzers.signatures.matching import _literal_test
+    from acronis_triage.analyzers.signatures.matching import _literal_test
 
     line = line.replace("\n", " ")
     expected = re.search(re.escape(value), line, re.IGNORECASE if ignore_case else 0) is not None

@@ -16,14 +16,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import analyzers.analyze as analyze_mod
-import analyzers.unmatched as unmatched_mod
-from analyzers.analyze import combine
-from analyzers.formats import get_parser
-from analyzers.inputs import resolve_inputs
-from analyzers.model import AnalysisResult, LogSource
-from analyzers.scan import Scanner, finish, merge_segments
-from analyzers.signatures import load_signatures
+import acronis_triage.analyzers.analyze as analyze_mod
+import acronis_triage.analyzers.unmatched as unmatched_mod
+from acronis_triage.analyzers.analyze import combine
+from acronis_triage.analyzers.formats import get_parser
+from acronis_triage.analyzers.inputs import resolve_inputs
+from acronis_triage.analyzers.model import AnalysisResult, LogSource
+from acronis_triage.analyzers.scan import Scanner, finish, merge_segments
+from acronis_triage.analyzers.signatures import load_signatures
 
 TESTS = Path(__file__).resolve().parents[2]
 LOGS = TESTS / "data" / "logs"
@@ -460,7 +460,7 @@ def test_folded_groups_keep_the_words_their_events_share_whatever_the_order(monk
 
 
 def test_the_report_says_what_was_folded(tmp_path, monkeypatch, capsys):
-    from app.cli import main
+    from acronis_triage.app.cli import main
 
     monkeypatch.setattr(unmatched_mod, "MAX_TRACKED", 5)
     log = tmp_path / "mms.0.log"

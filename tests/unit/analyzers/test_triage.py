@@ -17,12 +17,12 @@ import yaml
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from analyzers.analyze import analyze_sources
-from analyzers.formats import get_parser
-from analyzers.formats.paste import restore_lines
-from analyzers.kb.index import load_index
-from analyzers.model import AnalysisResult, LogSource
-from analyzers.signatures import load_signatures
+from acronis_triage.analyzers.analyze import analyze_sources
+from acronis_triage.analyzers.formats import get_parser
+from acronis_triage.analyzers.formats.paste import restore_lines
+from acronis_triage.analyzers.kb.index import load_index
+from acronis_triage.analyzers.model import AnalysisResult, LogSource
+from acronis_triage.analyzers.signatures import load_signatures
 
 EVAL = Path(__file__).resolve().parents[2] / "data" / "triage_eval"
 SIGS = load_signatures()
@@ -258,7 +258,7 @@ def test_signatures_of_another_operating_system_are_left_out():
 def test_a_time_without_zone_is_the_machine_local_time():
     from datetime import timedelta, timezone
 
-    from analyzers.formats.timeparse import naive_zone, parse_time
+    from acronis_triage.analyzers.formats.timeparse import naive_zone, parse_time
 
     plus_one = timezone(timedelta(hours=1))
     assert parse_time("11/23/26 11:03:14 PM").utcoffset() == timedelta(0)
@@ -274,7 +274,8 @@ def test_the_demo_reports_one_zone_for_one_event(tmp_path):
     import zipfile
 
     out = tmp_path / "d.zip"
-    subprocess.run([sys.executable, "-m", "app", "collect", "--demo", "--output", str(out), "--quiet"], check=True)
+    subprocess.run([sys.executable, "-m", "acronis_triage.app", "collect", "--demo", "--output", str(out), "--quiet"],
+                   check=True)
     findings = json.loads(zipfile.ZipFile(out).read("analysis/findings.json"))["findings"]
     vss = next(f for f in findings if f["signature"] == "vss-unexpected-provider-error")
     # the XML activity log (no zone) and the MMS log (+01:00) hold the same event: one zone for both
@@ -287,10 +288,11 @@ def test_an_unpacked_bundle_counts_each_event_once(tmp_path):
     import sys
     import zipfile
 
-    from analyzers.analyze import analyze_paths
+    from acronis_triage.analyzers.analyze import analyze_paths
 
     out = tmp_path / "d.zip"
-    subprocess.run([sys.executable, "-m", "app", "collect", "--demo", "--output", str(out), "--quiet"], check=True)
+    subprocess.run([sys.executable, "-m", "acronis_triage.app", "collect", "--demo", "--output", str(out), "--quiet"],
+                   check=True)
     with zipfile.ZipFile(out) as zf:
         zf.extractall(tmp_path / "unpacked")
     from_zip = {f.signature: f.count for f in analyze_paths([str(out)], SIGS).findings}

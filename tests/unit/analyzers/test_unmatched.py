@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from analyzers.unmatched import MAX_TEMPLATES, UnmatchedCollector, mask
+from acronis_triage.analyzers.unmatched import MAX_TEMPLATES, UnmatchedCollector, mask
 
 T0 = datetime(2024, 5, 1, 10, 0, tzinfo=UTC)
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from app.cli import main
+from acronis_triage.app.cli import main
 
 ROOT = Path(__file__).resolve().parents[3]
 DATA = ROOT / "tests" / "data"
@@ -110,10 +110,12 @@ def test_signatures_patterns_feed_ripgrep(tmp_path, capsys):
 
 def test_subprocess_stdin_and_help_epilog():
     env = {**os.environ, "PYTHONPATH": str(ROOT), "ACRONIS_TRIAGE_NO_CACHE": "1"}
-    proc = subprocess.run([sys.executable, "-m", "app", "analyze", "-", "--json", "--signatures", str(VALID)],
+    proc = subprocess.run([sys.executable, "-m", "acronis_triage.app", "analyze", "-", "--json", "--signatures",
+                           str(VALID)],
                           input=MMS.read_bytes(), capture_output=True, env=env, cwd=ROOT, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["findings"][0]["evidence"][0]["file"] == "<stdin>"
-    helptext = subprocess.run([sys.executable, "-m", "app", "analyze", "--help"], capture_output=True, text=True,
+    helptext = subprocess.run([sys.executable, "-m", "acronis_triage.app", "analyze", "--help"], capture_output=True,
+                              text=True,
                               env=env, cwd=ROOT, timeout=60).stdout
     assert "exit codes:" in helptext and "2  analyzed, but some inputs were skipped" in helptext

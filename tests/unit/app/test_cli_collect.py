@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from app import __version__
-from app.cli import main
+from acronis_triage.app import __version__
+from acronis_triage.app.cli import main
 
 ROOT = Path(__file__).resolve().parents[3]
 
 
 def _cli(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "app", *args], cwd=ROOT, capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "acronis_triage.app", *args], cwd=ROOT, capture_output=True, text=True,
                           timeout=timeout)
 
 
@@ -69,7 +69,7 @@ def test_collect_help_documents_the_usage_exit_code(capsys: pytest.CaptureFixtur
 
 
 def test_usage_exit_code_is_the_pipelines() -> None:
-    from app import cli, pipeline
+    from acronis_triage.app import cli, pipeline
 
     assert cli.EXIT_USAGE == pipeline.EXIT_USAGE == 64
     assert cli.MAX_SINCE_DAYS == pipeline.MAX_SINCE_DAYS
@@ -157,7 +157,7 @@ def test_demo_bundle_end_to_end(tmp_path: Path) -> None:
                      "escalation/escalation_form.md", "escalation/escalation_form.html"):
         assert required in names
     assert any(n.startswith("collected/") for n in names)
-    from collectors.bundle import verify_bundle
+    from acronis_triage.collectors.bundle import verify_bundle
 
     assert verify_bundle(out)["files"] == manifest["files"]
     assert manifest["tool"] == {"name": "acronis-triage", "version": __version__,

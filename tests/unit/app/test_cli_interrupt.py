@@ -23,9 +23,9 @@ ROOT = Path(__file__).resolve().parents[3]
 
 DRIVER = """
 import re, sys, time
-import app.pipeline as pipeline
-from app.cli import main
-from collectors.base import Collector
+import acronis_triage.app.pipeline as pipeline
+from acronis_triage.app.cli import main
+from acronis_triage.collectors.base import Collector
 
 class Busy(Collector):
     name = "busy"

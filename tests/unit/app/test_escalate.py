@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from app.escalate import EXIT_NOT_READY, EXIT_READY, complete, open_bundle, readiness, template
+from acronis_triage.app.escalate import EXIT_NOT_READY, EXIT_READY, complete, open_bundle, readiness, template
 
 ANSWERS = {
     "partner_name": "Example Partner Ltd",
@@ -32,12 +32,14 @@ ANSWERS = {
 @pytest.fixture(scope="module")
 def demo_bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("esc") / "d.zip"
-    subprocess.run([sys.executable, "-m", "app", "collect", "--demo", "--output", str(out), "--quiet"], check=True)
+    subprocess.run([sys.executable, "-m", "acronis_triage.app", "collect", "--demo", "--output", str(out), "--quiet"],
+                   check=True)
     return out
 
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "app", "escalate", *args], capture_output=True, text=True)
+    return subprocess.run([sys.executable, "-m", "acronis_triage.app", "escalate", *args], capture_output=True,
+                          text=True)
 
 
 def _filled(bundle: Path) -> dict:
@@ -147,14 +149,15 @@ def test_profile_fills_partner_fields_and_never_enters_the_bundle(demo_bundle: P
     env = {"XDG_CONFIG_HOME": str(tmp_path / "config")}
     import os
 
-    saved = subprocess.run([sys.executable, "-m", "app", "escalate", str(demo_bundle), "--form", str(form_file),
+    saved = subprocess.run([sys.executable, "-m", "acronis_triage.app", "escalate", str(demo_bundle), "--form",
+                            str(form_file),
                             "--save-profile", "acme"], capture_output=True, text=True, env={**os.environ, **env})
     assert saved.returncode == EXIT_READY, saved.stderr
     profile = tmp_path / "config" / "acronis-triage" / "profiles" / "acme.json"
     assert json.loads(profile.read_text())["fields"]["partner_name"] == "Example Partner Ltd"
     fresh = template(open_bundle(demo_bundle))
     assert fresh["fields"]["partner_name"] is None
-    used = subprocess.run([sys.executable, "-m", "app", "escalate", str(demo_bundle), "--print-template",
+    used = subprocess.run([sys.executable, "-m", "acronis_triage.app", "escalate", str(demo_bundle), "--print-template",
                            "--profile", "acme"], capture_output=True, text=True, env={**os.environ, **env})
     assert json.loads(used.stdout)["fields"]["data_center"] == "EU2"
     import zipfile

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from app.escalation import (
+from acronis_triage.app.escalation import (
     FIELDS,
     NOT_FOUND,
     PLACEHOLDER,

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from app.cli import main
-from app.inspect import inspect_bundle, members_of
+from acronis_triage.app.cli import main
+from acronis_triage.app.inspect import inspect_bundle, members_of
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "roots"
 ROOT = DATA / "planted_personal"
@@ -285,8 +285,8 @@ def test_analyze_reads_split_and_encrypted_bundles(tmp_path: Path, monkeypatch, 
 
 
 def test_a_full_disk_during_the_export_leaves_nothing(tmp_path: Path) -> None:
-    from app.pipeline import CollectOptions, run_collect
-    from collectors.bundle import MIN_FREE_BYTES
+    from acronis_triage.app.pipeline import CollectOptions, run_collect
+    from acronis_triage.collectors.bundle import MIN_FREE_BYTES
 
     class Usage:
         free = MIN_FREE_BYTES + 16 * 1024  # room for the zip's checks, not for a second copy of it

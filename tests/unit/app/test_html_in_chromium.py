@@ -23,8 +23,9 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
 def unpacked(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("chromium")
     bundle = folder / "d.zip"
-    subprocess.run([sys.executable, "-m", "app", "collect", "--demo", "--output", str(bundle), "--quiet"], check=True)
-    subprocess.run([sys.executable, "-m", "app", "escalate", str(bundle)], check=False)
+    subprocess.run([sys.executable, "-m", "acronis_triage.app", "collect", "--demo", "--output", str(bundle),
+                    "--quiet"], check=True)
+    subprocess.run([sys.executable, "-m", "acronis_triage.app", "escalate", str(bundle)], check=False)
     with zipfile.ZipFile(bundle) as zf:
         zf.extractall(folder / "unpacked")
     return folder

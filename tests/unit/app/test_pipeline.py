@@ -10,12 +10,12 @@ from pathlib import Path
 
 from hang_guard import HANG_GUARD_S, returns_within
 
-from app.pipeline import CollectOptions, run_collect
-from collectors.base import Collector, Status
-from collectors.bundle import verify_bundle
-from collectors.cancel import CancelToken
-from collectors.context import Context
-from collectors.engine import EngineEvent, EventKind
+from acronis_triage.app.pipeline import CollectOptions, run_collect
+from acronis_triage.collectors.base import Collector, Status
+from acronis_triage.collectors.bundle import verify_bundle
+from acronis_triage.collectors.cancel import CancelToken
+from acronis_triage.collectors.context import Context
+from acronis_triage.collectors.engine import EngineEvent, EventKind
 
 Usage = namedtuple("Usage", "total used free")
 
@@ -147,7 +147,7 @@ def test_partial_collector_gives_exit_2_with_reason(tmp_path: Path) -> None:
 
 
 def test_collected_file_the_analysis_cannot_read_gives_exit_2(tmp_path: Path, monkeypatch) -> None:
-    from analyzers.scan import Scanner
+    from acronis_triage.analyzers.scan import Scanner
 
     real = Scanner.scan
 
@@ -202,10 +202,10 @@ def test_bundle_written_inside_the_root_does_not_collect_itself(tmp_path: Path) 
 
 
 def test_linux_operating_system_is_the_distribution_from_os_release() -> None:
-    from app.pipeline import host_facts
-    from collectors.context import Facts
-    from collectors.facts import LINUX_RELEASE, OS_DESCRIPTION, LinuxRelease
-    from collectors.sysroot import SystemRoot
+    from acronis_triage.app.pipeline import host_facts
+    from acronis_triage.collectors.context import Facts
+    from acronis_triage.collectors.facts import LINUX_RELEASE, OS_DESCRIPTION, LinuxRelease
+    from acronis_triage.collectors.sysroot import SystemRoot
 
     facts = Facts(is_admin=False)
     facts.set(LINUX_RELEASE, LinuxRelease(pretty_name="Debian GNU/Linux 12 (bookworm)", id="debian"))

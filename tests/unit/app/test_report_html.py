@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from app.report_html import render_report
+from acronis_triage.app.report_html import render_report
 
 sys.path.insert(0, str(Path(__file__).parent))
 from test_escalation import HOSTILE, make_findings, make_manifest, parse_html
@@ -125,7 +125,7 @@ def test_timeline_is_inline_svg_with_a_row_per_finding_and_template() -> None:
     import re
     from datetime import UTC, datetime
 
-    from app.report_html import render_report
+    from acronis_triage.app.report_html import render_report
 
     findings = {
         "findings": [{"signature": "a", "title": "Quota exceeded", "severity": "critical", "count": 2,

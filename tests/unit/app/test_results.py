@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from app.results import AnalysisReport, ChainLink, EvidenceLine, FoundIssue, ManifestView, NotAnalyzed, Product
+from acronis_triage.app.results import (
+    AnalysisReport,
+    ChainLink,
+    EvidenceLine,
+    FoundIssue,
+    ManifestView,
+    NotAnalyzed,
+    Product,
+)
 
 
 def test_a_finding_reads_every_field_the_app_uses() -> None:

@@ -9,11 +9,11 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.cli_progress import ProgressPrinter
-from app.pipeline import CollectResult
-from app.terminal_text import json_for_terminal, printable
-from collectors.base import Status
-from collectors.engine import CollectorOutcome, EngineEvent
+from acronis_triage.app.cli_progress import ProgressPrinter
+from acronis_triage.app.pipeline import CollectResult
+from acronis_triage.app.terminal_text import json_for_terminal, printable
+from acronis_triage.collectors.base import Status
+from acronis_triage.collectors.engine import CollectorOutcome, EngineEvent
 
 UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 EVIL = "mms\x1b]0;owned\x07\x1b[2J\u202egol.exe\x9b31m\udcff\r\n.log"

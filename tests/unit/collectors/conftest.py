@@ -16,14 +16,14 @@ from typing import Any
 import pytest
 from replay_runner import ReplayRunner
 
-from collectors.base import Collector
-from collectors.bundle import BundleWriter
-from collectors.cancel import CancelToken
-from collectors.context import Context, Facts
-from collectors.engine import CollectorOutcome, Engine, RunSettings
-from collectors.runner import CommandResult, CommandRunner
-from collectors.sysroot import SystemRoot
-from collectors.textdecode import decode_bytes
+from acronis_triage.collectors.base import Collector
+from acronis_triage.collectors.bundle import BundleWriter
+from acronis_triage.collectors.cancel import CancelToken
+from acronis_triage.collectors.context import Context, Facts
+from acronis_triage.collectors.engine import CollectorOutcome, Engine, RunSettings
+from acronis_triage.collectors.runner import CommandResult, CommandRunner
+from acronis_triage.collectors.sysroot import SystemRoot
+from acronis_triage.collectors.textdecode import decode_bytes
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 WINDOWS_DATA = DATA / "windows"

@@ -11,8 +11,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from collectors.cancel import CancelToken
-from collectors.runner import DEFAULT_MAX_OUTPUT, DEFAULT_TIMEOUT_S, CommandResult
+from acronis_triage.collectors.cancel import CancelToken
+from acronis_triage.collectors.runner import DEFAULT_MAX_OUTPUT, DEFAULT_TIMEOUT_S, CommandResult
 
 
 @dataclass

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from collectors import bundle as bundle_module
-from collectors.base import NotApplicable
-from collectors.builtin.acronis_config import AcronisConfig
-from collectors.redact import Redactor
-from collectors.sysroot import SystemRoot
+from acronis_triage.collectors import bundle as bundle_module
+from acronis_triage.collectors.base import NotApplicable
+from acronis_triage.collectors.builtin.acronis_config import AcronisConfig
+from acronis_triage.collectors.redact import Redactor
+from acronis_triage.collectors.sysroot import SystemRoot
 
 ROOTS = Path(__file__).resolve().parents[2] / "data" / "roots"
 

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from collectors import acronis_locations
-from collectors import bundle as bundle_module
-from collectors.acronis_locations import LOCATIONS, Finder, bundle_name
-from collectors.base import Cancelled
-from collectors.builtin.acronis_logs import AcronisLogs, sniff_form
-from collectors.sysroot import SystemRoot
+from acronis_triage.collectors import acronis_locations
+from acronis_triage.collectors import bundle as bundle_module
+from acronis_triage.collectors.acronis_locations import LOCATIONS, Finder, bundle_name
+from acronis_triage.collectors.base import Cancelled
+from acronis_triage.collectors.builtin.acronis_logs import AcronisLogs, sniff_form
+from acronis_triage.collectors.sysroot import SystemRoot
 
 ROOTS = Path(__file__).resolve().parents[2] / "data" / "roots"
 MMS = "ProgramData/Acronis/BackupAndRecovery/MMS"

@@ -9,11 +9,16 @@ from pathlib import Path
 import pytest
 from replay_runner import ReplayRunner
 
-from collectors.base import Status
-from collectors.builtin import acronis_sysinfo
-from collectors.builtin.acronis_sysinfo import AcronisSysinfo, failure_reason, find_acrocmd, parse_acrocmd_errors
-from collectors.runner import CommandResult
-from collectors.sysroot import SystemRoot
+from acronis_triage.collectors.base import Status
+from acronis_triage.collectors.builtin import acronis_sysinfo
+from acronis_triage.collectors.builtin.acronis_sysinfo import (
+    AcronisSysinfo,
+    failure_reason,
+    find_acrocmd,
+    parse_acrocmd_errors,
+)
+from acronis_triage.collectors.runner import CommandResult
+from acronis_triage.collectors.sysroot import SystemRoot
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 SYSINFO = DATA / "sysinfo"

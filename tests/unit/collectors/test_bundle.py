@@ -14,9 +14,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from collectors.bundle import BundleError, BundleWriter, DiskFull, manifest_json, verify_bundle
-from collectors.cancel import CancelToken
-from collectors.runner import CommandResult
+from acronis_triage.collectors.bundle import BundleError, BundleWriter, DiskFull, manifest_json, verify_bundle
+from acronis_triage.collectors.cancel import CancelToken
+from acronis_triage.collectors.runner import CommandResult
 
 Usage = namedtuple("Usage", "total used free")
 
@@ -219,7 +219,7 @@ def test_output_folder_must_exist(tmp_path: Path) -> None:
 
 
 def test_closed_writer_refuses_late_writes(tmp_path: Path) -> None:
-    from collectors.base import Cancelled
+    from acronis_triage.collectors.base import Cancelled
 
     writer = _writer(tmp_path)
     aw = writer.for_collector("c", CancelToken())
@@ -230,7 +230,7 @@ def test_closed_writer_refuses_late_writes(tmp_path: Path) -> None:
 
 
 def test_member_larger_than_the_memory_spool_goes_through_a_temporary_file(tmp_path: Path, monkeypatch) -> None:
-    import collectors.bundle_deflate as deflate_module
+    import acronis_triage.collectors.bundle_deflate as deflate_module
 
     monkeypatch.setattr(deflate_module, "SPOOL_IN_MEMORY", 64 * 1024)
     big = os.urandom(600 * 1024)  # incompressible: the spool outgrows memory and moves to a file
@@ -303,7 +303,7 @@ def test_own_unfinished_bundle_is_never_collected(tmp_path: Path) -> None:
 
 
 def test_member_finished_after_its_collector_was_abandoned_is_not_added(tmp_path: Path) -> None:
-    from collectors.base import Cancelled
+    from acronis_triage.collectors.base import Cancelled
 
     writer = _writer(tmp_path)
     aw = writer.for_collector("c", CancelToken())

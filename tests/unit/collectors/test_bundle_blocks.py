@@ -12,9 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from collectors import bundle_deflate
-from collectors.bundle import BLOCK, BundleError, BundleWriter, verify_bundle, verify_written
-from collectors.cancel import CancelToken
+from acronis_triage.collectors import bundle_deflate
+from acronis_triage.collectors.bundle import BLOCK, BundleError, BundleWriter, verify_bundle, verify_written
+from acronis_triage.collectors.cancel import CancelToken
 
 
 def _log(size: int, seed: int = 1) -> bytes:

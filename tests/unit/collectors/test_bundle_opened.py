@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from collectors.base import Cancelled
-from collectors.bundle import BundleWriter
-from collectors.cancel import CancelToken
+from acronis_triage.collectors.base import Cancelled
+from acronis_triage.collectors.bundle import BundleWriter
+from acronis_triage.collectors.cancel import CancelToken
 
 
 def _writer(tmp_path: Path) -> BundleWriter:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from replay_runner import ReplayRunner
 
-from collectors.base import Collector
-from collectors.commands import Outcome, classify, is_denied, problem_of, run_and_store, run_step
-from collectors.context import Context
-from collectors.runner import CommandResult
+from acronis_triage.collectors.base import Collector
+from acronis_triage.collectors.commands import Outcome, classify, is_denied, problem_of, run_and_store, run_step
+from acronis_triage.collectors.context import Context
+from acronis_triage.collectors.runner import CommandResult
 
 
 def result(stdout: bytes = b"", stderr: bytes = b"", returncode: int | None = 1, **kwargs) -> CommandResult:

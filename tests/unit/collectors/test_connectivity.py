@@ -10,8 +10,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from collectors.base import NotApplicable
-from collectors.builtin.connectivity import (
+from acronis_triage.collectors.base import NotApplicable
+from acronis_triage.collectors.builtin.connectivity import (
     CLOUD_PORTS,
     Connectivity,
     Probe,
@@ -21,9 +21,9 @@ from collectors.builtin.connectivity import (
     probe,
     text_table,
 )
-from collectors.context import Facts, Product
-from collectors.facts import REGISTRATION_ADDRESS
-from collectors.sysroot import SystemRoot
+from acronis_triage.collectors.context import Facts, Product
+from acronis_triage.collectors.facts import REGISTRATION_ADDRESS
+from acronis_triage.collectors.sysroot import SystemRoot
 
 ROOTS = Path(__file__).resolve().parents[2] / "data" / "roots"
 
@@ -142,7 +142,7 @@ def test_endpoints_from_text_ignores_loopback_and_documentation_hosts() -> None:
 
 def test_no_address_tests_local_ports_and_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, harness,
                                                  listening: int, closed_port: int) -> None:
-    import collectors.builtin.connectivity as conn
+    import acronis_triage.collectors.builtin.connectivity as conn
 
     monkeypatch.setattr(conn, "MMS_LOCAL_PORT", closed_port)
     tree = tmp_path / "lx"
@@ -166,7 +166,7 @@ def test_nothing_acronis_at_all_is_not_applicable(tmp_path: Path, monkeypatch: p
     # Once product detection saw an Acronis product, the local ports are worth testing even without settings.
     h = harness(root, Connectivity, options={"connectivity.resolver": no_dns})
     h.ctx.facts.add_product(Product("Cyber Protect agent"))
-    monkeypatch.setattr("collectors.builtin.connectivity.probe",
+    monkeypatch.setattr("acronis_triage.collectors.builtin.connectivity.probe",
                         lambda t, **k: Probe(t.host, t.port, t.purpose, "", ["127.0.0.1"], "refused", 1.0))
     files, _ = h.collect()
     data = json.loads(files["connectivity.json"])

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from replay_runner import ReplayRunner
 
-from collectors.base import Collector, NotApplicable
-from collectors.context import Context
-from collectors.declarative import ADMIN_REASON, Command, Files, Gathered, When
-from collectors.sysroot import SystemRoot
+from acronis_triage.collectors.base import Collector, NotApplicable
+from acronis_triage.collectors.context import Context
+from acronis_triage.collectors.declarative import ADMIN_REASON, Command, Files, Gathered, When
+from acronis_triage.collectors.sysroot import SystemRoot
 
 DENIED = b"Error: You don't have the correct permissions to run this command.\r\n"
 

@@ -12,14 +12,14 @@ from pathlib import Path
 import pytest
 from hang_guard import HANG_GUARD_S, returns_within
 
-from collectors.base import APPLICABLE, Collector, NotApplicable, Status, not_applicable
-from collectors.bundle import BundleWriter, verify_bundle
-from collectors.cancel import CancelToken
-from collectors.context import Context, Facts
-from collectors.engine import Engine, EngineEvent, EventKind, RunSettings
-from collectors.facts import Fact
-from collectors.runner import SubprocessRunner
-from collectors.sysroot import SystemRoot
+from acronis_triage.collectors.base import APPLICABLE, Collector, NotApplicable, Status, not_applicable
+from acronis_triage.collectors.bundle import BundleWriter, verify_bundle
+from acronis_triage.collectors.cancel import CancelToken
+from acronis_triage.collectors.context import Context, Facts
+from acronis_triage.collectors.engine import Engine, EngineEvent, EventKind, RunSettings
+from acronis_triage.collectors.facts import Fact
+from acronis_triage.collectors.runner import SubprocessRunner
+from acronis_triage.collectors.sysroot import SystemRoot
 
 SEEN: Fact[bool] = Fact("seen", bool, "a fact of the first phase", "detect", "uses")
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-import collectors.facts as facts_module
-from collectors.facts import (
+import acronis_triage.collectors.facts as facts_module
+from acronis_triage.collectors.facts import (
     CAPTURED,
     HOSTNAME,
     LINUX_RELEASE,
@@ -62,7 +62,7 @@ def test_the_demo_manifest_carries_its_facts(tmp_path: Path) -> None:
     import json
     import zipfile
 
-    from app.pipeline import CollectOptions, run_collect
+    from acronis_triage.app.pipeline import CollectOptions, run_collect
 
     result = run_collect(CollectOptions(demo=True, output=tmp_path / "d.zip", include_slow=False))
     assert result.bundle is not None, result.reason

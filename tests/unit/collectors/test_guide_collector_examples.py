@@ -8,7 +8,7 @@ from typing import Any
 
 from replay_runner import ReplayRunner
 
-from collectors.base import ALL_PLATFORMS, Collector
+from acronis_triage.collectors.base import ALL_PLATFORMS, Collector
 
 GUIDE = Path(__file__).resolve().parents[3] / "CONTRIBUTING.md"
 

@@ -7,9 +7,14 @@ from pathlib import Path
 import pytest
 from replay_runner import ReplayRunner
 
-from collectors.base import Status
-from collectors.builtin.linux_services import LinuxServices, journal_since, parse_list_units, parse_status
-from collectors.runner import SubprocessRunner
+from acronis_triage.collectors.base import Status
+from acronis_triage.collectors.builtin.linux_services import (
+    LinuxServices,
+    journal_since,
+    parse_list_units,
+    parse_status,
+)
+from acronis_triage.collectors.runner import SubprocessRunner
 
 HEALTHY = Path(__file__).resolve().parents[2] / "data" / "linux" / "ubuntu2404_healthy"
 BROKEN = HEALTHY.parent / "centos7_broken"

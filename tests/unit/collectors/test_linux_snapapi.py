@@ -5,16 +5,16 @@ from pathlib import Path
 
 import pytest
 
-from collectors.base import Status
-from collectors.builtin.linux_snapapi import LinuxSnapapi
-from collectors.builtin.linux_snapapi_state import (
+from acronis_triage.collectors.base import Status
+from acronis_triage.collectors.builtin.linux_snapapi import LinuxSnapapi
+from acronis_triage.collectors.builtin.linux_snapapi_state import (
     SnapapiState,
     diagnose,
     parse_dkms_status,
     parse_module_list,
     parse_secure_boot,
 )
-from collectors.runner import SubprocessRunner
+from acronis_triage.collectors.runner import SubprocessRunner
 
 HEALTHY = Path(__file__).resolve().parents[2] / "data" / "linux" / "ubuntu2404_healthy"
 BROKEN = HEALTHY.parent / "centos7_broken"

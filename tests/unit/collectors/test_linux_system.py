@@ -9,14 +9,14 @@ from pathlib import Path
 import pytest
 from replay_runner import ReplayRunner
 
-from collectors.base import Status
-from collectors.builtin.linux_dmesg import LinuxDmesg, keep_tail
-from collectors.builtin.linux_kernel import LinuxKernel, parse_os_release
-from collectors.builtin.linux_memory import LinuxMemory
-from collectors.builtin.linux_packages import LinuxPackages
-from collectors.builtin.linux_storage import LinuxStorage
-from collectors.facts import LINUX_RELEASE, LinuxRelease
-from collectors.runner import CommandResult, SubprocessRunner
+from acronis_triage.collectors.base import Status
+from acronis_triage.collectors.builtin.linux_dmesg import LinuxDmesg, keep_tail
+from acronis_triage.collectors.builtin.linux_kernel import LinuxKernel, parse_os_release
+from acronis_triage.collectors.builtin.linux_memory import LinuxMemory
+from acronis_triage.collectors.builtin.linux_packages import LinuxPackages
+from acronis_triage.collectors.builtin.linux_storage import LinuxStorage
+from acronis_triage.collectors.facts import LINUX_RELEASE, LinuxRelease
+from acronis_triage.collectors.runner import CommandResult, SubprocessRunner
 
 HEALTHY = Path(__file__).resolve().parents[2] / "data" / "linux" / "ubuntu2404_healthy"
 BROKEN = HEALTHY.parent / "centos7_broken"

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from replay_runner import ReplayRunner
 
-from collectors.base import Status
-from collectors.builtin.macos_launchd import MacosLaunchd, parse_launchctl_list
-from collectors.builtin.macos_profiler import PROFILER_TIMEOUT_S, MacosProfiler
-from collectors.builtin.macos_system import MacosSystem
-from collectors.builtin.macos_unified_log import MAX_BYTES, MacosUnifiedLog, last_window
+from acronis_triage.collectors.base import Status
+from acronis_triage.collectors.builtin.macos_launchd import MacosLaunchd, parse_launchctl_list
+from acronis_triage.collectors.builtin.macos_profiler import PROFILER_TIMEOUT_S, MacosProfiler
+from acronis_triage.collectors.builtin.macos_system import MacosSystem
+from acronis_triage.collectors.builtin.macos_unified_log import MAX_BYTES, MacosUnifiedLog, last_window
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 AGENT = DATA / "macos" / "cyber_protect_agent"
@@ -112,7 +112,7 @@ def test_log_show_timing_out_is_partial(monkeypatch, mac):
 
 def test_log_show_over_the_cap_fetches_the_newest_hour(monkeypatch, mac):
     assert MAX_BYTES == 25 * 1024 * 1024
-    monkeypatch.setattr("collectors.builtin.macos_unified_log.MAX_BYTES", 64 * 1024)
+    monkeypatch.setattr("acronis_triage.collectors.builtin.macos_unified_log.MAX_BYTES", 64 * 1024)
     big = b"2024-04-18 02:00:01.208741+0200  mbp acronis_mms[1310]: (CFNetwork) x\n" * 2000
     runner = ReplayRunner().add("log show --last 3d", stdout=big).add("log show --last 1h", stdout=b"recent\n")
     run = mac(MacosUnifiedLog, runner)

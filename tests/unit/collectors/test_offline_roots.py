@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from collectors.base import Status
-from collectors.builtin.acronis_config import AcronisConfig
-from collectors.builtin.acronis_logs import AcronisLogs
-from collectors.builtin.connectivity import Connectivity
-from collectors.sysroot import SystemRoot, detect_layout
+from acronis_triage.collectors.base import Status
+from acronis_triage.collectors.builtin.acronis_config import AcronisConfig
+from acronis_triage.collectors.builtin.acronis_logs import AcronisLogs
+from acronis_triage.collectors.builtin.connectivity import Connectivity
+from acronis_triage.collectors.sysroot import SystemRoot, detect_layout
 
 ROOTS = Path(__file__).resolve().parents[2] / "data" / "roots"
 DAY = 86400

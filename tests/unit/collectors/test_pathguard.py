@@ -19,9 +19,9 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-import collectors.pathguard as pathguard
-from collectors.pathguard import MAX_LINKS, PathGuard, Refused
-from collectors.sysroot import SystemRoot
+import acronis_triage.collectors.pathguard as pathguard
+from acronis_triage.collectors.pathguard import MAX_LINKS, PathGuard, Refused
+from acronis_triage.collectors.sysroot import SystemRoot
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="symbolic links and FIFOs as POSIX makes them")
 

@@ -21,11 +21,11 @@ from pathlib import Path
 
 import pytest
 
-from app.cli import main
-from collectors.acronis_locations import LOCATIONS, is_triage_bundle
-from collectors.product_table import product_table
-from collectors.registry import discover
-from collectors.sysroot import SystemRoot
+from acronis_triage.app.cli import main
+from acronis_triage.collectors.acronis_locations import LOCATIONS, is_triage_bundle
+from acronis_triage.collectors.product_table import product_table
+from acronis_triage.collectors.registry import discover
+from acronis_triage.collectors.sysroot import SystemRoot
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="symbolic links and FIFOs as POSIX makes them")
 
@@ -330,7 +330,7 @@ def test_an_unreadable_folder_or_file_is_a_skip_with_the_reason(tmp_path: Path) 
     (logs / "aakore/unreadable.log").chmod(0)
     try:
         proc = subprocess.run(
-            [*_without_root_powers(), sys.executable, "-m", "app", "collect", "--root", str(tree),
+            [*_without_root_powers(), sys.executable, "-m", "acronis_triage.app", "collect", "--root", str(tree),
              "--output", str(tmp_path / "b.zip"), "--json", "--quiet", "--only", "acronis_logs"],
             cwd=REPO, capture_output=True, text=True, timeout=300)
     finally:

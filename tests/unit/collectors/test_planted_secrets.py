@@ -26,8 +26,8 @@ from pathlib import Path
 
 import pytest
 
-from app.cli import main
-from collectors.bundle import CHUNK, DEFAULT_FILE_CAP
+from acronis_triage.app.cli import main
+from acronis_triage.collectors.bundle import CHUNK, DEFAULT_FILE_CAP
 
 ROOT = Path(__file__).resolve().parents[2] / "data" / "roots" / "planted_secrets"
 MARKER = b"Pl4nt"

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from collectors.positional_file import PositionalFile, open_positional
+from acronis_triage.collectors.positional_file import PositionalFile, open_positional
 
 DATA = bytes(range(256)) * 64
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from collectors.base import ALL_PLATFORMS
-from collectors.builtin.products import family
-from collectors.product_table import KINDS, ProductTableError, default_path, parse_table, product_table
+from acronis_triage.collectors.base import ALL_PLATFORMS
+from acronis_triage.collectors.builtin.products import family
+from acronis_triage.collectors.product_table import KINDS, ProductTableError, default_path, parse_table, product_table
 
 
 def test_the_shipped_table_is_valid_and_complete() -> None:

@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from collectors.builtin.products import (
+from acronis_triage.collectors.builtin.products import (
     Products,
     agent_build,
     classify_display_name,
@@ -15,9 +15,9 @@ from collectors.builtin.products import (
     scan_log,
     split_version,
 )
-from collectors.facts import REGISTRATION_ADDRESS
-from collectors.sysroot import SystemRoot
-from collectors.windows_support import UNINSTALL_KEYS
+from acronis_triage.collectors.facts import REGISTRATION_ADDRESS
+from acronis_triage.collectors.sysroot import SystemRoot
+from acronis_triage.collectors.windows_support import UNINSTALL_KEYS
 
 
 def _by_component(run):
@@ -60,7 +60,7 @@ def test_true_image_offline(run_windows, products_data):
 
 
 def test_demo_root_is_recognised(run_windows):
-    from resources import resource_path
+    from acronis_triage.resources import resource_path
 
     demo = resource_path("demo")
     if not (demo / "ProgramData").is_dir():

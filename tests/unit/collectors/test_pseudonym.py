@@ -10,9 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from collectors.pseudonym import Pseudonymiser, PseudonymMap, Seeds
-from collectors.redact import Redactor
-from collectors.volumes import VolumeWriter, open_volumes, volume_set
+from acronis_triage.collectors.pseudonym import Pseudonymiser, PseudonymMap, Seeds
+from acronis_triage.collectors.redact import Redactor
+from acronis_triage.collectors.volumes import VolumeWriter, open_volumes, volume_set
 
 PLANTED = {
     "10.20.30.40": "ipv4", "alice@contoso-pharma.com": "email", "00:15:5D:AB:CD:EF": "mac",

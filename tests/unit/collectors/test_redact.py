@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from collectors.redact import MASK, Redactor
+from acronis_triage.collectors.redact import MASK, Redactor
 
 CASES = [
     ("reg query", "    Password    REG_SZ    Winter is Coming\n    Host    REG_SZ    proxy.local\n",
@@ -127,7 +127,7 @@ def test_real_acronis_output_without_secrets_is_left_as_it_is() -> None:
     # near misses (".../api/2/idp/token: x509: certificate signed by unknown authority", "auth_method":"Bearer",
     # "token_type", "ProxyBypass"). collect analyzes the redacted bundle, so a mask here could hide the text a
     # known issue is recognized by.
-    from analyzers.signatures import load_signatures
+    from acronis_triage.analyzers.signatures import load_signatures
 
     redactor = Redactor()
     changed = [f"{sig.id}: {sample[:120]!r}" for sig in load_signatures().signatures

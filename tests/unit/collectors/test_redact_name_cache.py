@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from collectors import redact
-from collectors.redact import Redactor
+from acronis_triage.collectors import redact
+from acronis_triage.collectors.redact import Redactor
 
 _PIECES = ["password=", "token:", "secret", "pwd=x", "Bearer ", "abc", "log", "ProgramData", "mms.0", "=", " ",
            "api_key=Zm9vYmFy", "user:pa55@host", "é", ".log", ".gz"]

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from collectors.redact import MASK, Redactor, hyperscan
+from acronis_triage.collectors.redact import MASK, Redactor, hyperscan
 
 ENGINES = [True, False] if hyperscan is not None else [False]
 # REDACT_EXAMPLES_SCALE=10 runs ten times as many examples (a longer hunt, outside the normal suite)

@@ -7,8 +7,8 @@ from importlib import metadata
 
 import pytest
 
-from collectors import registry
-from collectors.base import ALL_PLATFORMS, Collector, Option
+from acronis_triage.collectors import registry
+from acronis_triage.collectors.base import ALL_PLATFORMS, Collector, Option
 
 DISCOVERY = registry.discover(entry_points=False)
 IDS = [c.name for c in DISCOVERY.collectors]
@@ -61,9 +61,10 @@ def test_product_detection_runs_in_the_first_phase() -> None:
 
 def test_a_broken_module_is_reported_not_fatal(monkeypatch: pytest.MonkeyPatch) -> None:
     names = registry.builtin_module_names()
-    monkeypatch.setattr(registry, "builtin_module_names", lambda: [*names, "collectors.builtin.no_such_module"])
+    monkeypatch.setattr(registry, "builtin_module_names",
+                        lambda: [*names, "acronis_triage.collectors.builtin.no_such_module"])
     found = registry.discover(entry_points=False)
-    assert [m for m, _ in found.load_errors] == ["collectors.builtin.no_such_module"]
+    assert [m for m, _ in found.load_errors] == ["acronis_triage.collectors.builtin.no_such_module"]
     assert len(found.collectors) == len(DISCOVERY.collectors)
 
 

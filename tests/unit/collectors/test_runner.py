@@ -10,8 +10,8 @@ import psutil
 from hang_guard import HANG_GUARD_S, returns_within
 from replay_runner import ReplayRunner
 
-from collectors.cancel import CancelToken
-from collectors.runner import SubprocessRunner
+from acronis_triage.collectors.cancel import CancelToken
+from acronis_triage.collectors.runner import SubprocessRunner
 
 PY = sys.executable
 

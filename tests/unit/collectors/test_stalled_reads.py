@@ -19,12 +19,12 @@ import pytest
 from hang_guard import HANG_GUARD_S
 from replay_runner import ReplayRunner
 
-from collectors.base import Collector, Status
-from collectors.bundle import BundleWriter, verify_bundle
-from collectors.cancel import CancelToken
-from collectors.context import Context, Facts
-from collectors.engine import Engine, RunSettings
-from collectors.sysroot import SystemRoot
+from acronis_triage.collectors.base import Collector, Status
+from acronis_triage.collectors.bundle import BundleWriter, verify_bundle
+from acronis_triage.collectors.cancel import CancelToken
+from acronis_triage.collectors.context import Context, Facts
+from acronis_triage.collectors.engine import Engine, RunSettings
+from acronis_triage.collectors.sysroot import SystemRoot
 
 STALL_TIMEOUT_S = 1.0
 DEADLINE_S = HANG_GUARD_S

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from collectors.sysroot import SystemRoot, detect_layout
+from acronis_triage.collectors.sysroot import SystemRoot, detect_layout
 
 
 def _tree(root: Path, *files: str) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from collectors.builtin.windows_eventlogs import WindowsEventLogs, acronis_publishers, provider_query
+from acronis_triage.collectors.builtin.windows_eventlogs import WindowsEventLogs, acronis_publishers, provider_query
 
 
 def _runner(replay, recorded, windows_data):
@@ -58,7 +58,7 @@ def test_missing_wevtutil(run_windows, replay):
 
 
 def test_window_with_an_end_in_the_past(run_windows):
-    from collectors.builtin.windows_eventlogs import time_clause, window_ms
+    from acronis_triage.collectors.builtin.windows_eventlogs import time_clause, window_ms
 
     class Ctx:
         since = datetime(2024, 5, 1, tzinfo=UTC)

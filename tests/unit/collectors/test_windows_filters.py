@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collectors.builtin.windows_filters import CLASS_KEYS, WindowsFilters, parse_filters
-from collectors.textdecode import decode_bytes
+from acronis_triage.collectors.builtin.windows_filters import CLASS_KEYS, WindowsFilters, parse_filters
+from acronis_triage.collectors.textdecode import decode_bytes
 
 
 def test_filters_and_class_filters(run_windows, replay, recorded):

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collectors.builtin.windows_proxy import PROXY_KEYS, WindowsProxy, mask_userinfo, winhttp_summary
-from collectors.textdecode import decode_bytes
+from acronis_triage.collectors.builtin.windows_proxy import PROXY_KEYS, WindowsProxy, mask_userinfo, winhttp_summary
+from acronis_triage.collectors.textdecode import decode_bytes
 
 AAKORE = """http: 127.0.0.1:9999
 log:

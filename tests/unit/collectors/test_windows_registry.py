@@ -5,8 +5,8 @@ from __future__ import annotations
 import codecs
 import re
 
-from collectors.builtin.windows_registry import EXPORTS, WindowsRegistry
-from collectors.windows_support import mask_registry_secrets
+from acronis_triage.collectors.builtin.windows_registry import EXPORTS, WindowsRegistry
+from acronis_triage.collectors.windows_support import mask_registry_secrets
 
 
 def test_export_is_utf16_and_redacted(run_windows, replay, recorded, windows_data):

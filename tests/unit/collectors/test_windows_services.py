@@ -5,7 +5,7 @@ from __future__ import annotations
 import psutil
 import pytest
 
-from collectors.builtin.windows_services import KNOWN_SERVICES, WindowsServices
+from acronis_triage.collectors.builtin.windows_services import KNOWN_SERVICES, WindowsServices
 
 
 class FakeService:

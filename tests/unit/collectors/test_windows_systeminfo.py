@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from collectors.builtin.windows_systeminfo import POWERSHELL_HOTFIX, WindowsSystemInfo
+from acronis_triage.collectors.builtin.windows_systeminfo import POWERSHELL_HOTFIX, WindowsSystemInfo
 
 
 def _base(replay, recorded):

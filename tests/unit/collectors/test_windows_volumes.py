@@ -7,7 +7,7 @@ from collections import namedtuple
 import psutil
 import pytest
 
-from collectors.builtin.windows_volumes import GET_VOLUME, WindowsVolumes
+from acronis_triage.collectors.builtin.windows_volumes import GET_VOLUME, WindowsVolumes
 
 Part = namedtuple("Part", "device mountpoint fstype opts")
 Usage = namedtuple("Usage", "total used free percent")

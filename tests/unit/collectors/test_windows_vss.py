@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from collectors.builtin.windows_vss import WindowsVss, parse_providers, parse_writers
-from collectors.textdecode import decode_bytes
+from acronis_triage.collectors.builtin.windows_vss import WindowsVss, parse_providers, parse_writers
+from acronis_triage.collectors.textdecode import decode_bytes
 
 
 def _runner(replay, recorded, writers="vssadmin_list_writers.txt", storage="vssadmin_list_shadowstorage.txt"):
@@ -84,7 +84,7 @@ def test_missing_vssadmin_is_a_skip(run_windows, replay):
 
 
 def test_offline_root_and_other_os_are_not_applicable(run_windows, replay, tmp_path):
-    from collectors.sysroot import SystemRoot
+    from acronis_triage.collectors.sysroot import SystemRoot
 
     (tmp_path / "off" / "ProgramData").mkdir(parents=True)
     run = run_windows(WindowsVss, replay, root=SystemRoot.offline(tmp_path / "off"))

@@ -8,8 +8,8 @@ import os
 import zipfile
 from pathlib import Path
 
-from collectors.bundle import BundleWriter, verify_bundle
-from collectors.cancel import CancelToken
+from acronis_triage.collectors.bundle import BundleWriter, verify_bundle
+from acronis_triage.collectors.cancel import CancelToken
 
 
 def _report(tmp_path: Path) -> Path:
