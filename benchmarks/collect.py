@@ -38,17 +38,16 @@ import random
 import resource
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from measure import cached_corpus, timed
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 CORPUS = HERE / "corpus" / "collect"
 FILE_MB = 20
-READ = 1024 * 1024
 
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
@@ -168,51 +167,18 @@ def generate(drive: Path, size_mb: int, seed: int = 23) -> dict[str, list[Path]]
 
 
 def drive_for(size_mb: int, regenerate: bool) -> Path:
-    drive = CORPUS / str(size_mb)
-    done = drive.with_name(f"{size_mb}.complete")  # beside the drive, so it is not part of what is measured
-    if regenerate:
-        done.unlink(missing_ok=True)
-    if not done.exists():
-        shutil.rmtree(drive, ignore_errors=True)
-        print(f"generating a {size_mb} MB offline drive in {drive} ...", flush=True)
-        start = time.monotonic()
-        generate(drive, size_mb)
-        print(f"  done in {time.monotonic() - start:.1f} s", flush=True)
-        done.write_text(str(size_mb))
-    return drive
-
-
-def _children_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
-
-
-def timed(cmd: list[str], **kw) -> tuple[float, float]:
-    """Wall and CPU seconds of one command."""
-    cpu = _children_cpu()
-    start = time.monotonic()
-    proc = subprocess.run(cmd, capture_output=True, **kw)
-    seconds = time.monotonic() - start
-    if proc.returncode not in (0, 2):
-        sys.exit(f"{cmd[0]} failed ({proc.returncode}): {proc.stderr.decode(errors='replace')[-2000:]}")
-    return seconds, _children_cpu() - cpu
+    return cached_corpus(CORPUS / str(size_mb), str(size_mb), lambda drive: generate(drive, size_mb),
+                         f"a {size_mb} MB offline drive", regenerate)
 
 
 def redaction_speed(files: list[Path]) -> float:
     """MB/s of the redactor over these files, as the bundle writer streams them."""
+    from redact import redact_files
+
     from acronis_triage.collectors.redact import Redactor
 
-    redactor = Redactor()
-    start = time.perf_counter()
-    total = 0
-    for path in files:
-        stream = redactor.stream()
-        with open(path, "rb") as handle:
-            while chunk := handle.read(READ):
-                total += len(chunk)
-                stream.feed(chunk)
-        stream.finish()
-    return total / 1e6 / (time.perf_counter() - start)
+    seconds, total = redact_files(files, Redactor())
+    return total / 1e6 / seconds
 
 
 def main() -> int:

@@ -22,11 +22,11 @@ import random
 import resource
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from measure import cached_corpus, timed
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -51,35 +51,8 @@ def generate(target: Path, files: int, seed: int = 11) -> None:
 
 
 def corpus(files: int, regenerate: bool) -> Path:
-    target = HERE / "corpus-many" / str(files)
-    done = target.with_name(f"{files}.complete")  # beside the tree, so it is not part of what is measured
-    if regenerate:
-        done.unlink(missing_ok=True)
-    if not done.exists():
-        if target.exists():
-            shutil.rmtree(target)
-        print(f"generating {files} small logs in {target} ...", flush=True)
-        start = time.monotonic()
-        generate(target, files)
-        print(f"  done in {time.monotonic() - start:.1f} s", flush=True)
-        done.write_text(str(files))
-    return target
-
-
-def _children_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
-
-
-def timed(cmd: list[str], **kw) -> tuple[float, float]:
-    """Wall and CPU seconds of one command."""
-    cpu = _children_cpu()
-    start = time.monotonic()
-    proc = subprocess.run(cmd, capture_output=True, **kw)
-    seconds = time.monotonic() - start
-    if proc.returncode not in (0, 2):
-        sys.exit(f"{cmd[0]} failed ({proc.returncode}): {proc.stderr.decode(errors='replace')[-2000:]}")
-    return seconds, _children_cpu() - cpu
+    return cached_corpus(HERE / "corpus-many" / str(files), str(files), lambda tree: generate(tree, files),
+                         f"{files} small logs", regenerate)
 
 
 def main() -> int:

@@ -26,8 +26,12 @@ import struct
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from acronis_triage.collectors.sysroot import Refused, SystemRoot
+
+if TYPE_CHECKING:
+    from acronis_triage.collectors.bundle import ArtifactWriter
 
 TEXT_LOG = "text-log"
 STRUCTURED = "structured"
@@ -202,6 +206,17 @@ class Found:
     location: Location
     refused: str = ""
     excluded: str = ""
+
+    def set_aside(self, writer: ArtifactWriter, shown: str) -> bool:
+        """True when the file is not to be taken, after telling `writer` (a collector's bundle writer) why: a
+        refusal is a skip, an exclusion is listed as left out on purpose."""
+        if self.refused:
+            writer.skip(shown, self.refused)
+            return True
+        if self.excluded:
+            writer.exclude(shown, self.excluded)
+            return True
+        return False
 
 
 class Finder:

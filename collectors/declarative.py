@@ -172,11 +172,7 @@ def _take_files(ctx: Context, specs: list[Files], done: Gathered) -> None:
             done.matched += 1
             shown = ctx.root.display(item.path)
             ctx.progress(None, shown)
-            if item.refused:
-                ctx.writer.skip(shown, item.refused)
-                continue
-            if item.excluded:
-                ctx.writer.exclude(shown, item.excluded)
+            if item.set_aside(ctx.writer, shown):
                 continue
             cap: dict[str, Any] = {"max_bytes": spec.max_bytes} if spec.max_bytes else {}
             rec = ctx.writer.add_file(item.path, bundle_name(ctx.root, item.path), display=shown,

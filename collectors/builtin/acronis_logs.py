@@ -167,11 +167,7 @@ class AcronisLogs(Collector):
             shown = ctx.root.display(item.path)
             ctx.progress(i / len(found), shown)
             entry = {"path": shown, "product": item.location.product, "description": item.location.description}
-            if item.refused:
-                ctx.writer.skip(shown, item.refused)
-                continue
-            if item.excluded:
-                ctx.writer.exclude(shown, item.excluded)
+            if item.set_aside(ctx.writer, shown):
                 continue
             if item.location.kind == TEXT_LOG and not window.contains(item.path):
                 ctx.writer.exclude(shown, OLDER)
