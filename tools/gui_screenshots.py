@@ -174,6 +174,7 @@ def child(name: str, out: Path) -> int:
         wait(lambda: not window.opening and window.case is not None and window.case.title == received.name)
         window.go_to(CONTENTS)
         c = window.contents_step
+        wait(lambda: not c.filling)  # the file tree fills in slices
         c.select_file("collected/acronis_logs/ProgramData/Acronis/BackupAndRecovery/MMS/mms.0.log")
         wait(lambda: c.viewer.loaded is not None)
         shot("6-contents")
