@@ -46,7 +46,7 @@ class PassphraseError(Exception):
 
 
 def add_collect_options(collect: argparse.ArgumentParser) -> None:
-    from acronis_triage.app.export import FORMATS
+    from acronis_triage.app.export_formats import FORMATS
 
     out = collect.add_argument_group("export (what leaves the machine)")
     out.add_argument("--format", choices=FORMATS, default=None,

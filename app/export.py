@@ -32,7 +32,6 @@ from typing import IO, Any
 from acronis_triage.collectors.bundle import MIN_FREE_BYTES, DiskFull, _give_to_invoking_user
 from acronis_triage.collectors.volumes import VolumeWriter, volume_name
 
-FORMATS = ("zip", "7z")
 SEVEN_ZIP_PRESET = 1
 CHUNK = 1024 * 1024
 MIN_SPLIT = 4 * 1024  # smaller volumes help no ticket system; MAX_VOLUMES caps their number

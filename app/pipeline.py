@@ -194,7 +194,8 @@ def resolve_output(options: CollectOptions, host: str, now: datetime | None = No
 
 
 def check_export_options(options: CollectOptions) -> None:
-    from acronis_triage.app.export import FORMATS, MIN_SPLIT, check_case_id
+    from acronis_triage.app.export import MIN_SPLIT, check_case_id
+    from acronis_triage.app.export_formats import FORMATS
 
     if options.format not in FORMATS:
         raise UsageError(f"unknown format {options.format!r}; known: {', '.join(FORMATS)}")

@@ -22,7 +22,6 @@ CASE_ID_FIELDS = ("case_id",)
 KEYWORDS_FIELDS = ("keywords", "custom_keywords", "redact_keywords")
 
 STANDARD, FULL = "standard", "full"
-FORMATS = ("zip", "7z")
 
 
 def _fields() -> dict[str, dataclasses.Field[Any]]:
