@@ -183,11 +183,26 @@ class Engine:
         # is cancelled (the token's callback sets it), the next timeout falls due or the cancel grace ends. It
         # used to poll every 50 ms, which was most of a demo collection's time (0.43 of 0.64 s).
         wake = self._wake
+        slots = max(1, self.settings.max_workers)
         pending = list(jobs)
         running: list[_Job] = []
         cancel_seen_at: float | None = None
         while pending or running:
             wake.clear()  # before looking, so that a collector ending from here on wakes the wait below
+            # Settle the collectors that ended or overran first, so that their slots are free for the pending ones
+            # below (and a full disk cancels those before they start).
+            now = time.monotonic()
+            for job in list(running):
+                if job.done.is_set():
+                    running.remove(job)
+                    if job.disk_full is not None and self.disk_full is None:
+                        self.disk_full = job.disk_full
+                        self.cancel.cancel(str(job.disk_full))
+                elif now - job.started_mono > job.collector.timeout_s:
+                    reason = f"timed out after {job.collector.timeout_s:g} s"
+                    job.ctx.cancel.cancel(reason)
+                    self._finish(job, Status.TIMEOUT, reason)
+                    running.remove(job)
             deadline: float | None = None
             if self.cancel.is_cancelled():
                 if cancel_seen_at is None:
@@ -201,33 +216,18 @@ class Engine:
                     running = []
                     break
                 deadline = cancel_seen_at + CANCEL_GRACE_S + TICK_S
-            while pending and len(running) < max(1, self.settings.max_workers):
+            while pending and len(running) < slots:
                 job = pending.pop(0)
                 self._start(job)
                 running.append(job)
-            now = time.monotonic()
-            for job in list(running):
-                if job.done.is_set():
-                    running.remove(job)
-                    if job.disk_full is not None and self.disk_full is None:
-                        self.disk_full = job.disk_full
-                        self.cancel.cancel(str(job.disk_full))
-                elif now - job.started_mono > job.collector.timeout_s:
-                    reason = f"timed out after {job.collector.timeout_s:g} s"
-                    job.ctx.cancel.cancel(reason)
-                    self._finish(job, Status.TIMEOUT, reason)
-                    running.remove(job)
-                else:
-                    due = job.started_mono + job.collector.timeout_s + TICK_S
-                    deadline = due if deadline is None else min(deadline, due)
-            if not running and not pending:
+            if not running:  # every free slot was filled, so nothing is pending either
                 break
-            # Look again at once when a slot freed above can start a pending collector (waiting then would wait
-            # for nothing: with every running one done there is no deadline), or when one ended meanwhile.
-            if (pending and len(running) < max(1, self.settings.max_workers)) or any(
-                    job.done.is_set() for job in running):
+            if any(job.done.is_set() for job in running):
                 continue
-            wake.wait(None if deadline is None else max(0.0, deadline - time.monotonic()))
+            for job in running:
+                due = job.started_mono + job.collector.timeout_s + TICK_S
+                deadline = due if deadline is None else min(deadline, due)
+            wake.wait(max(0.0, deadline - time.monotonic()) if deadline is not None else None)
 
     def _start(self, job: _Job) -> None:
         job.started_mono = time.monotonic()
