@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
-def _dicts(value: Any) -> list[dict[str, Any]]:
-    return [v for v in value or [] if isinstance(v, dict)]
+def dicts_in(value: Any) -> list[dict[str, Any]]:
+    """The objects of a JSON list; anything else (a missing key, a string, a number) reads as none."""
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
 
 
-def _dict(value: Any) -> dict[str, Any]:
+def dict_or_empty(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
@@ -66,9 +67,9 @@ class FoundIssue:
             kb=tuple(str(n) for n in entry.get("kb") or []),
             kb_urls=tuple(entry.get("kb_urls") or []),
             error_chain=tuple(ChainLink(str(c.get("hex", "")), str(c.get("text", "")))
-                              for c in _dicts(entry.get("error_chain"))),
+                              for c in dicts_in(entry.get("error_chain"))),
             evidence=tuple(EvidenceLine(str(ev.get("file") or ""), str(ev.get("line", "")), str(ev.get("text") or ""))
-                           for ev in _dicts(entry.get("evidence"))),
+                           for ev in dicts_in(entry.get("evidence"))),
             workaround=tuple(str(step) for step in entry.get("workaround") or []),
         )
 
@@ -95,10 +96,10 @@ class AnalysisReport:
 
     @classmethod
     def from_json(cls, document: Any) -> AnalysisReport:
-        doc = _dict(document)
+        doc = dict_or_empty(document)
         return cls(
-            tuple(FoundIssue.from_json(f) for f in _dicts(doc.get("findings"))),
-            tuple(NotAnalyzed(str(s.get("path")), str(s.get("reason"))) for s in _dicts(doc.get("skipped"))),
+            tuple(FoundIssue.from_json(f) for f in dicts_in(doc.get("findings"))),
+            tuple(NotAnalyzed(str(s.get("path")), str(s.get("reason"))) for s in dicts_in(doc.get("skipped"))),
         )
 
 
@@ -131,13 +132,13 @@ class ManifestView:
 
     @classmethod
     def from_json(cls, document: Any) -> ManifestView:
-        doc = _dict(document)
+        doc = dict_or_empty(document)
         return cls(
-            host=_dict(doc.get("host")),
-            identifiers=_dict(doc.get("identifiers")),
-            products=tuple(Product.from_json(p) for p in _dicts(doc.get("products")) if p.get("name")),
-            collectors=tuple(_dicts(doc.get("collectors"))),
-            member_paths=tuple(str(rec.get("path", "")) for rec in _dicts(doc.get("files"))),
-            tool=dict(_dict(doc.get("tool"))),
+            host=dict_or_empty(doc.get("host")),
+            identifiers=dict_or_empty(doc.get("identifiers")),
+            products=tuple(Product.from_json(p) for p in dicts_in(doc.get("products")) if p.get("name")),
+            collectors=tuple(dicts_in(doc.get("collectors"))),
+            member_paths=tuple(str(rec.get("path", "")) for rec in dicts_in(doc.get("files"))),
+            tool=dict(dict_or_empty(doc.get("tool"))),
             created_utc=str(doc.get("created_utc") or ""),
         )
